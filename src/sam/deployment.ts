@@ -1,0 +1,792 @@
+/**
+ * What `sam deploy` creates for each REST API of a template: SAM's transform run on the OpenAPI body
+ * (integrations from function events, the CORS OPTIONS mocks, authorizers, API keys, gateway
+ * responses), then read back into the deployment model. Every refusal SAM makes for what crossgate
+ * models is a TemplateError at the value to change.
+ */
+import { TemplateError } from '../template/errors.js';
+import { isIntrinsic, Symbolic } from '../template/intrinsics.js';
+import { isMap, refTarget } from '../template/load.js';
+import type { ApiModel, RouteModel, TemplateModel } from '../template/model.js';
+import { keyPosOf, nodePos, posOf } from '../template/parse.js';
+import type { Pos } from '../template/position.js';
+import type {
+  DeployedApi,
+  DeployedAuthorizer,
+  DeployedGatewayResponse,
+  DeployedMethod,
+  DeployedResource,
+  Deployment,
+  IntegrationType,
+  MappedHeader,
+} from './model.js';
+import {
+  ANY_METHOD,
+  addApiKeySecurityDefinition,
+  addAuthToMethod,
+  addCors,
+  addLambdaIntegration,
+  conditionalContents,
+  type Doc,
+  GATEWAY_RESPONSES,
+  hasIntegration,
+  INTEGRATION,
+  isRecord,
+  isValidSwagger,
+  setDefaultApiKeyRequired,
+  setDefaultAuthorizer,
+  skeleton,
+  validatePathItems,
+} from './swagger.js';
+
+/** Where each generated piece of the body came from, for positions in the deployment model. */
+interface Provenance {
+  pos: Pos | undefined;
+  eventId?: string;
+  cors?: boolean;
+  /** For CORS OPTIONS: where each header's value was written. */
+  headerPos?: Record<string, Pos | undefined>;
+}
+
+export interface DeploymentOptions {
+  /** Pick `Fn::If` branches by evaluating conditions (serve, check). Off: keep every branch (conformance). */
+  evaluateConditions?: boolean;
+}
+
+export function buildDeployment(model: TemplateModel, options: DeploymentOptions = {}): Deployment {
+  const apis: DeployedApi[] = [];
+  for (const api of model.apis) apis.push(deployApi(model, api, options));
+  return { file: model.file, apis, notes: model.notes.slice() };
+}
+
+function deployApi(model: TemplateModel, api: ApiModel, options: DeploymentOptions): DeployedApi {
+  const provenance = new WeakMap<object, Provenance>();
+  const notes: string[] = [];
+  let body: Doc | undefined;
+
+  if (api.kind === 'cloudformation') {
+    body = isValidSwagger(api.definitionBody) ? (api.definitionBody as Doc) : undefined;
+  } else {
+    body = transformServerlessApi(model, api, provenance, notes);
+  }
+  const stage = api.stageName.raw === undefined ? undefined : model.resolver.resolveString(api.stageName.raw);
+  const deployed: DeployedApi = {
+    logicalId: api.logicalId,
+    stageName: stage === undefined ? undefined : String(stage),
+    resources: [],
+    gatewayResponses: [],
+    authorizers: deployedAuthorizers(api),
+    binaryMediaTypes: binaryMediaTypes(model, api, body),
+    apiKeySource: String(model.resolver.resolve(api.properties.ApiKeySourceType) ?? 'HEADER'),
+    pos: api.pos,
+    body,
+    notes,
+  };
+  if (!body) {
+    if (api.definitionUri !== undefined)
+      notes.push(
+        `${api.logicalId} reads its OpenAPI from DefinitionUri; only inline definitions are modelled`,
+      );
+    else if (api.definitionBody !== undefined)
+      notes.push(`${api.logicalId}: DefinitionBody is not an inline OpenAPI document crossgate can read`);
+    return deployed;
+  }
+  const pick = options.evaluateConditions
+    ? (name: string): boolean | undefined => {
+        const c = model.resolver.condition(name);
+        return typeof c === 'boolean' ? c : undefined;
+      }
+    : undefined;
+  const read = readBody(body, provenance, pick, (v) => model.resolver.resolve(v));
+  for (const r of read.resources)
+    for (const m of r.methods) m.functionId = canonicalFunctionId(m.functionId, model.functions);
+  deployed.resources = read.resources;
+  deployed.gatewayResponses = read.gatewayResponses;
+  // Positions for gateway responses come from the template's GatewayResponses property.
+  const gr = api.gatewayResponses?.raw;
+  if (isMap(gr)) {
+    for (const r of deployed.gatewayResponses) {
+      r.pos = posOf(gr, r.type) ?? r.pos;
+      const headers =
+        isMap(gr[r.type]) && isMap((gr[r.type] as Record<string, unknown>).ResponseParameters)
+          ? ((gr[r.type] as Record<string, Record<string, unknown>>).ResponseParameters.Headers as
+              | Record<string, unknown>
+              | undefined)
+          : undefined;
+      for (const h of r.headers) h.pos = (isMap(headers) ? posOf(headers, h.name) : undefined) ?? r.pos;
+    }
+  }
+  return deployed;
+}
+
+/** SAM's transform for one AWS::Serverless::Api (explicit or implicit). */
+function transformServerlessApi(
+  model: TemplateModel,
+  api: ApiModel,
+  provenance: WeakMap<object, Provenance>,
+  notes: string[],
+): Doc | undefined {
+  const id = api.logicalId;
+  const managed = api.definitionBody === undefined && api.definitionUri === undefined;
+  if (api.definitionBody !== undefined && api.definitionUri !== undefined) {
+    throw new TemplateError(
+      `${id}: specify either 'DefinitionUri' or 'DefinitionBody' property and not both.`,
+      posOf(api.properties, 'DefinitionUri'),
+    );
+  }
+  if (api.mergeDefinitions && api.definitionUri !== undefined) {
+    throw new TemplateError(
+      `${id}: Cannot set 'MergeDefinitions' to True when using 'DefinitionUri'.`,
+      posOf(api.properties, 'MergeDefinitions'),
+    );
+  }
+  let body: Doc | undefined;
+  if (managed) body = skeleton();
+  else if (api.definitionBody !== undefined) {
+    if (!isMap(api.definitionBody) || isIntrinsic(api.definitionBody)) {
+      if (api.cors)
+        throw corsError(
+          api,
+          "Unable to add Cors configuration because 'DefinitionBody' does not contain a valid Swagger definition.",
+        );
+      notes.push(
+        `${id}: DefinitionBody is computed by an intrinsic function (${Object.keys(api.definitionBody as object)[0]}); its paths are not modelled`,
+      );
+      return undefined;
+    }
+    body = cloneDoc(api.definitionBody);
+    if (isValidSwagger(body)) {
+      validatePathItems(body, (path) => posOf((api.definitionBody as Doc).paths, path));
+      validateOpenApi3Options(api, body);
+    }
+  }
+
+  const apiAuth = api.auth?.raw;
+  const apiAuthorizers = isMap(apiAuth?.Authorizers)
+    ? (apiAuth.Authorizers as Record<string, unknown>)
+    : undefined;
+  if (body) {
+    for (const route of api.routes) addRoute(model, api, body, route, managed, apiAuthorizers, provenance);
+  }
+
+  if (api.cors) {
+    if (!body)
+      throw corsError(api, "Cors works only with inline Swagger specified in 'DefinitionBody' property.");
+    if (!isValidSwagger(body))
+      throw corsError(
+        api,
+        "Unable to add Cors configuration because 'DefinitionBody' does not contain a valid Swagger definition.",
+      );
+    const c = api.cors;
+    const allowOrigin = c.allowOrigin?.raw ?? "'*'";
+    if (c.allowCredentials?.raw === true && allowOrigin === "'*'") {
+      throw new TemplateError(
+        `${id}: Unable to add Cors configuration because 'AllowCredentials' can not be true when 'AllowOrigin' is "'*'" or not set`,
+        c.allowCredentials.pos,
+      );
+    }
+    if (c.allowOrigin !== undefined && !c.allowOrigin.raw) {
+      throw new TemplateError(
+        `${id}: Invalid input. Value for AllowedOrigins is required`,
+        c.allowOrigin.pos,
+      );
+    }
+    const created = addCors(
+      body,
+      {
+        allowOrigin,
+        allowHeaders: c.allowHeaders?.raw,
+        allowMethods: c.allowMethods?.raw,
+        maxAge: c.maxAge?.raw,
+        allowCredentials: c.allowCredentials?.raw,
+      },
+      c.pos,
+    );
+    const headerPos = {
+      'Access-Control-Allow-Origin': c.allowOrigin?.pos ?? c.pos,
+      'Access-Control-Allow-Headers': c.allowHeaders?.pos ?? c.pos,
+      'Access-Control-Allow-Methods': c.allowMethods?.pos ?? c.pos,
+      'Access-Control-Max-Age': c.maxAge?.pos ?? c.pos,
+      'Access-Control-Allow-Credentials': c.allowCredentials?.pos ?? c.pos,
+    };
+    for (const defs of created.values())
+      for (const d of defs) provenance.set(d, { pos: c.pos, cors: true, headerPos });
+  }
+
+  if (api.auth) applyApiAuth(api, body, apiAuthorizers);
+  if (api.gatewayResponses) applyGatewayResponses(api, body);
+  if (body && api.binaryMediaTypes.length > 0) {
+    body['x-amazon-apigateway-binary-media-types'] = api.binaryMediaTypes.map((t) =>
+      typeof t === 'string' ? t.replace(/~1/g, '/') : t,
+    );
+  }
+  return body;
+}
+
+function corsError(api: ApiModel, message: string): TemplateError {
+  return new TemplateError(`${api.logicalId}: ${message}`, api.cors?.pos ?? api.pos);
+}
+
+function addRoute(
+  model: TemplateModel,
+  api: ApiModel,
+  body: Doc,
+  route: RouteModel,
+  managed: boolean,
+  apiAuthorizers: Record<string, unknown> | undefined,
+  provenance: WeakMap<object, Provenance>,
+): void {
+  validateEventAuth(api, route, apiAuthorizers);
+  const overrideAuth = route.auth?.OverrideApiAuth === true;
+  if (!managed && !api.mergeDefinitions) {
+    if (overrideAuth && route.auth) {
+      if (!(route.auth.Authorizer || route.auth.ApiKeyRequired || route.auth.ResourcePolicy)) {
+        throw new TemplateError(
+          `event ${route.eventId}: Must define one of: Authorizer, ApiKeyRequired or ResourcePolicy when using the OverrideApiAuth property.`,
+          posOf(route.properties, 'Auth'),
+        );
+      }
+      addAuthToMethod(body, route.path, route.method, route.auth, apiAuthorizers, route.pos);
+    }
+    return;
+  }
+  if (api.mergeDefinitions) {
+    mergeRoute(model, api, body, route, apiAuthorizers, provenance);
+    return;
+  }
+  if (hasIntegration(body, route.path, route.method)) {
+    throw new TemplateError(
+      `event ${route.eventId}: API method "${route.method}" defined multiple times for path "${route.path}".`,
+      route.methodPos,
+    );
+  }
+  addEventIntegration(model, body, route, apiAuthorizers, provenance);
+}
+
+function addEventIntegration(
+  model: TemplateModel,
+  body: Doc,
+  route: RouteModel,
+  apiAuthorizers: Record<string, unknown> | undefined,
+  provenance: WeakMap<object, Provenance>,
+): void {
+  const fn = model.functions[route.functionId];
+  const uri = fn
+    ? {
+        'Fn::Sub': `arn:\${AWS::Partition}:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${${route.functionId}.Arn}/invocations`,
+      }
+    : { 'Fn::Sub': `arn:\${AWS::Partition}:apigateway:\${AWS::Region}:states:action/StartExecution` };
+  const defs = addLambdaIntegration(body, route.path, route.method, uri, fn?.condition, route.pos);
+  for (const d of defs) {
+    if (!fn) (d[INTEGRATION] as Record<string, unknown>).type = 'aws';
+    provenance.set(d, { pos: route.pos, eventId: route.eventId });
+  }
+  if (route.auth) addAuthToMethod(body, route.path, route.method, route.auth, apiAuthorizers, route.pos);
+}
+
+/**
+ * MergeDefinitions: SAM builds each event's method in a fresh skeleton and merges it into the
+ * DefinitionBody under the event's own method name (push.py _get_merged_definitions), so `any` stays
+ * `any` and a body without `paths` loses the event's route.
+ */
+function mergeRoute(
+  model: TemplateModel,
+  api: ApiModel,
+  body: Doc,
+  route: RouteModel,
+  apiAuthorizers: Record<string, unknown> | undefined,
+  provenance: WeakMap<object, Provenance>,
+): void {
+  const generated = skeleton();
+  addEventIntegration(model, generated, route, apiAuthorizers, provenance);
+  const genPaths = generated.paths as Record<string, Record<string, unknown>>;
+  const genMethod = genPaths[route.path][route.method === 'any' ? ANY_METHOD : route.method];
+  if (!isRecord(body.paths)) return;
+  const paths = body.paths as Record<string, unknown>;
+  const item = paths[route.path];
+  const existing = isRecord(item) ? item[route.method] : undefined;
+  if (existing !== undefined && existing !== null && !isRecord(existing)) {
+    throw new TemplateError(
+      `${api.logicalId}: Property 'DefinitionBody.paths.${route.path}.${route.method}' should be a map.`,
+      posOf(item, route.method),
+    );
+  }
+  const merged = { ...(isRecord(existing) ? existing : {}), ...(isRecord(genMethod) ? genMethod : {}) };
+  const p = isRecord(genMethod) ? provenance.get(genMethod) : undefined;
+  if (p) provenance.set(merged, p);
+  if (!isRecord(item)) paths[route.path] = { [route.method]: merged };
+  else item[route.method] = merged;
+}
+
+/** The checks SAM makes on an Api event's Auth (push.py add_auth_to_swagger). */
+function validateEventAuth(
+  api: ApiModel,
+  route: RouteModel,
+  apiAuthorizers: Record<string, unknown> | undefined,
+): void {
+  const auth = route.auth;
+  if (!auth) return;
+  const where = `API method [${route.method}] for path [${route.path}]`;
+  const at = posOf(auth, 'Authorizer') ?? posOf(route.properties, 'Auth');
+  const authorizer = auth.Authorizer;
+  const apiAuth = api.auth?.raw;
+  if (authorizer !== undefined && authorizer !== 'AWS_IAM') {
+    if (authorizer !== 'NONE') {
+      if (!apiAuthorizers || Object.keys(apiAuthorizers).length === 0) {
+        throw new TemplateError(
+          `event ${route.eventId}: Unable to set Authorizer [${String(authorizer)}] on ${where} because the related API does not define any Authorizers.`,
+          at,
+        );
+      }
+      if (typeof authorizer !== 'string' || !apiAuthorizers[authorizer]) {
+        throw new TemplateError(
+          `event ${route.eventId}: Unable to set Authorizer [${String(authorizer)}] on ${where} because it wasn't defined in the API's Authorizers.`,
+          at,
+        );
+      }
+    } else if (!apiAuth || !apiAuth.DefaultAuthorizer) {
+      throw new TemplateError(
+        `event ${route.eventId}: Unable to set Authorizer on ${where} because 'NONE' is only a valid value when a DefaultAuthorizer on the API is specified.`,
+        at,
+      );
+    }
+  }
+  if (auth.AuthorizationScopes !== undefined && !authorizer) {
+    throw new TemplateError(
+      `event ${route.eventId}: AuthorizationScopes works only when Authorizer is set`,
+      posOf(auth, 'AuthorizationScopes'),
+    );
+  }
+  const keyRequired = auth.ApiKeyRequired;
+  if (keyRequired !== undefined && !keyRequired && (!apiAuth || !apiAuth.ApiKeyRequired)) {
+    throw new TemplateError(
+      `event ${route.eventId}: Unable to set ApiKeyRequired [False] on ${where} because the related API does not specify any ApiKeyRequired.`,
+      posOf(auth, 'ApiKeyRequired'),
+    );
+  }
+}
+
+function applyApiAuth(
+  api: ApiModel,
+  body: Doc | undefined,
+  apiAuthorizers: Record<string, unknown> | undefined,
+): void {
+  const auth = api.auth!;
+  const id = api.logicalId;
+  if (!body)
+    throw new TemplateError(
+      `${id}: Auth works only with inline Swagger specified in 'DefinitionBody' property.`,
+      auth.pos,
+    );
+  if (!isValidSwagger(body)) {
+    throw new TemplateError(
+      `${id}: Unable to add Auth configuration because 'DefinitionBody' does not contain a valid Swagger definition.`,
+      auth.pos,
+    );
+  }
+  const raw = auth.raw;
+  if (raw.Authorizers !== undefined && raw.Authorizers !== null && !isMap(raw.Authorizers)) {
+    throw new TemplateError(`${id}: Authorizers must be a dictionary.`, posOf(raw, 'Authorizers'));
+  }
+  const authorizers: Record<string, unknown> = { ...(apiAuthorizers ?? {}) };
+  const dflt = raw.DefaultAuthorizer;
+  if (dflt === 'AWS_IAM') authorizers.AWS_IAM = {};
+  if (Object.keys(authorizers).length > 0) {
+    const defs = isRecord(body.securityDefinitions) ? body.securityDefinitions : {};
+    if (
+      body.securityDefinitions !== undefined &&
+      body.securityDefinitions !== null &&
+      !isRecord(body.securityDefinitions)
+    ) {
+      throw new TemplateError(`${id}: securityDefinitions must be a dictionary.`, auth.pos);
+    }
+    for (const name of Object.keys(authorizers)) if (!(name in defs)) defs[name] = { type: 'apiKey' };
+    body.securityDefinitions = defs;
+    if (dflt !== undefined && dflt !== null) {
+      if (typeof dflt !== 'string')
+        throw new TemplateError(`${id}: DefaultAuthorizer is not a string.`, auth.defaultAuthorizer?.pos);
+      if (!authorizers[dflt] && dflt !== 'AWS_IAM') {
+        throw new TemplateError(
+          `${id}: Unable to set DefaultAuthorizer because '${dflt}' was not defined in 'Authorizers'.`,
+          auth.defaultAuthorizer?.pos,
+        );
+      }
+      setDefaultAuthorizer(
+        body,
+        dflt,
+        authorizers,
+        raw.AddDefaultAuthorizerToCorsPreflight !== false,
+        auth.pos,
+      );
+    }
+  } else if (dflt !== undefined && dflt !== null && typeof dflt !== 'string') {
+    throw new TemplateError(`${id}: DefaultAuthorizer is not a string.`, auth.defaultAuthorizer?.pos);
+  }
+  if (raw.ApiKeyRequired) {
+    addApiKeySecurityDefinition(body);
+    setDefaultApiKeyRequired(body, raw.AddApiKeyRequiredToCorsPreflight !== false, auth.pos);
+  }
+}
+
+const GATEWAY_RESPONSE_KEYS = ['ResponseParameters', 'ResponseTemplates', 'StatusCode'];
+const GATEWAY_PARAMETER_PREFIXES: [string, string][] = [
+  ['Headers', 'header.'],
+  ['Paths', 'path.'],
+  ['QueryStrings', 'querystring.'],
+];
+
+/** SAM's _add_gateway_responses + ApiGatewayResponse.generate_swagger. */
+function applyGatewayResponses(api: ApiModel, body: Doc | undefined): void {
+  const id = api.logicalId;
+  const gr = api.gatewayResponses!;
+  if (!body)
+    throw new TemplateError(
+      `${id}: GatewayResponses works only with inline Swagger specified in 'DefinitionBody' property.`,
+      gr.pos,
+    );
+  if (!isMap(gr.raw))
+    throw new TemplateError(`${id}: GatewayResponses must be a mapping of response types`, gr.pos);
+  const out: Record<string, unknown> = isRecord(body[GATEWAY_RESPONSES])
+    ? (body[GATEWAY_RESPONSES] as Record<string, unknown>)
+    : {};
+  for (const [type, response] of Object.entries(gr.raw)) {
+    const at = posOf(gr.raw, type);
+    if (isIntrinsic(response)) {
+      throw new TemplateError(
+        `${id}: Unable to set GatewayResponses attribute because intrinsic functions are not supported for this field.`,
+        at,
+      );
+    }
+    if (!isMap(response)) {
+      throw new TemplateError(
+        `${id}: Invalid property type '${typeName(response)}' for GatewayResponses. Expected an object of type 'GatewayResponse'.`,
+        at,
+      );
+    }
+    for (const key of Object.keys(response)) {
+      if (!GATEWAY_RESPONSE_KEYS.includes(key)) {
+        throw new TemplateError(
+          `${id}: Invalid property '${key}' in 'GatewayResponses' property '${type}'.`,
+          keyPosOf(response, key),
+        );
+      }
+    }
+    const params = response.ResponseParameters ?? {};
+    if (!isMap(params))
+      throw new TemplateError(
+        `${id}: Property 'GatewayResponses.${type}.ResponseParameters' should be a map.`,
+        posOf(response, 'ResponseParameters'),
+      );
+    for (const key of Object.keys(params)) {
+      if (!GATEWAY_PARAMETER_PREFIXES.some(([k]) => k === key)) {
+        throw new TemplateError(`${id}: Invalid gateway response parameter '${key}'`, keyPosOf(params, key));
+      }
+    }
+    const status = response.StatusCode;
+    const statusText = status === undefined || status === null ? undefined : String(status);
+    if (statusText !== undefined && !/^[0-9]{1,3}$/.test(statusText)) {
+      throw new TemplateError(`${id}: Property 'StatusCode' must be numeric`, posOf(response, 'StatusCode'));
+    }
+    const responseParameters: Record<string, unknown> = {};
+    for (const [prop, prefix] of GATEWAY_PARAMETER_PREFIXES) {
+      const group = params[prop] ?? {};
+      if (!isMap(group)) {
+        throw new TemplateError(
+          `${id}: Property 'ResponseParameters.${prop}' should be a map.`,
+          posOf(params, prop),
+        );
+      }
+      for (const [k, v] of Object.entries(group)) responseParameters[`gatewayresponse.${prefix}${k}`] = v;
+    }
+    const swagger: Record<string, unknown> = {
+      responseParameters,
+      responseTemplates: response.ResponseTemplates ?? {},
+    };
+    if (statusText) swagger.statusCode = statusText;
+    out[type] = swagger;
+  }
+  body[GATEWAY_RESPONSES] = out;
+}
+
+function typeName(v: unknown): string {
+  if (Array.isArray(v)) return 'list';
+  if (typeof v === 'string') return 'str';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'boolean') return 'bool';
+  return v === null ? 'NoneType' : typeof v;
+}
+
+function deployedAuthorizers(api: ApiModel): Record<string, DeployedAuthorizer> {
+  const out: Record<string, DeployedAuthorizer> = {};
+  for (const a of Object.values(api.auth?.authorizers ?? {})) {
+    out[a.name] = {
+      name: a.name,
+      type: a.type,
+      functionId: a.functionId,
+      identityHeaders: a.identity.headers,
+      identityQueryStrings: a.identity.queryStrings,
+      ttlSeconds: a.identity.reauthorizeEvery ?? 300,
+      pos: a.pos,
+    };
+  }
+  return out;
+}
+
+function binaryMediaTypes(model: TemplateModel, api: ApiModel, body: Doc | undefined): string[] {
+  const list = body?.['x-amazon-apigateway-binary-media-types'] ?? api.properties.BinaryMediaTypes ?? [];
+  if (!Array.isArray(list)) return [];
+  return list.map((t) => String(model.resolver.resolveString(t) ?? '').replace(/~1/g, '/')).filter(Boolean);
+}
+
+const HTTP_METHOD_KEYS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', ANY_METHOD]);
+
+/**
+ * Reads an OpenAPI body as API Gateway imports it. `pick` chooses Fn::If branches; without it every
+ * branch is kept. `resolve` evaluates intrinsics in header expressions.
+ */
+export function readBody(
+  body: Doc,
+  provenance: WeakMap<object, Provenance> = new WeakMap(),
+  pick?: (condition: string) => boolean | undefined,
+  resolve: (v: unknown) => unknown = (v) => v,
+): { resources: DeployedResource[]; gatewayResponses: DeployedGatewayResponse[] } {
+  const resources: DeployedResource[] = [];
+  const paths = isRecord(body.paths) ? body.paths : {};
+  const choose = (item: unknown) =>
+    conditionalContents(item).filter(({ condition, branch }) => {
+      if (!pick || condition === undefined) return true;
+      const c = pick(condition);
+      return c === undefined ? true : c === branch;
+    });
+  for (const [path, rawItem] of Object.entries(paths)) {
+    const methods: DeployedMethod[] = [];
+    for (const { value: item, condition: pathCondition } of choose(rawItem)) {
+      if (!isRecord(item)) continue;
+      for (const [key, rawDef] of Object.entries(item)) {
+        if (!HTTP_METHOD_KEYS.has(key.toLowerCase())) continue;
+        for (const { value: def, condition } of choose(rawDef)) {
+          if (!isRecord(def)) continue;
+          const prov = provenance.get(def);
+          methods.push(readMethod(key, def, condition ?? pathCondition, prov, posOf(item, key), resolve));
+        }
+      }
+    }
+    resources.push({ path, methods });
+  }
+  const gatewayResponses: DeployedGatewayResponse[] = [];
+  const gr = body[GATEWAY_RESPONSES];
+  if (isRecord(gr)) {
+    for (const [type, r] of Object.entries(gr)) {
+      if (!isRecord(r)) continue;
+      const params = isRecord(r.responseParameters) ? r.responseParameters : {};
+      const headers: MappedHeader[] = [];
+      for (const [k, v] of Object.entries(params)) {
+        if (!k.startsWith('gatewayresponse.header.')) continue;
+        headers.push(
+          mappedHeader(k.slice('gatewayresponse.header.'.length), v, undefined, resolve, 'gatewayresponse'),
+        );
+      }
+      const status = r.statusCode === undefined ? undefined : Number(r.statusCode);
+      gatewayResponses.push({
+        type,
+        statusCode: Number.isFinite(status) ? status : undefined,
+        headers,
+        templates: isRecord(r.responseTemplates) ? r.responseTemplates : {},
+        pos: nodePos(r),
+      });
+    }
+  }
+  return { resources, gatewayResponses };
+}
+
+function readMethod(
+  key: string,
+  def: Record<string, unknown>,
+  condition: string | undefined,
+  prov: Provenance | undefined,
+  fallbackPos: Pos | undefined,
+  resolve: (v: unknown) => unknown,
+): DeployedMethod {
+  const integration = isRecord(def[INTEGRATION]) ? def[INTEGRATION] : undefined;
+  const type = integration ? (String(integration.type ?? 'none').toLowerCase() as IntegrationType) : 'none';
+  const security = Array.isArray(def.security) ? def.security.filter(isRecord) : [];
+  let apiKeyRequired = false;
+  let authorizer: string | undefined;
+  let scopes: unknown[] = [];
+  for (const s of security) {
+    for (const [name, value] of Object.entries(s)) {
+      if (name === 'api_key') apiKeyRequired = true;
+      else if (name !== 'api_key_false' && name !== 'NONE' && authorizer === undefined) {
+        authorizer = name;
+        scopes = Array.isArray(value) ? value : [];
+      }
+    }
+  }
+  const mockHeaders: MappedHeader[] = [];
+  let mockStatus: number | undefined;
+  if (type === 'mock' && integration) {
+    const responses = isRecord(integration.responses) ? integration.responses : {};
+    const dflt = isRecord(responses.default)
+      ? responses.default
+      : (Object.values(responses).find(isRecord) as Record<string, unknown> | undefined);
+    if (dflt) {
+      mockStatus = Number(dflt.statusCode ?? 200);
+      const params = isRecord(dflt.responseParameters) ? dflt.responseParameters : {};
+      for (const [k, v] of Object.entries(params)) {
+        if (!k.startsWith('method.response.header.')) continue;
+        const name = k.slice('method.response.header.'.length);
+        mockHeaders.push(
+          mappedHeader(name, v, prov?.headerPos?.[name] ?? posOf(params, k), resolve, 'integration'),
+        );
+      }
+    }
+  }
+  return {
+    method: key === ANY_METHOD ? 'ANY' : key.toUpperCase(),
+    integration: type,
+    functionId: integration ? functionFromUri(integration.uri) : undefined,
+    apiKeyRequired,
+    authorizer,
+    authorizationScopes: scopes,
+    corsPreflight: prov?.cors === true,
+    mockStatus,
+    mockHeaders,
+    condition,
+    pos: prov?.pos ?? fallbackPos ?? nodePos(def),
+    eventId: prov?.eventId,
+  };
+}
+
+/**
+ * A header mapping expression as API Gateway reads it (AWS docs: "Amazon API Gateway API request and
+ * response data mapping reference"): a static value must be enclosed in single quotes; otherwise it
+ * must name a source such as method.request.header.X. Anything else fails the deploy with
+ * "Invalid mapping expression specified".
+ */
+export function mappedHeader(
+  name: string,
+  expression: unknown,
+  pos: Pos | undefined,
+  resolve: (v: unknown) => unknown,
+  kind: 'integration' | 'gatewayresponse',
+): MappedHeader {
+  let value: string | undefined;
+  let invalid: string | undefined;
+  const resolved = isIntrinsic(expression) ? resolve(expression) : expression;
+  if (resolved instanceof Symbolic || isIntrinsic(resolved)) {
+    // Known only after deploy: neither judged valid nor invalid.
+  } else if (typeof resolved === 'string') {
+    const m = /^'(.*)'$/s.exec(resolved);
+    if (m) value = m[1];
+    else if (!isSourceExpression(resolved, kind)) {
+      invalid = `Invalid mapping expression specified: ${resolved} (a static header value must be in single quotes: "'${resolved}'")`;
+    }
+  } else {
+    invalid = `Invalid mapping expression specified: ${String(resolved)} (a static header value must be a quoted string: "'${String(resolved)}'")`;
+  }
+  return { name, expression, value, invalid, pos };
+}
+
+function isSourceExpression(expr: string, kind: 'integration' | 'gatewayresponse'): boolean {
+  if (kind === 'integration') {
+    return /^(method\.request\.(header|querystring|path|multivalueheader|multivaluequerystring)\.[^\s]+|integration\.response\.(header|multivalueheader)\.[^\s]+|integration\.response\.body(\.[^\s]+)?|stageVariables\.[A-Za-z0-9_]+|context\.[A-Za-z0-9_.]+)$/.test(
+      expr,
+    );
+  }
+  return /^(method\.request\.(header|querystring|path|multivalueheader|multivaluequerystring)\.[^\s]+|stageVariables\.[A-Za-z0-9_]+|context\.[A-Za-z0-9_.]+)$/.test(
+    expr,
+  );
+}
+
+/** The function a Lambda integration URI names: `${Fn.Arn}` in Fn::Sub, or Fn::GetAtt [Fn, Arn]. */
+export function functionFromUri(uri: unknown): string | undefined {
+  if (typeof uri === 'string') return undefined;
+  if (!isRecord(uri)) return undefined;
+  if ('Fn::Sub' in uri) {
+    const s = Array.isArray(uri['Fn::Sub']) ? uri['Fn::Sub'][0] : uri['Fn::Sub'];
+    if (typeof s === 'string') {
+      const m = /functions\/\$\{([A-Za-z0-9]+)(?:\.(?:Arn|Alias))?\}/.exec(s);
+      if (m) return m[1];
+    }
+  }
+  if ('Fn::If' in uri && Array.isArray(uri['Fn::If'])) {
+    for (const b of uri['Fn::If'].slice(1)) {
+      const f = functionFromUri(b);
+      if (f) return f;
+    }
+  }
+  if ('Fn::Join' in uri && Array.isArray(uri['Fn::Join']) && Array.isArray(uri['Fn::Join'][1])) {
+    for (const part of uri['Fn::Join'][1]) {
+      if (isRecord(part) && Array.isArray(part['Fn::GetAtt']) && typeof part['Fn::GetAtt'][0] === 'string')
+        return part['Fn::GetAtt'][0];
+      const r = refTarget(part);
+      if (r && isRecord(part)) return r;
+    }
+  }
+  return undefined;
+}
+
+/** A deep copy of template values that keeps their positions. */
+function cloneDoc<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out = value.map((v) => cloneDoc(v));
+    copyAllPositions(value, out);
+    return out as T;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = cloneDoc(v);
+  copyAllPositions(value, out);
+  return out as T;
+}
+
+function copyAllPositions(from: object, to: object): void {
+  for (const s of Object.getOwnPropertySymbols(from)) {
+    (to as Record<symbol, unknown>)[s] = (from as Record<symbol, unknown>)[s];
+  }
+}
+
+/** SAM's OpenAPI 3 post-processing reads the OPTIONS responses; it refuses ones that are not maps. */
+function validateOpenApi3Options(api: ApiModel, body: Doc): void {
+  const version = typeof body.openapi === 'string' ? body.openapi : api.properties.OpenApiVersion;
+  if (body.swagger !== undefined || typeof version !== 'string' || !/^3(\.\d)(\.\d)?$/.test(version)) return;
+  for (const [path, item] of Object.entries(body.paths as Record<string, unknown>)) {
+    if (!isRecord(item) || !item.options) continue;
+    const at = posOf(item, 'options');
+    if (!isRecord(item.options))
+      throw new TemplateError(
+        `Value of options method for path ${path} must be a dictionary according to Swagger spec.`,
+        at,
+      );
+    const responses = item.options.responses;
+    if (responses === undefined) continue;
+    if (!isRecord(responses))
+      throw new TemplateError(
+        `Invalid responses in options method for path ${path}: It should be a map.`,
+        at,
+      );
+    const r200 = responses['200'];
+    if (r200 !== undefined && r200 !== null && !isRecord(r200))
+      throw new TemplateError(
+        `Invalid responses in options method for path ${path}: It should be a map.`,
+        at,
+      );
+    const headers = isRecord(r200) ? r200.headers : undefined;
+    if (headers && !isRecord(headers)) {
+      throw new TemplateError(
+        `Value of response's headers in options method for path ${path} must be a dictionary according to Swagger spec.`,
+        at,
+      );
+    }
+  }
+}
+
+/** `MyFunctionAliasLive` (the alias SAM makes for AutoPublishAlias) → `MyFunction`. */
+export function canonicalFunctionId(
+  id: string | undefined,
+  functions: Record<string, unknown>,
+): string | undefined {
+  if (id === undefined || id in functions) return id;
+  for (const name of Object.keys(functions)) if (id.startsWith(`${name}Alias`)) return name;
+  return id;
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { fixtureNames, runFixture } from './conformance.js';
+
+// Source: aws/serverless-application-model tests/translator/{input,output} (see ../shared/conformance/README.md).
+describe('SAM translator conformance', () => {
+  const names = fixtureNames();
+
+  it('finds the 280 fixtures', () => {
+    if (names.length === 0 && process.env.CI !== 'true') {
+      console.warn('conformance: ../shared/conformance/sam is missing; skipped');
+      return;
+    }
+    expect(names.length).toBe(280);
+  });
+
+  it('agrees with the SAM translator on every fixture', () => {
+    const results = names.map(runFixture);
+    const failed = results.filter((r) => !r.ok);
+    const excluded = results.filter((r) => r.excluded);
+    const compared = results.length - excluded.length;
+    const lines = [
+      `conformance: ${compared - failed.length}/${compared} fixtures agree (${excluded.length} of ${results.length} excluded by name, listed below)`,
+    ];
+    for (const r of excluded) lines.push(`  excluded ${r.name}: ${r.excluded}`);
+    for (const r of failed) lines.push(`  differs ${r.name}:\n    ${r.reason}`);
+    console.log(lines.join('\n'));
+    expect(failed.map((r) => r.name)).toEqual([]);
+  });
+});
