@@ -344,7 +344,7 @@ function validateEventAuth(
           at,
         );
       }
-    } else if (!apiAuth || !apiAuth.DefaultAuthorizer) {
+    } else if (!apiAuth?.DefaultAuthorizer) {
       throw new TemplateError(
         `event ${route.eventId}: Unable to set Authorizer on ${where} because 'NONE' is only a valid value when a DefaultAuthorizer on the API is specified.`,
         at,
@@ -358,7 +358,7 @@ function validateEventAuth(
     );
   }
   const keyRequired = auth.ApiKeyRequired;
-  if (keyRequired !== undefined && !keyRequired && (!apiAuth || !apiAuth.ApiKeyRequired)) {
+  if (keyRequired !== undefined && !keyRequired && !apiAuth?.ApiKeyRequired) {
     throw new TemplateError(
       `event ${route.eventId}: Unable to set ApiKeyRequired [False] on ${where} because the related API does not specify any ApiKeyRequired.`,
       posOf(auth, 'ApiKeyRequired'),

@@ -122,14 +122,24 @@ export function parseTemplate(source: string, file: string): ParsedTemplate {
     );
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source, {
-    lineCounter,
-    prettyErrors: false,
-    uniqueKeys: true,
-    strict: true,
-    merge: false,
-    version: '1.2',
-  });
+  // yaml warns once per CloudFormation tag it does not know (every !Ref); the warnings are discarded,
+  // so do not pay for their stack traces. Duplicate keys are found below with a Set, not yaml's
+  // quadratic scan (2,000 resources would cost a second).
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(source, {
+      lineCounter,
+      prettyErrors: false,
+      uniqueKeys: false,
+      strict: true,
+      merge: false,
+      version: '1.2',
+    });
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
   const at = (offset: number): Pos => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, col };
@@ -171,6 +181,12 @@ export function parseTemplate(source: string, file: string): ParsedTemplate {
           throw new TemplateError('a mapping key must be a plain value', at(keyOffset));
         }
         key = String(key);
+        if (Object.hasOwn(obj, key as string)) {
+          throw new TemplateError(
+            `duplicate key '${key}': YAML and CloudFormation need each key once per mapping`,
+            at(keyOffset),
+          );
+        }
         const valueNode = pair.value as Node | null;
         const valueOffset = valueNode?.range?.[0] ?? keyNode?.range?.[1] ?? start;
         obj[key as string] = convert(valueNode, valueOffset);

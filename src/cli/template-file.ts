@@ -1,0 +1,89 @@
+/** Reads a template from disk into the template and deployment models: the CLI's one door to files. */
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { buildDeployment } from '../sam/deployment.js';
+import type { Deployment } from '../sam/model.js';
+import { TemplateError } from '../template/errors.js';
+import { loadTemplate } from '../template/load.js';
+import type { TemplateModel } from '../template/model.js';
+import { MAX_TEMPLATE_BYTES } from '../template/parse.js';
+
+export interface LoadedTemplate {
+  model: TemplateModel;
+  deployment: Deployment;
+  /** Absolute path of the file. */
+  path: string;
+}
+
+/** An error the CLI reports as one line and exit code 2 (bad arguments, unreadable file). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function loadTemplateFile(
+  file: string,
+  parameterOverrides: Record<string, string> = {},
+  cwd = process.cwd(),
+): LoadedTemplate {
+  const path = resolve(cwd, file);
+  // Positions name the file as the user typed it (relative to where they stand), so editors can jump.
+  const shown = relative(cwd, path) || file;
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new UsageError(`${file}: no such file`);
+  }
+  if (size > MAX_TEMPLATE_BYTES)
+    throw new TemplateError(
+      `the template is ${(size / 2 ** 20).toFixed(1)} MB; CloudFormation accepts at most 1 MB (crossgate reads up to 10 MB)`,
+      { file: shown, line: 1, col: 1 },
+    );
+  const source = readFileSync(path, 'utf8');
+  const model = loadTemplate(source, shown, { parameterOverrides, baseDir: dirname(path) });
+  const deployment = buildDeployment(model, { evaluateConditions: true });
+  return { model, deployment, path };
+}
+
+/** `Key=Value` pairs, as `sam --parameter-overrides` takes them (also `ParameterKey=K,ParameterValue=V`). */
+export function parseParameterOverrides(values: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const value of values) {
+    for (const part of splitOverrides(value)) {
+      const long = /^ParameterKey=([^,]+),ParameterValue=(.*)$/.exec(part);
+      if (long) {
+        out[long[1]] = long[2];
+        continue;
+      }
+      const eq = part.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--parameter-overrides: expected Key=Value, got '${part}'`);
+      out[part.slice(0, eq)] = unquote(part.slice(eq + 1));
+    }
+  }
+  return out;
+}
+
+function splitOverrides(value: string): string[] {
+  // `A=1 B="two words"`: split on spaces outside quotes.
+  const parts: string[] = [];
+  let current = '';
+  let quote: string | undefined;
+  for (const ch of value) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      current += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      current += ch;
+    } else if (ch === ' ') {
+      if (current) parts.push(current);
+      current = '';
+    } else current += ch;
+  }
+  if (current) parts.push(current);
+  return parts;
+}
+
+function unquote(s: string): string {
+  return s.length >= 2 && (s[0] === '"' || s[0] === "'") && s.at(-1) === s[0] ? s.slice(1, -1) : s;
+}

@@ -1,0 +1,62 @@
+import type { DeployedMethod, DeployedResource } from '../sam/model.js';
+
+export type HeaderList = Array<[name: string, value: string]>;
+
+/** One HTTP request as it reaches API Gateway. */
+export interface GatewayRequest {
+  method: string;
+  /** The path as sent (percent-encoded), without the query string. With a stage prefix when the server uses one. */
+  path: string;
+  /** The raw query string, without `?`. */
+  query: string;
+  /** Header names as received. */
+  headers: HeaderList;
+  body: Uint8Array | undefined;
+  sourceIp: string;
+  /** Host the client used (`127.0.0.1:3000`). */
+  domainName: string;
+  protocol?: string;
+}
+
+/** One HTTP response as API Gateway sends it, with the story of how it was made. */
+export interface GatewayResponse {
+  status: number;
+  headers: HeaderList;
+  body: Uint8Array | string;
+  trace: GatewayTrace;
+}
+
+export interface GatewayTrace {
+  requestId: string;
+  /** How the answer was made. */
+  kind: 'mock' | 'proxy' | 'gateway-response';
+  /** For gateway responses: the type (MISSING_AUTHENTICATION_TOKEN, INVALID_API_KEY, …). */
+  responseType?: string;
+  /** The route matched, if any. */
+  resource?: DeployedResource;
+  method?: DeployedMethod;
+  functionId?: string;
+  /** The Lambda proxy event sent to the function, and what it returned. */
+  event?: unknown;
+  result?: unknown;
+  /** Why the gateway answered as it did, in one sentence (for logs and the inspector). */
+  reason?: string;
+  apiKeyId?: string;
+}
+
+/** What running a function returns (the runtime's InvokeResult, narrowed to what the gateway needs). */
+export type InvokeOutcome =
+  | { ok: true; value: unknown }
+  | {
+      ok: false;
+      kind: 'error' | 'timeout' | 'crash' | 'load' | 'unsupported' | 'missing';
+      errorType: string;
+      message: string;
+    };
+
+export type Invoke = (
+  functionId: string,
+  event: unknown,
+  requestId: string,
+  timeoutMs: number,
+) => Promise<InvokeOutcome>;

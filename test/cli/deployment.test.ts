@@ -1,0 +1,86 @@
+/** `crossgate deployment`: prints what SAM will create; bad input exits 2 with file:line:col. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/run.js';
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+    stdout += String(s);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+    stderr += String(s);
+    return true;
+  });
+  try {
+    const code = await main(argv);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('crossgate deployment', () => {
+  it('prints every path, method, the key requirement and the OPTIONS header values of the example', async () => {
+    const { code, stdout } = await run(['deployment', 'examples/proxy-api/template.yaml']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('ItemsApi');
+    expect(stdout).toMatch(/\/items\/\{id\}/);
+    expect(stdout).toMatch(/GET\s+Lambda proxy → ItemsFunction\s+API key/);
+    expect(stdout).toContain('Access-Control-Allow-Origin: http://localhost:5173');
+  });
+
+  it('--json gives the model as data, positions as file:line:col', async () => {
+    const { code, stdout } = await run(['deployment', 'examples/proxy-api/template.yaml', '--json']);
+    expect(code).toBe(0);
+    const model = JSON.parse(stdout);
+    const items = model.apis[0].resources.find((r: { path: string }) => r.path === '/items');
+    const options = items.methods.find((m: { method: string }) => m.method === 'OPTIONS');
+    expect(options).toMatchObject({ integration: 'mock', apiKeyRequired: false, corsPreflight: true });
+    const get = items.methods.find((m: { method: string }) => m.method === 'GET');
+    expect(get).toMatchObject({
+      integration: 'aws_proxy',
+      functionId: 'ItemsFunction',
+      apiKeyRequired: true,
+    });
+    expect(get.pos).toMatch(/^examples\/proxy-api\/template\.yaml:\d+:\d+$/);
+  });
+
+  it('--parameter-overrides changes what the OPTIONS method answers', async () => {
+    const { stdout } = await run([
+      'deployment',
+      'examples/proxy-api/template.yaml',
+      '--parameter-overrides',
+      'AppOrigin=https://app.example.com',
+    ]);
+    expect(stdout).toContain('Access-Control-Allow-Origin: https://app.example.com');
+  });
+
+  it('a malformed template exits 2 and names file:line:col', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-cli-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'Resources:\n  A:\n    Type: !Nope x\n');
+    const { code, stderr } = await run(['deployment', file]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/bad\.yaml:3:\d+: unknown tag !Nope/);
+  });
+
+  it('a missing file exits 2', async () => {
+    const { code, stderr } = await run(['deployment', 'no/such/template.yaml']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('no such file');
+  });
+
+  it('an unknown command exits 2 with the usage', async () => {
+    const { code, stderr } = await run(['deploy']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('usage: crossgate');
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * Templates SAM would refuse, or crossgate cannot read, fail with file:line:col and a sentence a
+ * person understands. Each case names the value at fault by position.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildDeployment } from '../../src/sam/deployment.js';
+import { TemplateError } from '../../src/template/errors.js';
+import { loadTemplate } from '../../src/template/load.js';
+
+const SAM = 'Transform: AWS::Serverless-2016-10-31\n';
+const fn = (events: string, extra = '') => `  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: nodejs20.x
+${extra}      Events:
+${events}`;
+
+function failure(source: string): string {
+  try {
+    buildDeployment(loadTemplate(source, 'e.yaml'));
+  } catch (e) {
+    expect(e).toBeInstanceOf(TemplateError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a TemplateError');
+}
+
+describe('errors with positions', () => {
+  const cases: Array<[string, string, RegExp]> = [
+    [
+      'no Resources section',
+      'AWSTemplateFormatVersion: "2010-09-09"\n',
+      /^e\.yaml:1:1: the template has no 'Resources' section/,
+    ],
+    [
+      'a resource without Type',
+      `${SAM}Resources:\n  A:\n    Properties: {}\n`,
+      /^e\.yaml:3:3: resource A has no Type/,
+    ],
+    [
+      'RestApiId to nothing',
+      `${SAM}Resources:\n${fn('        Get:\n          Type: Api\n          Properties:\n            RestApiId: !Ref Missing\n            Path: /x\n            Method: get\n')}`,
+      /^e\.yaml:12:\d+: event Get: RestApiId refers to Missing, which is not a resource of this template/,
+    ],
+    [
+      'a duplicate path+method (two events, GET /x)',
+      `${SAM}Resources:\n${fn('        A:\n          Type: Api\n          Properties: { Path: /x, Method: get }\n        B:\n          Type: Api\n          Properties:\n            Path: /x\n            Method: get\n')}`,
+      /^e\.yaml:16:21: event B: API method "get" defined multiple times for path "\/x"/,
+    ],
+    [
+      'an event without Path',
+      `${SAM}Resources:\n${fn('        A:\n          Type: Api\n          Properties: { Method: get }\n')}`,
+      /^e\.yaml:\d+:\d+: event A of Fn: Path is required/,
+    ],
+    [
+      'an unknown Cors key (AllowOrigins)',
+      `${SAM}Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: Prod\n      Cors:\n        AllowOrigins: "'*'"\n`,
+      /^e\.yaml:8:9: Api: invalid key 'AllowOrigins' for 'Cors' property/,
+    ],
+    [
+      'an unknown Auth key',
+      `${SAM}Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: Prod\n      Auth:\n        ApiKey: true\n`,
+      /^e\.yaml:8:9: Api: invalid value for 'Auth' property: unknown key 'ApiKey'/,
+    ],
+    [
+      'a property AWS::Serverless::Api does not have',
+      `${SAM}Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: Prod\n      CorsConfig: {}\n`,
+      /^e\.yaml:7:7: Api: property CorsConfig is not defined for resources of type AWS::Serverless::Api/,
+    ],
+    [
+      'credentials with a * origin (SAM refuses)',
+      `${SAM}Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: Prod\n      Cors:\n        AllowOrigin: "'*'"\n        AllowCredentials: true\n${fn('        A:\n          Type: Api\n          Properties: { RestApiId: !Ref Api, Path: /x, Method: get }\n')}`,
+      /^e\.yaml:\d+:\d+: .*AllowCredentials.*/,
+    ],
+  ];
+  for (const [name, source, expected] of cases) {
+    it(name, () => expect(failure(source)).toMatch(expected));
+  }
+});
