@@ -42,6 +42,8 @@ export interface GatewayTrace {
   /** Why the gateway answered as it did, in one sentence (for logs and the inspector). */
   reason?: string;
   apiKeyId?: string;
+  /** What the runtime reported, failures included. */
+  outcome?: InvokeOutcome;
 }
 
 /** What running a function returns (the runtime's InvokeResult, narrowed to what the gateway needs). */
