@@ -1,8 +1,79 @@
-/** Placeholder until its issue lands: says so plainly. */
+/** `crossgate serve [template.yaml]`: a local API Gateway for the template. */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import pc from 'picocolors';
+import { routeTable } from '../serve/banner.js';
+import { requestLogLine } from '../serve/log.js';
+import { serve } from '../serve/serve.js';
+import { loadTemplateFile, parseParameterOverrides, UsageError } from './template-file.js';
+
+const HELP = `usage: crossgate serve [template.yaml] [options]
+
+  --port <n>                    port to listen on (default 3000; 0 picks a free one)
+  --host <addr>                 address to bind (default 127.0.0.1; 0.0.0.0 exposes it to your network)
+  --stage-prefix                serve paths under the stage (/Prod/items), as the execute-api URL does
+  --api-key <value>             accept this API key (repeatable); default: the template's, or one generated
+  --parameter-overrides K=V     template parameters, as sam deploy takes them
+  --no-watch                    do not reload handlers when their files change
+`;
+
 export const serveCommand = {
-  summary: 'serve',
-  async run(_argv: string[]): Promise<number> {
-    process.stderr.write('crossgate serve: not built yet\n');
-    return 2;
+  summary: 'serve the template locally',
+  async run(argv: string[]): Promise<number> {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        port: { type: 'string', default: '3000' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'stage-prefix': { type: 'boolean', default: false },
+        'api-key': { type: 'string', multiple: true, default: [] },
+        'parameter-overrides': { type: 'string', multiple: true, default: [] },
+        'no-watch': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    if (values.help) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    if (positionals.length > 1) throw new UsageError(`serve takes one template file\n\n${HELP}`);
+    const file =
+      positionals[0] ?? ['template.yaml', 'template.yml', 'template.json'].find((f) => existsSync(f));
+    if (!file)
+      throw new UsageError('no template.yaml here; name the template: crossgate serve path/to/template.yaml');
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`--port: '${values.port}' is not a port number`);
+    const started = performance.now();
+    const { model, deployment } = loadTemplateFile(
+      file,
+      parseParameterOverrides(values['parameter-overrides']),
+    );
+    const running = await serve(model, deployment, {
+      host: values.host,
+      port,
+      stagePrefix: values['stage-prefix'],
+      apiKeys: values['api-key'],
+      watch: !values['no-watch'],
+      onExchange: (x) => process.stdout.write(`${requestLogLine(x)}\n`),
+      onLog: (fn, requestId, line) =>
+        process.stdout.write(pc.dim(`  ${fn} ${requestId.slice(0, 8)} ${line}\n`)),
+      onReload: (fn, f) => process.stdout.write(pc.dim(`reloaded ${fn} (${f} changed)\n`)),
+    });
+    process.stdout.write(
+      routeTable(running, {
+        stagePrefix: values['stage-prefix'],
+        file,
+        startupMs: performance.now() - started,
+      }),
+    );
+    const stop = () => {
+      void running.close().then(() => process.exit(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await new Promise(() => {});
+    return 0;
   },
 };

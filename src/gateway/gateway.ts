@@ -155,7 +155,7 @@ export function createGateway(deployment: Deployment, options: GatewayOptions): 
         trace,
         `the body is ${req.body.length} bytes; API Gateway accepts at most 10 MB`,
       );
-    if (!target || !target.method) {
+    if (!target?.method) {
       const why = !target
         ? `no resource matches ${req.path}`
         : `${target.resource.path} has no ${req.method} method${req.method === 'OPTIONS' ? ' (no CORS preflight: the API has no Cors, or this path is outside it)' : ''}`;

@@ -103,7 +103,7 @@ describe('API keys', () => {
     const { send, events } = gatewayFor(apiWide, undefined, { apiKeys: keys });
     expect((await send('POST', '/items', [['x-api-key', 'nope']])).status).toBe(403);
     expect((await send('POST', '/items', [['X-API-Key', 'secret-key-1']])).status).toBe(200);
-    const identity = (events.at(-1)?.requestContext as { identity: Record<string, unknown> }).identity;
+    const identity = (events.at(-1)!.requestContext as { identity: Record<string, unknown> }).identity;
     expect(identity.apiKey).toBe('secret-key-1');
     expect(identity.apiKeyId).toBe('K1');
   });

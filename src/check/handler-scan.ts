@@ -1,0 +1,62 @@
+/**
+ * A static reading of a handler's source: does it send CORS headers, and how? Heuristic by design
+ * (`check --invoke` runs the handler instead): it recognises crossgate/lambda, @middy/http-cors,
+ * Powertools' cors middleware, and headers written by hand.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface HandlerCors {
+  file: string | undefined;
+  /** `library`: a CORS library decides per request; `literal`: a fixed ACAO value; `dynamic`: computed; `none`. */
+  kind: 'library' | 'literal' | 'dynamic' | 'none' | 'unknown';
+  library?: 'crossgate/lambda' | '@middy/http-cors' | 'powertools';
+  /** The literal Access-Control-Allow-Origin value, when `literal`. */
+  allowOrigin?: string;
+  allowCredentials?: boolean;
+  /** The handler echoes the request's Origin header. */
+  reflectsOrigin?: boolean;
+  setsVary?: boolean;
+  /** 1-based line of the Access-Control-Allow-Origin text, for messages. */
+  line?: number;
+}
+
+const EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs'];
+
+export function handlerFile(codeDir: string, handler: string): string | undefined {
+  const dot = handler.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  const base = join(codeDir, handler.slice(0, dot));
+  for (const ext of EXTENSIONS) if (existsSync(base + ext)) return base + ext;
+  return undefined;
+}
+
+export function scanHandlerSource(source: string, file?: string): HandlerCors {
+  if (
+    /from\s+['"]crossgate\/lambda(\/middy)?['"]|require\(\s*['"]crossgate\/lambda/.test(source) &&
+    /\b(withCors|corsHeaders|cors)\s*\(/.test(source)
+  )
+    return { file, kind: 'library', library: 'crossgate/lambda', setsVary: true };
+  if (/['"]@middy\/http-cors['"]/.test(source)) return { file, kind: 'library', library: '@middy/http-cors' };
+  if (/@aws-lambda-powertools\/event-handler/.test(source) && /\bcors\s*\(/.test(source))
+    return { file, kind: 'library', library: 'powertools' };
+  const m = /['"]?access-control-allow-origin['"]?\s*[:,]\s*(['"`])?([^'"`,}\n]*)\1?/i.exec(source);
+  if (!m) return { file, kind: 'none' };
+  const line = source.slice(0, m.index).split('\n').length;
+  const setsVary = /['"]?vary['"]?\s*:/i.test(source);
+  const allowCredentials = /['"]?access-control-allow-credentials['"]?\s*:\s*['"`]?true/i.test(source);
+  if (m[1] && !m[2].includes('${'))
+    return { file, kind: 'literal', allowOrigin: m[2].trim(), allowCredentials, setsVary, line };
+  const reflectsOrigin = /headers\??\.\[?['"]?origin|headers\??\.Origin|\borigin\b/i.test(
+    source.slice(m.index, m.index + 200),
+  );
+  return { file, kind: 'dynamic', reflectsOrigin, allowCredentials, setsVary, line };
+}
+
+export function scanHandler(codeDir: string, handler: string | undefined, inlineCode?: string): HandlerCors {
+  if (inlineCode !== undefined) return scanHandlerSource(inlineCode);
+  if (!handler) return { file: undefined, kind: 'unknown' };
+  const file = handlerFile(codeDir, handler);
+  if (!file) return { file: undefined, kind: 'unknown' };
+  return scanHandlerSource(readFileSync(file, 'utf8'), file);
+}

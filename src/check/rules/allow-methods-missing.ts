@@ -1,0 +1,53 @@
+import type { Finding, Rule } from '../types.js';
+import { blockedRequest, corsHeaderValues, listOf, SAFELISTED_METHODS } from './util.js';
+
+/**
+ * A method the route serves that the preflight does not allow: the browser refuses it (Fetch §4.8
+ * step 7: the method must be in Access-Control-Allow-Methods unless it is a CORS-safelisted method).
+ */
+export const allowMethodsMissing: Rule = {
+  code: 'CG112',
+  name: 'allow-methods-missing',
+  severity: 'error',
+  summary:
+    'AllowMethods leaves out a method a route uses: the browser blocks that method after the preflight.',
+  fixable: true,
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const v of corsHeaderValues(ctx, 'access-control-allow-methods')) {
+      const listed = listOf(v.value).map((m) => m.toUpperCase());
+      if (listed.includes('*')) continue;
+      const used = new Set<string>();
+      for (const r of v.resources)
+        for (const m of r.methods) {
+          const verbs = m.method === 'ANY' ? ['PUT', 'DELETE', 'PATCH'] : [m.method];
+          for (const verb of verbs)
+            if (verb !== 'OPTIONS' && !SAFELISTED_METHODS.has(verb) && !listed.includes(verb)) used.add(verb);
+        }
+      if (used.size === 0) continue;
+      const missing = [...used];
+      const sim = blockedRequest(
+        ctx,
+        (s) =>
+          s.api === v.api &&
+          v.resources.includes(s.resource) &&
+          s.verdict.errorCode === 'MethodDisallowedByPreflightResponse',
+      );
+      const fixed = [...listOf(v.value).map((m) => m.toUpperCase()), ...missing].join(',');
+      out.push({
+        code: this.code,
+        rule: this.name,
+        severity: this.severity,
+        message: `${v.api.logicalId}: AllowMethods '${v.value}' leaves out ${missing.join(', ')}, which ${v.resources.length > 1 ? 'routes use' : `${v.resources[0].path} uses`}.`,
+        pos: v.pos,
+        consoleMessage: sim?.verdict.consoleMessage,
+        route: sim ? `${sim.method.method} ${sim.resource.path}` : undefined,
+        origin: sim?.origin,
+        fix: v.pos
+          ? { description: `allow ${fixed}`, edits: [{ kind: 'replace', pos: v.pos, value: `'${fixed}'` }] }
+          : undefined,
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,69 @@
+import type { Finding, Rule } from '../types.js';
+import { allowOriginOf, apiPropertyPath, preflightMethods } from './util.js';
+
+/**
+ * API Gateway's own errors (missing key, authorizer denial, throttling, 502, 504) carry CORS headers
+ * only when GatewayResponses add them (AWS docs: "Gateway response types"; "Setting up gateway
+ * responses to customize error responses"). Without them the browser reports a CORS error and hides
+ * the real status.
+ */
+export const gatewayResponsesWithoutCors: Rule = {
+  code: 'CG107',
+  name: 'gateway-responses-without-cors',
+  severity: 'warning',
+  summary:
+    "API Gateway's own 4XX/5XX answers carry no Access-Control-Allow-Origin: the browser hides the real error behind a CORS message.",
+  fixable: true,
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const api of ctx.deployment.apis) {
+      if (preflightMethods(api).length === 0) continue;
+      const model = ctx.apiModel(api);
+      const origin = allowOriginOf(ctx, api);
+      for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+        const r = api.gatewayResponses.find((g) => g.type === type);
+        if (r?.headers.some((h) => h.name.toLowerCase() === 'access-control-allow-origin')) continue;
+        const what =
+          type === 'DEFAULT_4XX'
+            ? 'a missing API key (403), an authorizer denial (401/403), an unknown path (403)'
+            : 'a failing handler (502), a timeout (504)';
+        const sim = ctx.simulations.find(
+          (s) =>
+            s.api === api &&
+            s.verdict.actual?.response.headers.some(([n]) => n.toLowerCase() === 'x-amzn-errortype') &&
+            !s.verdict.allowed,
+        );
+        out.push({
+          code: this.code,
+          rule: this.name,
+          severity: this.severity,
+          message: `${api.logicalId}: ${type} has no Access-Control-Allow-Origin, so the browser shows a CORS error instead of ${what}.`,
+          pos: r?.pos ?? model?.gatewayResponses?.pos ?? model?.pos ?? api.pos,
+          consoleMessage: type === 'DEFAULT_4XX' ? sim?.verdict.consoleMessage : undefined,
+          fix:
+            model && model.kind !== 'cloudformation' && origin !== undefined && !origin.includes(',')
+              ? {
+                  description: `add Access-Control-Allow-Origin: '${origin}' to ${type}`,
+                  edits: [
+                    {
+                      kind: 'set-path',
+                      path: apiPropertyPath(
+                        model,
+                        'GatewayResponses',
+                        type,
+                        'ResponseParameters',
+                        'Headers',
+                        'Access-Control-Allow-Origin',
+                      ),
+                      value: `'${origin}'`,
+                    },
+                  ],
+                }
+              : undefined,
+          hint: `Add GatewayResponses: { ${type}: { ResponseParameters: { Headers: { Access-Control-Allow-Origin: "'<origin>'" } } } } to the API.`,
+        });
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,62 @@
+import type { Finding, Rule } from '../types.js';
+import { apiPropertyPath, blockedRequest } from './util.js';
+
+/**
+ * A route a browser must preflight, on a path with no OPTIONS method: API Gateway answers the
+ * preflight 403 Missing Authentication Token (AWS docs: "Enabling CORS for a REST API resource").
+ */
+export const preflightMissing: Rule = {
+  code: 'CG104',
+  name: 'preflight-missing',
+  severity: 'error',
+  summary:
+    "A route needs a CORS preflight and its path has no OPTIONS method: API Gateway answers 403 'Missing Authentication Token'.",
+  fixable: true,
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const api of ctx.deployment.apis) {
+      const sims = ctx.simulations.filter(
+        (s) =>
+          s.api === api &&
+          s.expectedAllowed &&
+          s.verdict.failedStep === 'preflight' &&
+          s.verdict.preflight?.response.headers.some(
+            ([n, v]) => n.toLowerCase() === 'x-amzn-errortype' && v === 'MissingAuthenticationTokenException',
+          ),
+      );
+      if (sims.length === 0) continue;
+      const model = ctx.apiModel(api);
+      const paths = [...new Set(sims.map((s) => s.resource.path))];
+      const origin = ctx.origins(api)[0];
+      const sim = sims[0] ?? blockedRequest(ctx, () => false);
+      out.push({
+        code: this.code,
+        rule: this.name,
+        severity: this.severity,
+        message: `${api.logicalId}: ${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ', …' : ''} ${paths.length > 1 ? 'have' : 'has'} no OPTIONS method, so the browser's preflight gets 403 Missing Authentication Token. ${model?.cors ? 'The path is outside what Cors covers.' : 'The API has no Cors.'}`,
+        pos: sim.method.pos ?? model?.pos ?? api.pos,
+        consoleMessage: sim.verdict.consoleMessage,
+        route: `${sim.method.method} ${sim.resource.path}`,
+        origin: sim.origin,
+        fix:
+          model && !model.cors && ctx.userOrigins.length === 1 && model.kind !== 'cloudformation'
+            ? {
+                description: `add Cors to ${model.kind === 'implicit' ? 'Globals.Api' : api.logicalId} for ${origin}`,
+                edits: [
+                  {
+                    kind: 'set-path',
+                    path: apiPropertyPath(model, 'Cors'),
+                    value: {
+                      AllowOrigin: `'${origin}'`,
+                      AllowHeaders: "'Content-Type,X-Api-Key,Authorization'",
+                    },
+                  },
+                ],
+              }
+            : undefined,
+        hint: `Add Cors to the API (AllowOrigin: "'${origin}'", AllowHeaders: "'Content-Type,X-Api-Key'"), or route OPTIONS to a function that answers preflights.`,
+      });
+    }
+    return out;
+  },
+};

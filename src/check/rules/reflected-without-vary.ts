@@ -1,0 +1,31 @@
+import { posOf } from '../../template/parse.js';
+import type { Finding, Rule } from '../types.js';
+
+/**
+ * An answer whose Access-Control-Allow-Origin depends on the request's Origin must say `Vary: Origin`
+ * (Fetch §3.2.4 "CORS protocol and HTTP caches"), or a cache serves one origin's answer to another.
+ */
+export const reflectedWithoutVary: Rule = {
+  code: 'CG116',
+  name: 'reflected-without-vary',
+  severity: 'warning',
+  summary:
+    'Access-Control-Allow-Origin depends on the request Origin but the answer has no Vary: Origin: caches mix origins up.',
+  fixable: false,
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const [fnId, fn] of Object.entries(ctx.model.functions)) {
+      const h = ctx.handler(fnId);
+      if (h?.kind !== 'dynamic' || h.setsVary) continue;
+      out.push({
+        code: this.code,
+        rule: this.name,
+        severity: this.severity,
+        message: `${fnId} computes Access-Control-Allow-Origin per request${h.line ? ` (${h.file?.split('/').pop()}:${h.line})` : ''} and sends no Vary: Origin.`,
+        pos: posOf(fn.properties, 'Handler') ?? fn.pos,
+        hint: "Add 'Vary': 'Origin' to every response (crossgate/lambda does it).",
+      });
+    }
+    return out;
+  },
+};

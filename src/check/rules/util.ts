@@ -1,0 +1,81 @@
+/** Helpers the rules share: where the CORS settings of an API were written, and what the browser saw. */
+import type { DeployedApi, DeployedMethod, DeployedResource } from '../../sam/model.js';
+import type { ApiModel } from '../../template/model.js';
+import type { CheckContext, SimulatedRequest } from '../types.js';
+
+export function preflightMethods(
+  api: DeployedApi,
+): Array<{ resource: DeployedResource; method: DeployedMethod }> {
+  const out: Array<{ resource: DeployedResource; method: DeployedMethod }> = [];
+  for (const resource of api.resources)
+    for (const method of resource.methods) if (method.corsPreflight) out.push({ resource, method });
+  return out;
+}
+
+/** The first simulated request (from an allowed origin) the browser blocked, matching `where`. */
+export function blockedRequest(
+  ctx: CheckContext,
+  where: (s: SimulatedRequest) => boolean,
+): SimulatedRequest | undefined {
+  return ctx.simulations.find((s) => s.expectedAllowed && !s.verdict.allowed && where(s));
+}
+
+export function routeName(s: { resource: DeployedResource; method: DeployedMethod }): string {
+  return `${s.method.method} ${s.resource.path}`;
+}
+
+/** Path to an Api's property in the template, for fixes that add one (Globals for the implicit API). */
+export function apiPropertyPath(api: ApiModel, ...rest: string[]): string[] {
+  return api.kind === 'implicit'
+    ? ['Globals', 'Api', ...rest]
+    : ['Resources', api.logicalId, 'Properties', ...rest];
+}
+
+/** Header names from a literal list (`Content-Type, X-Api-Key`), lower-cased. */
+export function listOf(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+export const SAFELISTED_METHODS = new Set(['GET', 'HEAD', 'POST']);
+
+export function allowOriginOf(ctx: CheckContext, api: DeployedApi): string | undefined {
+  for (const { method } of preflightMethods(api)) {
+    const h = method.mockHeaders.find((x) => x.name.toLowerCase() === 'access-control-allow-origin');
+    if (h?.value !== undefined) return h.value;
+  }
+  const m = ctx.apiModel(api);
+  return m ? ctx.corsLiteral(m, 'AllowOrigin') : undefined;
+}
+
+/** Each distinct Cors header value (as deployed on the OPTIONS methods) with where it was written. */
+export function corsHeaderValues(
+  ctx: CheckContext,
+  name: string,
+): Array<{
+  api: DeployedApi;
+  value: string;
+  pos: import('../../template/position.js').Pos | undefined;
+  resources: DeployedResource[];
+}> {
+  const out: Array<{
+    api: DeployedApi;
+    value: string;
+    pos: import('../../template/position.js').Pos | undefined;
+    resources: DeployedResource[];
+  }> = [];
+  for (const api of ctx.deployment.apis)
+    for (const { resource, method } of preflightMethods(api)) {
+      const h = method.mockHeaders.find((x) => x.name.toLowerCase() === name);
+      if (h?.value === undefined) continue;
+      const existing = out.find(
+        (o) =>
+          o.api === api && o.value === h.value && o.pos?.line === h.pos?.line && o.pos?.col === h.pos?.col,
+      );
+      if (existing) existing.resources.push(resource);
+      else out.push({ api, value: h.value, pos: h.pos, resources: [resource] });
+    }
+  return out;
+}

@@ -1,0 +1,85 @@
+/**
+ * A check rule reads like an eslint rule: a stable code, a kebab name, a severity, a one-line summary,
+ * a docs page, and a function from the checked deployment to findings. A finding reads like a biome
+ * diagnostic: message, the position of the value to change, the browser's console message for the
+ * failure it causes, and the fix as edits.
+ */
+import type { FetchVerdict } from '../browser/index.js';
+import type { DeployedApi, DeployedMethod, DeployedResource, Deployment } from '../sam/model.js';
+import type { ApiModel, TemplateModel } from '../template/model.js';
+import type { Pos } from '../template/position.js';
+import type { HandlerCors } from './handler-scan.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** One edit to the template, applied through the yaml Document API so comments and order survive. */
+export type FixEdit =
+  /** Replace the scalar written at `pos` with `value` (a string, written double-quoted). */
+  | { kind: 'replace'; pos: Pos; value: string }
+  /** In the mapping that holds the value written at `pos`, set `key` to `value`. */
+  | { kind: 'set-sibling'; pos: Pos; key: string; value: unknown }
+  /** Set a value at a path from the document root (creating mappings on the way). */
+  | { kind: 'set-path'; path: string[]; value: unknown };
+
+export interface Fix {
+  description: string;
+  edits: FixEdit[];
+}
+
+export interface Finding {
+  code: string;
+  rule: string;
+  severity: Severity;
+  message: string;
+  pos: Pos | undefined;
+  /** What Chromium prints for the failure this causes, when a simulated request showed it. */
+  consoleMessage?: string;
+  /** The route and origin that showed it. */
+  route?: string;
+  origin?: string;
+  fix?: Fix;
+  /** How to fix it by hand when there is no safe automatic fix. */
+  hint?: string;
+}
+
+/** A route × origin × request shape, and what the browser did. */
+export interface SimulatedRequest {
+  api: DeployedApi;
+  resource: DeployedResource;
+  method: DeployedMethod;
+  origin: string;
+  /** The origin is one the template (or --origin) allows. */
+  expectedAllowed: boolean;
+  shape: string;
+  verdict: FetchVerdict;
+}
+
+export interface CheckContext {
+  model: TemplateModel;
+  deployment: Deployment;
+  /** The ApiModel of a deployed API. */
+  apiModel(api: DeployedApi): ApiModel | undefined;
+  /** Origins the pages calling this API live on (from --origin or the template). */
+  origins(api: DeployedApi): string[];
+  /** What the handler behind a proxy method does about CORS. */
+  handler(functionId: string | undefined): HandlerCors | undefined;
+  simulations: SimulatedRequest[];
+  /** Origins given with --origin (normalised); empty when the template decides. */
+  userOrigins: string[];
+  /** The literal value of a Cors property, when it is a quoted literal. */
+  corsLiteral(
+    api: ApiModel,
+    key: 'AllowOrigin' | 'AllowHeaders' | 'AllowMethods' | 'MaxAge',
+  ): string | undefined;
+}
+
+export interface Rule {
+  code: string;
+  name: string;
+  severity: Severity;
+  summary: string;
+  fixable: boolean;
+  check(ctx: CheckContext): Finding[];
+}
+
+export const docsUrl = (name: string) => `docs/rules/${name}.md`;

@@ -1,0 +1,38 @@
+/** The check report for machines: findings as plain data, and the simulated requests' verdicts. */
+import type { CheckResult } from '../check/run.js';
+import { formatPos } from '../template/position.js';
+
+export function checkJson(result: CheckResult): unknown {
+  return {
+    findings: result.findings.map((f) => ({
+      code: f.code,
+      rule: f.rule,
+      severity: f.severity,
+      message: f.message,
+      file: f.pos?.file,
+      line: f.pos?.line,
+      column: f.pos?.col,
+      position: f.pos ? formatPos(f.pos) : undefined,
+      consoleMessage: f.consoleMessage,
+      route: f.route,
+      origin: f.origin,
+      fix: f.fix ? { description: f.fix.description } : undefined,
+      hint: f.hint,
+    })),
+    requests: result.simulations.map((s) => ({
+      api: s.api.logicalId,
+      route: `${s.method.method} ${s.resource.path}`,
+      shape: s.shape,
+      origin: s.origin,
+      expectedAllowed: s.expectedAllowed,
+      allowed: s.verdict.allowed,
+      failedStep: s.verdict.failedStep,
+      consoleMessage: s.verdict.consoleMessage,
+    })),
+    summary: {
+      errors: result.findings.filter((f) => f.severity === 'error').length,
+      warnings: result.findings.filter((f) => f.severity === 'warning').length,
+      infos: result.findings.filter((f) => f.severity === 'info').length,
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/** SARIF 2.1.0 for code scanning (OASIS SARIF v2.1.0; GitHub "SARIF support for code scanning"). */
+import type { CheckResult } from '../check/run.js';
+import { version } from '../index.js';
+
+const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
+
+export function checkSarif(result: CheckResult, uriFor: (file: string) => string = (f) => f): unknown {
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'crossgate',
+            version,
+            informationUri: 'https://github.com/crossgate/crossgate',
+            rules: result.rules.map((r) => ({
+              id: r.code,
+              name: r.name,
+              shortDescription: { text: r.summary },
+              helpUri: `https://github.com/crossgate/crossgate/blob/main/docs/rules/${r.name}.md`,
+              defaultConfiguration: { level: LEVEL[r.severity] },
+            })),
+          },
+        },
+        results: result.findings.map((f) => ({
+          ruleId: f.code,
+          ruleIndex: result.rules.findIndex((r) => r.code === f.code),
+          level: LEVEL[f.severity],
+          message: { text: f.consoleMessage ? `${f.message} Browser: ${f.consoleMessage}` : f.message },
+          locations: f.pos
+            ? [
+                {
+                  physicalLocation: {
+                    artifactLocation: { uri: uriFor(f.pos.file) },
+                    region: { startLine: f.pos.line, startColumn: f.pos.col },
+                  },
+                },
+              ]
+            : [],
+        })),
+      },
+    ],
+  };
+}

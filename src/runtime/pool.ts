@@ -1,0 +1,523 @@
+import { type FSWatcher, watch as watchDir } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import {
+  displayPath,
+  locateSyntaxError,
+  type Prepared,
+  type PrepareFailure,
+  prepare,
+  workerScript,
+} from './build.js';
+import { functionEnvironment, isNodeRuntime, newLogStreamName } from './env.js';
+import { type HandlerRef, parseHandler } from './handler.js';
+import type { HostToWorker, WorkerInit, WorkerToHost } from './protocol.js';
+import type { FailureKind, FunctionSpec, InvokeOutcome } from './types.js';
+
+export interface PoolOptions {
+  outDir: string;
+  region: string;
+  maxWorkers: number;
+  watch: boolean;
+  onReload?: (functionId: string, file: string) => void;
+  onLog?: (functionId: string, requestId: string, line: string) => void;
+}
+
+type Failure = { ok: false; kind: FailureKind; errorType: string; message: string; logs?: string[] };
+type Ready = { ok: true } | Failure;
+type Outcome = { ok: true; value: unknown } | Failure;
+
+interface Invocation {
+  id: string;
+  logs: string[];
+  started: number;
+  timer: NodeJS.Timeout | undefined;
+  resolve: (outcome: InvokeOutcome) => void;
+}
+
+/** One execution environment: a worker that runs one event at a time. */
+interface Slot {
+  generation: number;
+  state: 'starting' | 'idle' | 'busy' | 'dead';
+  worker: Worker | undefined;
+  ready: Promise<Ready>;
+  settleReady: (ready: Ready) => void;
+  current: Invocation | null;
+  /** Lines written while the module loaded (Lambda's init phase): given to the first invocation. */
+  initLogs: string[];
+  /** The handler's source file. */
+  source: string;
+}
+
+/** How long the module may take to load: Lambda's init phase limit (AWS Lambda docs: "Lambda execution environment lifecycle"). */
+const INIT_TIMEOUT_MS = 10_000;
+/** Changes within this window (an editor writing a file in steps) make one reload. */
+const RELOAD_DEBOUNCE_MS = 15;
+
+/**
+ * The workers of one function: up to `maxWorkers` environments, each handling one event at a time and
+ * reused while warm, as Lambda scales a function out on concurrent requests.
+ */
+export class FunctionPool {
+  private readonly ref: HandlerRef | undefined;
+  private generation = 0;
+  private prepared: { generation: number; result: Promise<Prepared | PrepareFailure> } | undefined;
+  private readonly slots = new Set<Slot>();
+  private idle: Slot[] = [];
+  private readonly waiters: Array<(slot: Slot | Failure) => void> = [];
+  private readonly dirWatchers = new Map<string, FSWatcher>();
+  private watchedFiles = new Set<string>();
+  private reloadTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    readonly spec: FunctionSpec,
+    private readonly options: PoolOptions,
+  ) {
+    this.ref = parseHandler(spec.handler);
+  }
+
+  async invoke(event: unknown, requestId: string, timeoutMs: number): Promise<InvokeOutcome> {
+    const started = performance.now();
+    const fail = (failure: Failure): InvokeOutcome => ({
+      ...failure,
+      durationMs: performance.now() - started,
+      logs: failure.logs ?? [],
+    });
+    if (this.closed) return fail(failure('crash', 'Runtime.Closed', 'The runtime was closed'));
+    if (!isNodeRuntime(this.spec.runtime)) {
+      return fail(
+        failure(
+          'unsupported',
+          'Runtime.Unsupported',
+          `${this.spec.id} uses ${this.spec.runtime}; crossgate runs Node.js handlers only (nodejs*.x)`,
+        ),
+      );
+    }
+    if (!this.ref) {
+      // Runtime interface client, Errors.MalformedHandlerName.
+      return fail(failure('missing', 'Runtime.MalformedHandlerName', `Bad handler ${this.spec.handler}`));
+    }
+    const acquired = await this.acquire();
+    if (!isSlot(acquired)) return fail(acquired);
+    return this.dispatch(acquired, event, requestId, timeoutMs);
+  }
+
+  async warm(): Promise<void> {
+    if (this.closed || !isNodeRuntime(this.spec.runtime) || !this.ref || this.liveCount() > 0) return;
+    const slot = this.newSlot();
+    const ready = await slot.ready;
+    if (ready.ok) this.release(slot);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.reloadTimer);
+    for (const watcher of this.dirWatchers.values()) watcher.close();
+    this.dirWatchers.clear();
+    const exits: Promise<unknown>[] = [];
+    for (const slot of [...this.slots]) {
+      if (slot.current)
+        this.finish(slot, slot.current, failure('crash', 'Runtime.Closed', 'The runtime was closed'));
+      if (slot.worker) exits.push(slot.worker.terminate().catch(() => undefined));
+      this.kill(slot);
+    }
+    for (const waiter of this.waiters.splice(0))
+      waiter(failure('crash', 'Runtime.Closed', 'The runtime was closed'));
+    await Promise.all(exits);
+  }
+
+  // ── workers ────────────────────────────────────────────────────────────────────────────────────────
+
+  private liveCount(): number {
+    let count = 0;
+    for (const slot of this.slots) if (slot.generation === this.generation && slot.state !== 'dead') count++;
+    return count;
+  }
+
+  private takeIdle(): Slot | undefined {
+    for (let slot = this.idle.pop(); slot; slot = this.idle.pop()) {
+      if (slot.state === 'idle' && slot.generation === this.generation) {
+        slot.state = 'busy';
+        return slot;
+      }
+      if (slot.state !== 'dead') this.kill(slot);
+    }
+    return undefined;
+  }
+
+  private acquire(): Promise<Slot | Failure> {
+    const idle = this.takeIdle();
+    if (idle) return Promise.resolve(idle);
+    if (this.liveCount() < this.options.maxWorkers) return this.startFor();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private startFor(): Promise<Slot | Failure> {
+    const slot = this.newSlot();
+    return slot.ready.then((ready) => {
+      if (!ready.ok) return ready;
+      slot.state = 'busy';
+      return slot;
+    });
+  }
+
+  /** Gives free workers (or new ones, up to the limit) to requests waiting for one. */
+  private pump(): void {
+    while (this.waiters.length > 0 && !this.closed) {
+      const idle = this.takeIdle();
+      if (idle) {
+        this.waiters.shift()!(idle);
+      } else if (this.liveCount() < this.options.maxWorkers) {
+        const waiter = this.waiters.shift()!;
+        void this.startFor().then(waiter);
+      } else {
+        return;
+      }
+    }
+  }
+
+  private release(slot: Slot): void {
+    if (slot.state === 'dead') return;
+    if (slot.generation !== this.generation || this.closed) {
+      this.kill(slot);
+      return;
+    }
+    slot.state = 'idle';
+    this.idle.push(slot);
+    this.pump();
+  }
+
+  private kill(slot: Slot): void {
+    if (slot.state === 'dead') return;
+    slot.state = 'dead';
+    this.slots.delete(slot);
+    const at = this.idle.indexOf(slot);
+    if (at >= 0) this.idle.splice(at, 1);
+    slot.settleReady(failure('crash', 'Runtime.ExitError', 'The execution environment was stopped'));
+    void slot.worker?.terminate().catch(() => undefined);
+    this.pump();
+  }
+
+  private newSlot(): Slot {
+    let settleReady!: (ready: Ready) => void;
+    const ready = new Promise<Ready>((resolve) => {
+      let settled = false;
+      settleReady = (value) => {
+        if (settled) return;
+        settled = true;
+        resolve(value);
+      };
+    });
+    const slot: Slot = {
+      generation: this.generation,
+      state: 'starting',
+      worker: undefined,
+      ready,
+      settleReady,
+      current: null,
+      initLogs: [],
+      source: '',
+    };
+    this.slots.add(slot);
+    void this.start(slot);
+    return slot;
+  }
+
+  private async start(slot: Slot): Promise<void> {
+    let prepared: Prepared | PrepareFailure;
+    let script: string;
+    try {
+      [prepared, script] = await Promise.all([
+        this.prepare(slot.generation),
+        workerScript(this.options.outDir),
+      ]);
+    } catch (error) {
+      prepared = {
+        ok: false,
+        kind: 'load',
+        errorType: 'Runtime.ImportModuleError',
+        message: String(error),
+        watch: [],
+      };
+      script = '';
+    }
+    if (slot.state === 'dead') return;
+    if (!prepared.ok) {
+      slot.settleReady(failure(prepared.kind, prepared.errorType, prepared.message));
+      this.kill(slot);
+      return;
+    }
+    const spec = this.spec;
+    slot.source = prepared.source;
+    const logStreamName = newLogStreamName();
+    const init: WorkerInit = {
+      entry: prepared.entry,
+      source: prepared.source,
+      exportPath: this.ref!.exportPath,
+      handler: spec.handler,
+      functionName: spec.id,
+      memoryMB: spec.memoryMB,
+      region: this.options.region,
+      logStreamName,
+    };
+    const worker = new Worker(script, {
+      workerData: init,
+      env: functionEnvironment(spec, this.options.region, logStreamName),
+      // The heap is what can be bounded per worker; Lambda's MemorySize bounds the whole process.
+      resourceLimits: { maxOldGenerationSizeMb: Math.max(16, spec.memoryMB) },
+      stdout: true,
+      stderr: true,
+      name: `crossgate:${spec.id}`,
+    });
+    slot.worker = worker;
+    const initTimer = setTimeout(() => {
+      slot.settleReady(
+        failure(
+          'timeout',
+          'Sandbox.Timedout',
+          `Init phase of ${spec.id} timed out after ${INIT_TIMEOUT_MS / 1000} seconds`,
+        ),
+      );
+      this.kill(slot);
+    }, INIT_TIMEOUT_MS);
+    void slot.ready.then(() => clearTimeout(initTimer));
+    worker.on('message', (message: WorkerToHost) => this.onMessage(slot, message));
+    worker.on('error', (error: Error & { code?: string }) =>
+      this.onCrash(slot, crashOf(error, spec.memoryMB)),
+    );
+    worker.on('exit', (code) => {
+      const reason =
+        code === 0
+          ? 'Runtime exited without providing a reason'
+          : `Runtime exited with error: exit status ${code}`;
+      this.onCrash(slot, { errorType: 'Runtime.ExitError', reason, exited: true });
+    });
+    for (const stream of [worker.stdout, worker.stderr]) {
+      let pending = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        const lines = (pending + chunk).split('\n');
+        pending = lines.pop()!;
+        for (const line of lines) this.onLog(slot, slot.current?.id ?? null, line);
+      });
+    }
+  }
+
+  private onMessage(slot: Slot, message: WorkerToHost): void {
+    switch (message.t) {
+      case 'ready':
+        slot.settleReady({ ok: true });
+        return;
+      case 'init-error': {
+        // Detached first, so the worker's exit does not answer in its place while the position is looked up.
+        const settle = slot.settleReady;
+        slot.settleReady = () => undefined;
+        this.kill(slot);
+        void this.initFailure(slot, message.kind, message.errorType, message.message).then(settle);
+        return;
+      }
+      case 'log':
+        this.onLog(slot, message.id, message.line);
+        return;
+      case 'result': {
+        const invocation = slot.current;
+        if (invocation?.id !== message.id) return;
+        this.finish(slot, invocation, { ok: true, value: JSON.parse(message.json) });
+        return;
+      }
+      case 'error': {
+        const invocation = slot.current;
+        if (invocation?.id !== message.id) return;
+        this.finish(slot, invocation, failure('error', message.errorType, message.message));
+        return;
+      }
+    }
+  }
+
+  /** The answer for a module that failed to load, with what it logged while loading. */
+  private async initFailure(
+    slot: Slot,
+    kind: FailureKind,
+    errorType: string,
+    message: string,
+  ): Promise<Failure> {
+    const logs = slot.initLogs;
+    if (errorType === 'Runtime.UserCodeSyntaxError' && !/:\d+:\d+: /.test(message) && slot.source) {
+      const at = await locateSyntaxError(slot.source, this.spec.codeDir);
+      return { ...failure(kind, errorType, `${at ?? displayPath(slot.source)}: ${message}`), logs };
+    }
+    return { ...failure(kind, errorType, message), logs };
+  }
+
+  private onLog(slot: Slot, requestId: string | null, line: string): void {
+    const invocation = slot.current;
+    if (requestId === null) {
+      if (invocation) invocation.logs.push(line);
+      else slot.initLogs.push(line);
+    } else if (invocation?.id === requestId) {
+      invocation.logs.push(line);
+    }
+    this.options.onLog?.(this.spec.id, requestId ?? invocation?.id ?? '', line);
+  }
+
+  /** The worker died: an uncaught exception, process.exit(), the heap limit. A new one serves the next event. */
+  private onCrash(slot: Slot, crash: Crash): void {
+    if (slot.state === 'dead' && !slot.current) return;
+    const invocation = slot.current;
+    if (invocation) {
+      const message = crash.exited ? `RequestId: ${invocation.id} Error: ${crash.reason}` : crash.reason;
+      this.finish(slot, invocation, failure('crash', crash.errorType, message));
+    } else {
+      slot.settleReady(
+        failure('load', crash.errorType, `${this.spec.id} failed during init: ${crash.reason}`),
+      );
+      if (slot.state === 'idle')
+        this.options.onLog?.(this.spec.id, '', `${crash.errorType}: ${crash.reason}`);
+    }
+    this.kill(slot);
+  }
+
+  private dispatch(slot: Slot, event: unknown, requestId: string, timeoutMs: number): Promise<InvokeOutcome> {
+    return new Promise((resolve) => {
+      const invocation: Invocation = {
+        id: requestId,
+        logs: slot.initLogs.splice(0),
+        started: performance.now(),
+        timer: undefined,
+        resolve,
+      };
+      slot.current = invocation;
+      invocation.timer = setTimeout(() => {
+        // Lambda's answer for a function past its Timeout; the environment is stopped.
+        const seconds = (timeoutMs / 1000).toFixed(2);
+        this.finish(
+          slot,
+          invocation,
+          failure(
+            'timeout',
+            'Sandbox.Timedout',
+            `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds`,
+          ),
+        );
+        this.kill(slot);
+      }, timeoutMs);
+      const message: HostToWorker = { t: 'invoke', id: requestId, event, deadline: Date.now() + timeoutMs };
+      try {
+        slot.worker!.postMessage(message);
+      } catch (error) {
+        this.finish(
+          slot,
+          invocation,
+          failure('error', 'Runtime.InvalidEvent', `The event cannot be sent: ${String(error)}`),
+        );
+      }
+    });
+  }
+
+  private finish(slot: Slot, invocation: Invocation, outcome: Outcome): void {
+    if (slot.current !== invocation) return;
+    clearTimeout(invocation.timer);
+    slot.current = null;
+    invocation.resolve({
+      ...outcome,
+      durationMs: performance.now() - invocation.started,
+      logs: invocation.logs,
+    });
+    if (outcome.ok || outcome.kind === 'error') this.release(slot);
+  }
+
+  // ── build and reload ───────────────────────────────────────────────────────────────────────────────
+
+  private prepare(generation: number): Promise<Prepared | PrepareFailure> {
+    if (this.prepared?.generation === generation) return this.prepared.result;
+    const result = prepare(this.spec, this.ref!, this.options.outDir, generation, this.options.watch).then(
+      (outcome) => {
+        if (this.options.watch && !this.closed && generation === this.generation) {
+          this.watchFiles(outcome.ok ? outcome.inputs : outcome.watch);
+        }
+        // A failed build is tried again by the next request (the file may have been fixed meanwhile).
+        if (!outcome.ok && this.prepared?.result === result) this.prepared = undefined;
+        return outcome;
+      },
+    );
+    this.prepared = { generation, result };
+    return result;
+  }
+
+  private watchFiles(files: string[]): void {
+    this.watchedFiles = new Set(files);
+    const dirs = new Set(files.map((file) => dirname(file)));
+    for (const [dir, watcher] of this.dirWatchers) {
+      if (!dirs.has(dir)) {
+        watcher.close();
+        this.dirWatchers.delete(dir);
+      }
+    }
+    // Folders, not files: editors save by writing a new file and renaming it over the old one.
+    for (const dir of dirs) {
+      if (this.dirWatchers.has(dir)) continue;
+      try {
+        const watcher = watchDir(dir, (_event, name) => {
+          const file = name ? join(dir, name.toString()) : undefined;
+          if (file && this.watchedFiles.has(file)) this.scheduleReload(file);
+        });
+        watcher.on('error', () => undefined);
+        this.dirWatchers.set(dir, watcher);
+      } catch {
+        // A folder that does not exist (yet): nothing to watch there.
+      }
+    }
+  }
+
+  private scheduleReload(file: string): void {
+    if (this.reloadTimer || this.closed) return;
+    this.reloadTimer = setTimeout(() => {
+      this.reloadTimer = undefined;
+      this.reload(file);
+    }, RELOAD_DEBOUNCE_MS);
+  }
+
+  /** New code for new requests; requests in flight finish on the old workers, which then stop. */
+  private reload(file: string): void {
+    const hadWorkers = this.slots.size > 0;
+    this.generation++;
+    this.prepared = undefined;
+    for (const slot of [...this.idle]) this.kill(slot);
+    this.options.onReload?.(this.spec.id, file);
+    if (this.waiters.length > 0) this.pump();
+    else if (hadWorkers) void this.warm();
+    else void this.prepare(this.generation);
+  }
+}
+
+function failure(kind: FailureKind, errorType: string, message: string): Failure {
+  return { ok: false, kind, errorType, message };
+}
+
+function isSlot(value: Slot | Failure): value is Slot {
+  return 'generation' in value;
+}
+
+/** `exited`: Lambda words it as the environment's exit (`RequestId: … Error: Runtime exited …`). */
+interface Crash {
+  errorType: string;
+  reason: string;
+  exited: boolean;
+}
+
+/**
+ * An uncaught exception is reported with the error's own name and message, as the runtime interface
+ * client posts it before exiting; the heap limit as Lambda reports a function over its MemorySize.
+ */
+function crashOf(error: Error & { code?: string }, memoryMB: number): Crash {
+  if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return {
+      errorType: 'Runtime.OutOfMemory',
+      reason: `Runtime exited with error: signal: killed (JavaScript heap over MemorySize ${memoryMB} MB)`,
+      exited: true,
+    };
+  }
+  return { errorType: error.name, reason: error.message, exited: false };
+}

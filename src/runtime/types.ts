@@ -1,0 +1,57 @@
+/** One Lambda function as the template declares it, with paths already resolved. */
+export interface FunctionSpec {
+  /** Logical id in the template; also the function name the handler sees. */
+  id: string;
+  /** Absolute folder the CodeUri points at. */
+  codeDir: string;
+  /** SAM `Handler`: module path without extension, a dot, the export (`src/handlers/items.handler`). */
+  handler: string;
+  /** `nodejs20.x` etc.; a non-Node runtime is answered with outcome kind `unsupported`. */
+  runtime: string | undefined;
+  environment: Record<string, string>;
+  timeoutSeconds: number;
+  memoryMB: number;
+  /** `InlineCode` source (CommonJS or ESM) used instead of files under codeDir. */
+  inlineCode?: string;
+}
+
+export type FailureKind = 'error' | 'timeout' | 'crash' | 'load' | 'unsupported' | 'missing';
+
+export type InvokeOutcome =
+  | { ok: true; value: unknown; durationMs: number; logs: string[] }
+  | {
+      ok: false;
+      kind: FailureKind;
+      /** As Lambda reports it in `errorType` (`Error`, `Runtime.HandlerNotFound`, `Sandbox.Timedout`…). */
+      errorType: string;
+      /** As Lambda reports it in `errorMessage`. */
+      message: string;
+      durationMs: number;
+      logs: string[];
+    };
+
+export interface Runtime {
+  /**
+   * Runs one event through the function. Never rejects: every failure is an outcome.
+   * `timeoutMs` bounds the handler's run (Lambda's `Timeout`); start-up of a fresh worker is not counted,
+   * as Lambda's init phase is not.
+   */
+  invoke(functionId: string, event: unknown, requestId: string, timeoutMs: number): Promise<InvokeOutcome>;
+  /** Builds and starts one worker per function (or for the one given) ahead of the first request. */
+  warm(functionId?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Watch each handler's source files; on change rebuild and replace its workers. */
+  watch?: boolean;
+  onReload?: (functionId: string, file: string) => void;
+  /** Every log line of every invocation, as it is written. */
+  onLog?: (functionId: string, requestId: string, line: string) => void;
+  /** Where TypeScript bundles go; a fresh folder under it is used and removed on close. Default os.tmpdir(). */
+  cacheDir?: string;
+  /** AWS_REGION the handlers see; default us-east-1. */
+  region?: string;
+  /** Workers per function at most (Lambda runs one event per environment at a time). Default 4. */
+  maxWorkersPerFunction?: number;
+}

@@ -1,0 +1,203 @@
+/**
+ * The execution environment of one function: one worker thread, one event at a time, module state kept
+ * between events like a warm Lambda. Bundled on its own by the host (see worker-entry.ts), so it
+ * imports only Node built-ins and types.
+ *
+ * Behaviour follows the Node.js runtime interface client (aws-lambda-nodejs-runtime-interface-client)
+ * and the AWS Lambda docs pages "Define Lambda function handler in Node.js" and "Using the Lambda context
+ * object to retrieve Node.js function information".
+ */
+import { pathToFileURL } from 'node:url';
+import { format } from 'node:util';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { HostToWorker, WorkerInit, WorkerToHost } from './protocol.js';
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const send = (message: WorkerToHost): void => port.postMessage(message);
+
+/** Lambda caps a synchronous response at 6 MB (Lambda quotas page: "Invocation payload … 6 MB"). */
+const MAX_RESPONSE_BYTES = 6_291_556;
+
+// Source maps of the esbuild bundle (inline) map stack traces back to the .ts lines.
+process.setSourceMapsEnabled(true);
+
+// An unhandled rejection ends the environment, reported as Runtime.UnhandledPromiseRejection (runtime
+// interface client, Errors.UnhandledPromiseRejection). Thrown from here it becomes the worker's uncaught
+// exception, which the host reports as a crash with this errorType.
+process.on('unhandledRejection', (reason) => {
+  const error = new Error(String(reason));
+  error.name = 'Runtime.UnhandledPromiseRejection';
+  throw error;
+});
+
+// console.* inside the handler: each call is one log line tagged with the request it belongs to (the
+// Lambda runtime patches console the same way to prefix the request id).
+let currentRequestId: string | null = null;
+for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
+  console[method] = (...args: unknown[]): void =>
+    send({ t: 'log', id: currentRequestId, line: format(...args) });
+}
+
+/** `{errorType, errorMessage}` as the runtime interface client builds it (Errors.toRapidResponse). */
+function describeError(error: unknown): { errorType: string; message: string } {
+  if (error instanceof Error || (isObject(error) && typeof error.name === 'string' && 'message' in error)) {
+    const e = error as Error;
+    return { errorType: e.name, message: String(e.message) };
+  }
+  return { errorType: typeof error, message: String(error) };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** `file:line:column` of a SyntaxError raised by Node while loading, read from the first lines of its stack. */
+function syntaxPosition(error: Error): string | undefined {
+  const match = /^(file:\/\/\S+?|\/\S+?):(\d+)\n(.*)\n(\s*)\^/.exec(error.stack ?? '');
+  if (!match) return undefined;
+  const file = match[1].startsWith('file://') ? decodeURIComponent(new URL(match[1]).pathname) : match[1];
+  return `${file}:${match[2]}:${match[4].length + 1}`;
+}
+
+type Handler = (
+  event: unknown,
+  context: unknown,
+  callback: (error?: unknown, value?: unknown) => void,
+) => unknown;
+
+async function load(): Promise<Handler | undefined> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(init.entry).href)) as Record<string, unknown>;
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    if (e instanceof SyntaxError) {
+      // Without a position (ES modules) the host finds it: `<file>:<line>:<column>: SyntaxError: …`.
+      const at = syntaxPosition(e);
+      send({
+        t: 'init-error',
+        kind: 'load',
+        errorType: 'Runtime.UserCodeSyntaxError',
+        message: at ? `${at}: ${String(e)}` : String(e),
+      });
+    } else if (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND') {
+      send({ t: 'init-error', kind: 'load', errorType: 'Runtime.ImportModuleError', message: String(e) });
+    } else {
+      send({ t: 'init-error', kind: 'load', ...describeError(error) });
+    }
+    return undefined;
+  }
+  // ESM namespace first; a CommonJS module whose exports Node could not detect is under `default`.
+  let target: unknown = resolvePath(mod, init.exportPath);
+  if (target === undefined && isObject(mod.default)) target = resolvePath(mod.default, init.exportPath);
+  if (typeof target !== 'function') {
+    const message =
+      target === undefined
+        ? `${init.handler} is undefined or not exported`
+        : `${init.handler} is not a function`;
+    send({ t: 'init-error', kind: 'missing', errorType: 'Runtime.HandlerNotFound', message });
+    return undefined;
+  }
+  return target as Handler;
+}
+
+function resolvePath(root: unknown, path: string[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (!isObject(value) && typeof value !== 'function') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+const arnPrefix = `arn:aws:lambda:${init.region}:123456789012:function:`;
+
+function run(handler: Handler, message: HostToWorker): void {
+  const { id, event, deadline } = message;
+  currentRequestId = id;
+  let settled = false;
+  const settle = (error: unknown, value: unknown, failed: boolean): void => {
+    if (settled) return;
+    settled = true;
+    if (failed) {
+      send({ t: 'error', id, ...describeError(error) });
+      return;
+    }
+    // Lambda answers with JSON.stringify(result ?? null): functions and undefined vanish, class
+    // instances lose their methods, a cycle or a BigInt fails with Runtime.JSONStringifyError
+    // ("Unable to stringify response body"; runtime interface client, Errors.JSONStringifyError).
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(value === undefined ? null : value);
+    } catch {
+      send({
+        t: 'error',
+        id,
+        errorType: 'Runtime.JSONStringifyError',
+        message: 'Unable to stringify response body',
+      });
+      return;
+    }
+    json ??= 'null';
+    if (json.length > MAX_RESPONSE_BYTES / 3 && Buffer.byteLength(json) > MAX_RESPONSE_BYTES) {
+      send({
+        t: 'error',
+        id,
+        errorType: 'Function.ResponseSizeTooLarge',
+        message: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+      });
+      return;
+    }
+    send({ t: 'result', id, json });
+  };
+  const callback = (error?: unknown, value?: unknown): void => {
+    if (error !== undefined && error !== null) settle(error, undefined, true);
+    else settle(undefined, value, false);
+  };
+  const context = {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: init.functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: arnPrefix + init.functionName,
+    memoryLimitInMB: String(init.memoryMB),
+    awsRequestId: id,
+    logGroupName: `/aws/lambda/${init.functionName}`,
+    logStreamName: init.logStreamName,
+    getRemainingTimeInMillis: (): number => Math.max(0, deadline - Date.now()),
+    // The legacy context methods, still honoured by the Node.js runtimes.
+    done: callback,
+    succeed: (value?: unknown): void => settle(undefined, value, false),
+    fail: (error?: unknown): void => settle(error, undefined, true),
+  };
+  let returned: unknown;
+  try {
+    returned = handler(event, context, callback);
+  } catch (error) {
+    settle(error, undefined, true);
+    return;
+  }
+  if (isObject(returned) && typeof returned.then === 'function') {
+    (returned as unknown as PromiseLike<unknown>).then(
+      (value) => settle(undefined, value, false),
+      (error) => settle(error, undefined, true),
+    );
+  } else if (!settled && handler.length < 3) {
+    // A synchronous handler that takes no callback: Lambda ignores what it returns and answers null once
+    // the event loop is empty. crossgate answers null at once, and says why when a value was dropped.
+    if (returned !== undefined) {
+      send({
+        t: 'log',
+        id,
+        line: `crossgate: ${init.handler} returned a value without a promise or callback; Lambda ignores it and answers null`,
+      });
+    }
+    settle(undefined, null, false);
+  }
+}
+
+const handler = await load();
+if (handler) {
+  port.on('message', (message: HostToWorker) => run(handler, message));
+  send({ t: 'ready' });
+}
