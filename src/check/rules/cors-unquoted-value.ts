@@ -26,7 +26,7 @@ export const corsUnquotedValue: Rule = {
           code: this.code,
           rule: this.name,
           severity: this.severity,
-          message: `${h.name} is ${JSON.stringify(h.expression)}: API Gateway reads it as a mapping expression and the deploy fails ("Invalid mapping expression specified"). Write "'${literal}'".`,
+          message: `${api.logicalId}: ${h.name} is ${JSON.stringify(h.expression)}: API Gateway reads it as a mapping expression and the deploy fails ("Invalid mapping expression specified"). Write "'${literal}'".`,
           pos: h.pos,
           fix:
             typeof h.expression === 'string'
