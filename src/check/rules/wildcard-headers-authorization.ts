@@ -3,8 +3,10 @@ import { neededHeaders } from './allow-headers-missing.js';
 import { blockedRequest, corsHeaderValues, listOf } from './util.js';
 
 /**
- * `Access-Control-Allow-Headers: *` never covers Authorization (Fetch §4.8 step 8, "CORS non-wildcard
- * request-header name"; Chromium follows it since M97); the Authorization name must be listed.
+ * The Fetch standard says `Access-Control-Allow-Headers: *` never covers Authorization (§4.8 step 8,
+ * "CORS non-wildcard request-header name"), and Firefox and Safari block such requests. Chromium 156,
+ * our oracle, lets `*` cover Authorization when no credentials are sent (test/browser/chromium.test.ts),
+ * so this is a warning about other browsers, not a Chromium failure.
  */
 export const wildcardHeadersAuthorization: Rule = {
   code: 'CG114',
@@ -30,7 +32,7 @@ export const wildcardHeadersAuthorization: Rule = {
         code: this.code,
         rule: this.name,
         severity: this.severity,
-        message: `${v.api.logicalId}: AllowHeaders is '${v.value}' and the routes need Authorization, which '*' does not cover; list it.`,
+        message: `${v.api.logicalId}: AllowHeaders is '${v.value}' and the routes need Authorization; Chromium lets '*' cover it, Firefox and Safari (and the Fetch standard) do not: list it.`,
         pos: v.pos,
         consoleMessage: sim?.verdict.consoleMessage,
         route: sim ? `${sim.method.method} ${sim.resource.path}` : undefined,
