@@ -47,10 +47,13 @@ export function scanHandlerSource(source: string, file?: string): HandlerCors {
   const allowCredentials = /['"]?access-control-allow-credentials['"]?\s*:\s*['"`]?true/i.test(source);
   if (m[1] && !m[2].includes('${'))
     return { file, kind: 'literal', allowOrigin: m[2].trim(), allowCredentials, setsVary, line };
-  const reflectsOrigin = /headers\??\.\[?['"]?origin|headers\??\.Origin|\borigin\b/i.test(
-    source.slice(m.index, m.index + 200),
-  );
-  return { file, kind: 'dynamic', reflectsOrigin, allowCredentials, setsVary, line };
+  const near = source.slice(m.index, m.index + 200);
+  const usesOrigin = /headers\??\.\[?['"]?origin|headers\??\.Origin|\borigin\b/i.test(near);
+  // An allow-list lookup (`.has(origin)`, `.includes(origin)`, `=== origin`) before echoing is a check.
+  const checked =
+    /\.(has|includes|test|indexOf)\s*\(|===|!==/.test(near) ||
+    /\.(has|includes)\s*\([^)]*origin/i.test(source);
+  return { file, kind: 'dynamic', reflectsOrigin: usesOrigin && !checked, allowCredentials, setsVary, line };
 }
 
 export function scanHandler(codeDir: string, handler: string | undefined, inlineCode?: string): HandlerCors {

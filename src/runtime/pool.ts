@@ -403,8 +403,13 @@ export class FunctionPool {
         );
         this.kill(slot);
       }, timeoutMs);
-      const message: HostToWorker = { t: 'invoke', id: requestId, event, deadline: Date.now() + timeoutMs };
       try {
+        const message: HostToWorker = {
+          t: 'invoke',
+          id: requestId,
+          eventJson: JSON.stringify(event ?? null),
+          deadline: Date.now() + timeoutMs,
+        };
         slot.worker!.postMessage(message);
       } catch (error) {
         this.finish(

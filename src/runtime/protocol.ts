@@ -15,7 +15,8 @@ export interface WorkerInit {
   logStreamName: string;
 }
 
-export type HostToWorker = { t: 'invoke'; id: string; event: unknown; deadline: number };
+/** The event travels as JSON, as Lambda delivers it (and a string crosses threads far cheaper than a structured clone). */
+export type HostToWorker = { t: 'invoke'; id: string; eventJson: string; deadline: number };
 
 export type WorkerToHost =
   | { t: 'ready' }

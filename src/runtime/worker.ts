@@ -114,7 +114,8 @@ function resolvePath(root: unknown, path: string[]): unknown {
 const arnPrefix = `arn:aws:lambda:${init.region}:123456789012:function:`;
 
 function run(handler: Handler, message: HostToWorker): void {
-  const { id, event, deadline } = message;
+  const { id, deadline } = message;
+  const event: unknown = JSON.parse(message.eventJson);
   currentRequestId = id;
   let settled = false;
   const settle = (error: unknown, value: unknown, failed: boolean): void => {

@@ -45,7 +45,7 @@ export const originReflected: Rule = {
         code: this.code,
         rule: this.name,
         severity: this.severity,
-        message: `${fnId} echoes the request Origin into Access-Control-Allow-Origin without checking it${h.line ? ` (${h.file?.split('/').pop()}:${h.line})` : ''}: ${sim.origin} is granted.`,
+        message: `${fnId} echoes the request Origin into Access-Control-Allow-Origin without checking it${h.line && h.file ? ` (${h.file.split('/').pop()}:${h.line})` : ''}: ${sim.origin} is granted.`,
         pos: posOf(fn.properties, 'Handler') ?? fn.pos,
         route: `${sim.method.method} ${sim.resource.path}`,
         origin: sim.origin,

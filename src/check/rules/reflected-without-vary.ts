@@ -21,7 +21,7 @@ export const reflectedWithoutVary: Rule = {
         code: this.code,
         rule: this.name,
         severity: this.severity,
-        message: `${fnId} computes Access-Control-Allow-Origin per request${h.line ? ` (${h.file?.split('/').pop()}:${h.line})` : ''} and sends no Vary: Origin.`,
+        message: `${fnId} computes Access-Control-Allow-Origin per request${h.line && h.file ? ` (${h.file.split('/').pop()}:${h.line})` : ''} and sends no Vary: Origin.`,
         pos: posOf(fn.properties, 'Handler') ?? fn.pos,
         hint: "Add 'Vary': 'Origin' to every response (crossgate/lambda does it).",
       });

@@ -1,0 +1,171 @@
+// Printers for a probe result: text like `curl -v` (`> ` request lines, `< ` response lines, `* `
+// notes) with the headers that decided a check marked, and one JSON object. Both print the same
+// ProbeResult; neither decides anything.
+
+import pc from 'picocolors';
+import type { Check, HeaderList } from '../browser/index.js';
+import type { ProbeExchange, ProbeResult } from './probe.js';
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+const BODY_SHOWN = 500;
+
+function pathOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.pathname}${u.search}`;
+  } catch {
+    return url;
+  }
+}
+
+/** `<- allow-origin ✓, ok-status ✗` for one header name, from the checks that used it. */
+function marks(name: string, checks: Check[], c: Colors): string {
+  const used = checks.filter((k) => k.headers.includes(name));
+  if (used.length === 0) return '';
+  return `  ${c.dim('←')} ${used.map((k) => (k.ok ? c.green(`${k.name} ✓`) : c.red(`${k.name} ✗`))).join(', ')}`;
+}
+
+function exchangeText(x: ProbeExchange, c: Colors): string {
+  const out: string[] = [];
+  const title =
+    x.step === 'preflight'
+      ? "Preflight (sent by the browser on its own: no credentials, none of the page's custom headers)"
+      : x.step === 'redirect'
+        ? 'Request, answered with a redirect the browser follows'
+        : 'Actual request';
+  out.push(c.bold(`* ${title}`));
+  out.push(`> ${c.bold(`${x.sent.method} ${pathOf(x.sent.url)} HTTP/1.1`)}`);
+  for (const [n, v] of x.sent.headers) out.push(`> ${n}: ${v}`);
+  out.push('>');
+  if (x.sent.body !== undefined) out.push(x.sent.body);
+  const res = x.response;
+  if (!res) {
+    out.push(c.red('* no answer'));
+    return out.join('\n');
+  }
+  const status = `HTTP/${res.httpVersion} ${res.status} ${res.statusText}`.trimEnd();
+  out.push(`< ${c.bold(res.status >= 200 && res.status < 300 ? status : c.yellow(status))}`);
+  const present = new Set<string>();
+  for (const [n, v] of res.headers) {
+    const lower = n.toLowerCase();
+    const first = !present.has(lower);
+    present.add(lower);
+    out.push(`< ${n}: ${v}${first ? marks(lower, x.checks, c) : ''}`);
+  }
+  const absent = new Set<string>();
+  for (const k of x.checks) for (const h of k.headers) if (!present.has(h)) absent.add(h);
+  for (const h of absent) out.push(c.dim(`< (no ${h})`) + marks(h, x.checks, c));
+  out.push('<');
+  if (res.body !== '') {
+    const text = res.body.length > BODY_SHOWN ? `${res.body.slice(0, BODY_SHOWN)}…` : res.body;
+    out.push(res.bodyTruncated && text === res.body ? `${text}…` : text);
+  }
+  for (const k of x.checks)
+    out.push(`* ${k.ok ? c.green('✓') : c.red('✗')} ${k.name}: ${k.detail} ${c.dim(`(${k.source})`)}`);
+  return out.join('\n');
+}
+
+function headerNames(list: HeaderList | Record<string, string> | undefined): string {
+  const pairs = Array.isArray(list) ? list : Object.entries(list ?? {});
+  return pairs.map(([n]) => n).join(', ');
+}
+
+/** The whole text report of one probe. */
+export function probeText(r: ProbeResult, color = false): string {
+  const c = pc.createColors(color);
+  const v = r.verdict;
+  const out: string[] = [];
+  const method = v?.plan.method ?? r.call.method ?? 'GET';
+  out.push(
+    `* fetch('${r.call.url}', { method: '${method}'${r.call.headers ? `, headers: ${headerNames(r.call.headers)}` : ''}${r.call.credentials ? `, credentials: '${r.call.credentials}'` : ''}${r.call.body && r.call.body.type !== 'none' ? `, body (${r.call.body.contentType})` : ''} })`,
+  );
+  out.push(`* from a page on ${r.origin}`);
+  if (v) {
+    const p = v.plan;
+    if (p.kind === 'preflight') {
+      out.push('* needs a preflight:');
+      for (const reason of p.reasons) out.push(`*   ${reason.detail}`);
+    } else if (p.kind === 'simple')
+      out.push('* a simple request: no preflight, the browser sends it directly');
+    else if (p.kind === 'same-origin') out.push('* same-origin: CORS does not apply');
+    for (const h of p.headers)
+      if (h.fate === 'forbidden')
+        out.push(`* ${h.name} is a forbidden request header: the browser drops it silently`);
+  }
+  out.push('');
+  for (const x of r.exchanges) {
+    out.push(exchangeText(x, c));
+    out.push('');
+  }
+  if (v?.failedStep === 'preflight') out.push(c.dim('* Actual request not sent: the preflight failed.'), '');
+  if (r.outcome === 'error') {
+    out.push(`${c.red(c.bold('ERROR'))} ${r.error}`);
+    return `${out.join('\n')}\n`;
+  }
+  if (!v) return `${out.join('\n')}\n`;
+  if (v.allowed) {
+    const res = v.actual?.response;
+    out.push(
+      `${c.green(c.bold('ALLOWED'))} the page can read the response${res ? ` (status ${res.status})` : ''}`,
+    );
+    if (v.readableHeaders) out.push(`  readable headers: ${v.readableHeaders.join(', ') || '(none)'}`);
+    if (v.preflightCacheSeconds !== undefined)
+      out.push(`  preflight cached by Chromium for ${v.preflightCacheSeconds} s`);
+    if (r.note) out.push(`  note: ${r.note}`);
+    return `${out.join('\n')}\n`;
+  }
+  out.push(
+    `${c.red(c.bold('BLOCKED'))} ${v.failedStep === 'request' ? 'before sending' : `at the ${v.failedStep === 'preflight' ? 'preflight' : 'actual request'}`}${v.errorCode ? ` (${v.errorCode})` : ''}`,
+  );
+  if (v.consoleMessage) out.push(`  Chromium: ${v.consoleMessage}`);
+  if (v.exception) out.push(`  fetch() rejects with: ${v.exception}`);
+  if (v.cause) out.push(`  Why: ${v.cause}`);
+  if (r.gateway) {
+    out.push(`  Likely cause: ${r.gateway.summary}`);
+    out.push(`  Fix: ${r.gateway.fix}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** The JSON report of one probe: verdict, exchanges, cause, message. */
+export function probeJson(r: ProbeResult): Record<string, unknown> {
+  const v = r.verdict;
+  return {
+    verdict: r.outcome,
+    exitCode: r.exitCode,
+    url: r.call.url,
+    origin: r.origin,
+    method: v?.plan.method ?? r.call.method,
+    credentials: v?.plan.credentialsMode ?? r.call.credentials ?? 'same-origin',
+    kind: v?.plan.kind,
+    needsPreflight: v?.plan.needsPreflight,
+    reasons: v?.plan.reasons.map((x) => x.detail) ?? [],
+    exchanges: r.exchanges.map((x) => ({
+      step: x.step,
+      request: { method: x.sent.method, url: x.sent.url, headers: x.sent.headers, body: x.sent.body },
+      response: x.response
+        ? {
+            status: x.response.status,
+            statusText: x.response.statusText,
+            httpVersion: x.response.httpVersion,
+            headers: x.response.headers,
+            body: x.response.body,
+            timeMs: x.response.timeMs,
+          }
+        : null,
+      ok: x.ok,
+      checks: x.checks,
+    })),
+    failedStep: v?.failedStep ?? null,
+    errorCode: v?.errorCode ?? null,
+    message: v?.consoleMessage ?? null,
+    exception: v?.exception ?? null,
+    cause: v?.cause ?? null,
+    apiGateway: r.gateway ?? null,
+    note: r.note ?? null,
+    readableHeaders: v?.readableHeaders ?? null,
+    preflightCacheSeconds: v?.preflightCacheSeconds ?? null,
+    error: r.error ?? null,
+  };
+}

@@ -1,0 +1,110 @@
+/** `crossgate check`: exit codes, output formats (text, json, SARIF 2.1.0, GitHub annotations), --fix. */
+import { copyFileSync, cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/run.js';
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+    stdout += String(s);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+    stderr += String(s);
+    return true;
+  });
+  try {
+    return { code: await main(argv), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+const pitfall = 'examples/pitfalls/api-key-on-preflight.yaml';
+
+describe('crossgate check', () => {
+  it('exits 0 on the clean example and prints the routes × origins table', async () => {
+    const { code, stdout } = await run(['check', 'examples/proxy-api/template.yaml']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('no CORS defects found');
+    expect(stdout).toMatch(/ItemsApi POST \/items\s+✓/);
+  });
+  it('exits 1 on a pitfall, with code, position, code frame, the browser message and the fix', async () => {
+    const { code, stdout } = await run(['check', pitfall]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('examples/pitfalls/api-key-on-preflight.yaml:26:25 error CG102');
+    expect(stdout).toContain('>   26 │         ApiKeyRequired: true');
+    expect(stdout).toContain("Response to preflight request doesn't pass access control check");
+    expect(stdout).toContain('fix: add AddApiKeyRequiredToCorsPreflight: false');
+  });
+  it('--format json: findings with file, line, column and the console message', async () => {
+    const { stdout } = await run(['check', pitfall, '--format', 'json']);
+    const report = JSON.parse(stdout);
+    expect(report.findings[0]).toMatchObject({
+      code: 'CG102',
+      rule: 'preflight-api-key',
+      severity: 'error',
+      file: pitfall,
+      line: 26,
+      column: 25,
+    });
+    expect(report.summary.errors).toBe(1);
+  });
+  it('--format sarif: SARIF 2.1.0 with rules and results (OASIS SARIF v2.1.0)', async () => {
+    const sarif = JSON.parse((await run(['check', pitfall, '--format', 'sarif'])).stdout);
+    expect(sarif.version).toBe('2.1.0');
+    const runObj = sarif.runs[0];
+    expect(runObj.tool.driver.name).toBe('crossgate');
+    expect(runObj.tool.driver.rules.map((r: { id: string }) => r.id)).toContain('CG102');
+    expect(runObj.results[0]).toMatchObject({
+      ruleId: 'CG102',
+      level: 'error',
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: pitfall },
+            region: { startLine: 26, startColumn: 25 },
+          },
+        },
+      ],
+    });
+  });
+  it('--format github: workflow annotations', async () => {
+    const { stdout } = await run(['check', pitfall, '--format', 'github']);
+    expect(stdout).toMatch(
+      /^::error file=examples\/pitfalls\/api-key-on-preflight\.yaml,line=26,col=25,title=CG102 preflight-api-key::/,
+    );
+  });
+  it('a malformed template exits 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-check-'));
+    const file = join(dir, 'bad.yaml');
+    copyFileSync('examples/pitfalls/api-key-on-preflight.yaml', file);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, 'Resources: [\n');
+    expect((await run(['check', file])).code).toBe(2);
+  });
+  it('an unknown --format exits 2', async () => {
+    expect((await run(['check', pitfall, '--format', 'xml'])).code).toBe(2);
+  });
+  it('--fix --dry-run prints the diff and writes nothing; --fix writes it, keeping comments, and the template checks clean', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-fix-'));
+    cpSync('examples/pitfalls', dir, { recursive: true });
+    const file = join(dir, 'api-key-on-preflight.yaml');
+    const before = readFileSync(file, 'utf8');
+    const dry = await run(['check', file, '--fix', '--dry-run']);
+    expect(dry.stderr).toContain('+        AddApiKeyRequiredToCorsPreflight: false');
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    const fixed = await run(['check', file, '--fix']);
+    expect(fixed.code).toBe(0);
+    const after = readFileSync(file, 'utf8');
+    expect(after).toContain('ApiKeyRequired: true # sets it for all methods, OPTIONS included');
+    expect(after).toContain('AddApiKeyRequiredToCorsPreflight: false');
+    expect(after.split('\n').filter((l) => l.startsWith('#'))).toEqual(
+      before.split('\n').filter((l) => l.startsWith('#')),
+    );
+  });
+});
