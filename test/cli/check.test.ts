@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/run.js';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes start with ESC
+const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
+
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
@@ -17,7 +20,8 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
     return true;
   });
   try {
-    return { code: await main(argv), stdout, stderr };
+    // Colours are on under CI=true (picocolors); the assertions read the text.
+    return { code: await main(argv), stdout: stripAnsi(stdout), stderr: stripAnsi(stderr) };
   } finally {
     out.mockRestore();
     err.mockRestore();

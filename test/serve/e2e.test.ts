@@ -110,7 +110,7 @@ describe('faults: each gets API Gateway’s answer and the next request is serve
     api = await start(join('test/serve/fixtures/faults/template.yaml'));
   });
   afterAll(() => api.close());
-  const get = (kind: string) => fetch(`${api.server.url}/fault/${kind}`);
+  const get = (kind: string) => fetch(`${api.server.url}/${kind === 'hang' ? 'slow' : 'fault'}/${kind}`);
 
   for (const [kind, status, body] of [
     ['throw', 502, '{"message":"Internal server error"}'],
