@@ -2,9 +2,11 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
+import { type Inspector, startInspector } from '../inspector/index.js';
 import { routeTable } from '../serve/banner.js';
 import { requestLogLine } from '../serve/log.js';
 import { serve } from '../serve/serve.js';
+import type { Exchange } from '../serve/server.js';
 import { loadTemplateFile, parseParameterOverrides, UsageError } from './template-file.js';
 
 const HELP = `usage: crossgate serve [template.yaml] [options]
@@ -15,6 +17,8 @@ const HELP = `usage: crossgate serve [template.yaml] [options]
   --api-key <value>             accept this API key (repeatable); default: the template's, or one generated
   --parameter-overrides K=V     template parameters, as sam deploy takes them
   --no-watch                    do not reload handlers when their files change
+  --inspector <port|off>        the inspector's port (default: the API port + 1), or off
+  --workers <n>                 concurrent executions per function (default 4; each runs one event at a time)
 `;
 
 export const serveCommand = {
@@ -30,6 +34,8 @@ export const serveCommand = {
         'api-key': { type: 'string', multiple: true, default: [] },
         'parameter-overrides': { type: 'string', multiple: true, default: [] },
         'no-watch': { type: 'boolean', default: false },
+        workers: { type: 'string', default: '4' },
+        inspector: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -45,7 +51,21 @@ export const serveCommand = {
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new UsageError(`--port: '${values.port}' is not a port number`);
+    const inspectorPort =
+      values.inspector === 'off'
+        ? undefined
+        : values.inspector === undefined
+          ? port === 0
+            ? 0
+            : port + 1
+          : Number(values.inspector);
+    if (
+      inspectorPort !== undefined &&
+      (!Number.isInteger(inspectorPort) || inspectorPort < 0 || inspectorPort > 65535)
+    )
+      throw new UsageError(`--inspector: '${values.inspector}' is not a port number or off`);
     const started = performance.now();
+    let inspect: ((x: Exchange) => void) | undefined;
     const { model, deployment } = loadTemplateFile(
       file,
       parseParameterOverrides(values['parameter-overrides']),
@@ -56,7 +76,11 @@ export const serveCommand = {
       stagePrefix: values['stage-prefix'],
       apiKeys: values['api-key'],
       watch: !values['no-watch'],
-      onExchange: (x) => process.stdout.write(`${requestLogLine(x)}\n`),
+      workers: parseWorkers(values.workers),
+      onExchange: (x) => {
+        process.stdout.write(`${requestLogLine(x)}\n`);
+        inspect?.(x);
+      },
       onLog: (fn, requestId, line) =>
         process.stdout.write(pc.dim(`  ${fn} ${requestId.slice(0, 8)} ${line}\n`)),
       onReload: (fn, f) => process.stdout.write(pc.dim(`reloaded ${fn} (${f} changed)\n`)),
@@ -68,8 +92,24 @@ export const serveCommand = {
         startupMs: performance.now() - started,
       }),
     );
+    let inspector: Inspector | undefined;
+    if (inspectorPort !== undefined) {
+      inspector = await startInspector({
+        host: values.host,
+        port: inspectorPort,
+        apiUrl: running.server.url,
+        apis: running.gateway.apis,
+        template: { file, model },
+        stagePrefix: values['stage-prefix'],
+        apiKeys: running.keys.map((k) => k.value),
+      });
+      inspect = inspector.onExchange;
+      process.stdout.write(
+        `  inspector: ${pc.cyan(inspector.url)} ${pc.dim('(every cross-origin request, as the browser saw it)')}\n\n`,
+      );
+    }
     const stop = () => {
-      void running.close().then(() => process.exit(0));
+      void Promise.all([running.close(), inspector?.close()]).then(() => process.exit(0));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -77,3 +117,10 @@ export const serveCommand = {
     return 0;
   },
 };
+
+function parseWorkers(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new UsageError(`--workers: '${value}' is not a number from 1 to 64`);
+  return n;
+}

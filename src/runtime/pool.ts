@@ -55,6 +55,9 @@ const INIT_TIMEOUT_MS = 10_000;
 /** Changes within this window (an editor writing a file in steps) make one reload. */
 const RELOAD_DEBOUNCE_MS = 15;
 
+/** How long a request waits for a busy environment before another one is started. */
+const GROW_AFTER_MS = 15;
+
 /**
  * The workers of one function: up to `maxWorkers` environments, each handling one event at a time and
  * reused while warm, as Lambda scales a function out on concurrent requests.
@@ -65,6 +68,7 @@ export class FunctionPool {
   private prepared: { generation: number; result: Promise<Prepared | PrepareFailure> } | undefined;
   private readonly slots = new Set<Slot>();
   private idle: Slot[] = [];
+  private growTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly waiters: Array<(slot: Slot | Failure) => void> = [];
   private readonly dirWatchers = new Map<string, FSWatcher>();
   private watchedFiles = new Set<string>();
@@ -150,8 +154,28 @@ export class FunctionPool {
   private acquire(): Promise<Slot | Failure> {
     const idle = this.takeIdle();
     if (idle) return Promise.resolve(idle);
-    if (this.liveCount() < this.options.maxWorkers) return this.startFor();
-    return new Promise((resolve) => this.waiters.push(resolve));
+    const live = this.liveCount();
+    if (live === 0) return this.startFor();
+    const waiting = new Promise<Slot | Failure>((resolve) => this.waiters.push(resolve));
+    if (live < this.options.maxWorkers) this.scheduleGrowth();
+    return waiting;
+  }
+
+  /**
+   * Another environment starts only when a request has waited GROW_AFTER_MS for a busy one. Lambda
+   * would start one at once; on a laptop, short handlers are served faster by one warm worker than by
+   * threads fighting over two cores (bench/serve.bench.mjs), and slow handlers still get concurrency.
+   */
+  private scheduleGrowth(): void {
+    if (this.growTimer || this.closed) return;
+    this.growTimer = setTimeout(() => {
+      this.growTimer = undefined;
+      if (this.closed || this.waiters.length === 0 || this.liveCount() >= this.options.maxWorkers) return;
+      const waiter = this.waiters.shift()!;
+      void this.startFor().then(waiter);
+      if (this.waiters.length > 0) this.scheduleGrowth();
+    }, GROW_AFTER_MS);
+    this.growTimer.unref?.();
   }
 
   private startFor(): Promise<Slot | Failure> {
@@ -169,10 +193,11 @@ export class FunctionPool {
       const idle = this.takeIdle();
       if (idle) {
         this.waiters.shift()!(idle);
-      } else if (this.liveCount() < this.options.maxWorkers) {
+      } else if (this.liveCount() === 0) {
         const waiter = this.waiters.shift()!;
         void this.startFor().then(waiter);
       } else {
+        if (this.liveCount() < this.options.maxWorkers) this.scheduleGrowth();
         return;
       }
     }

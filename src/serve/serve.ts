@@ -21,6 +21,8 @@ export interface ServeOptions {
   onExchange?: (exchange: Exchange) => void;
   onLog?: (functionId: string, requestId: string, line: string) => void;
   onReload?: (functionId: string, file: string) => void;
+  /** Workers per function at most (each runs one event at a time, like a Lambda environment). */
+  workers?: number;
   /** Build and start every function's worker before listening (first request is then warm). */
   warm?: boolean;
 }
@@ -70,6 +72,7 @@ export async function serve(
   const specs = functionSpecs(model);
   const runtime = createRuntime(specs, {
     watch: options.watch ?? true,
+    maxWorkersPerFunction: options.workers,
     onLog: options.onLog,
     onReload: options.onReload,
   });

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/run.js';
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes start with ESC
 const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

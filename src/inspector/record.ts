@@ -1,0 +1,191 @@
+/**
+ * What the inspector keeps of one exchange the gateway answered: a one-line summary for the live list
+ * (sent over Server-Sent Events) and the detail shown when a row is selected. Built only while someone
+ * watches; everything here is plain JSON.
+ */
+import type { Check } from '../browser/index.js';
+import type { HeaderList } from '../gateway/types.js';
+import type { Exchange } from '../serve/server.js';
+import { exchangeVerdict } from '../serve/verdict.js';
+
+/** One row of the live list. */
+export interface ExchangeSummary {
+  id: number;
+  /** Epoch milliseconds when the request arrived. */
+  time: number;
+  /** The page origin (`Origin` header), when the request had one. */
+  origin: string | undefined;
+  method: string;
+  path: string;
+  query: string;
+  status: number;
+  durationMs: number;
+  /** How the gateway answered: its OPTIONS mock, the function, or one of its own gateway responses. */
+  kind: 'mock' | 'proxy' | 'gateway-response';
+  /** Absent when the request is not cross-origin (no Origin, or the API's own). */
+  step: 'preflight' | 'actual' | undefined;
+  /** For a preflight: the method the page asked for (Access-Control-Request-Method). */
+  askedMethod: string | undefined;
+  /** The browser model's verdict on this response; absent when `step` is. */
+  ok: boolean | undefined;
+  /** The preflight this actual request followed (same origin, path and method), when one did. */
+  preflightId: number | undefined;
+  /** One sentence: why the browser blocked it, or the gateway's reason. */
+  summary: string | undefined;
+}
+
+export interface HeaderView {
+  name: string;
+  value: string;
+  /** `fail`: named by a failing check; `pass`: named by a passing one; `request`: a CORS request header. */
+  mark: 'fail' | 'pass' | 'request' | undefined;
+}
+
+export interface ExchangeDetail {
+  summary: ExchangeSummary;
+  request: { method: string; url: string; headers: HeaderView[]; body: string | undefined };
+  response: { status: number; headers: HeaderView[]; body: string | undefined };
+  gateway: {
+    kind: string;
+    responseType: string | undefined;
+    resource: string | undefined;
+    method: string | undefined;
+    functionId: string | undefined;
+    reason: string | undefined;
+    apiKeyId: string | undefined;
+    outcome: unknown;
+    /** The Lambda proxy event the handler received (strings over 8 KB cut). */
+    event: unknown;
+    /** What the handler returned, raw. */
+    result: unknown;
+  };
+  judgement:
+    | {
+        ok: boolean;
+        checks: Check[];
+        errorCode: string | undefined;
+        cause: string | undefined;
+        reason: string | undefined;
+        consoleMessage: string | undefined;
+        disallowedHeaders: string[] | undefined;
+      }
+    | undefined;
+}
+
+/** What the ring buffer holds per exchange: the summary, and the exchange to build the detail from. */
+export interface Recorded {
+  summary: ExchangeSummary;
+  exchange: Exchange;
+  checks: Check[] | undefined;
+  judgement: ReturnType<typeof exchangeVerdict>;
+}
+
+const CORS_REQUEST_HEADERS = new Set([
+  'origin',
+  'access-control-request-method',
+  'access-control-request-headers',
+]);
+const MAX_TEXT = 8 * 1024;
+
+export function summarize(id: number, x: Exchange, timeOrigin: number): Recorded {
+  const { request, response } = x;
+  const verdict = exchangeVerdict(request, response, `http://${request.domainName}`);
+  let origin: string | undefined;
+  for (const [n, v] of request.headers)
+    if (n.length === 6 && n.toLowerCase() === 'origin') {
+      origin = v;
+      break;
+    }
+  const j = verdict?.judgement;
+  const summary: ExchangeSummary = {
+    id,
+    time: Math.round(timeOrigin + x.started),
+    origin,
+    method: request.method,
+    path: request.path,
+    query: request.query,
+    status: response.status,
+    durationMs: Math.round(x.durationMs * 10) / 10,
+    kind: response.trace.kind,
+    step: verdict?.step,
+    askedMethod: verdict?.step === 'preflight' ? verdict.method : undefined,
+    ok: j?.ok,
+    preflightId: undefined,
+    summary: j && !j.ok ? (j.cause ?? j.reason) : response.trace.reason,
+  };
+  return { summary, exchange: x, checks: j?.checks, judgement: verdict };
+}
+
+function headerViews(headers: HeaderList, checks: Check[] | undefined, isRequest: boolean): HeaderView[] {
+  const fail = new Set<string>();
+  const pass = new Set<string>();
+  for (const c of checks ?? []) for (const h of c.headers) (c.ok ? pass : fail).add(h.toLowerCase());
+  return headers.map(([name, value]) => {
+    const n = name.toLowerCase();
+    let mark: HeaderView['mark'];
+    if (isRequest) mark = CORS_REQUEST_HEADERS.has(n) ? 'request' : undefined;
+    else mark = fail.has(n) ? 'fail' : pass.has(n) ? 'pass' : undefined;
+    return { name, value, mark };
+  });
+}
+
+function text(body: Uint8Array | string | undefined): string | undefined {
+  if (body === undefined) return undefined;
+  const s =
+    typeof body === 'string'
+      ? body
+      : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  return s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT)}… (${s.length - MAX_TEXT} more characters)` : s;
+}
+
+/** A JSON-safe copy with long strings cut, so one 10 MB body does not travel to the page. */
+export function trimmed(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 12) return '…';
+  if (Array.isArray(value)) return value.map((v) => trimmed(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = trimmed(v, depth + 1);
+  return out;
+}
+
+export function detailOf(r: Recorded): ExchangeDetail {
+  const { request, response } = r.exchange;
+  const t = response.trace;
+  const j = r.judgement?.judgement;
+  return {
+    summary: r.summary,
+    request: {
+      method: request.method,
+      url: `http://${request.domainName}${request.path}${request.query ? `?${request.query}` : ''}`,
+      headers: headerViews(request.headers, undefined, true),
+      body: text(request.body),
+    },
+    response: {
+      status: response.status,
+      headers: headerViews(response.headers, r.checks, false),
+      body: text(request.method === 'HEAD' ? undefined : response.body),
+    },
+    gateway: {
+      kind: t.kind,
+      responseType: t.responseType,
+      resource: t.resource?.path,
+      method: t.method?.method,
+      functionId: t.functionId,
+      reason: t.reason,
+      apiKeyId: t.apiKeyId,
+      outcome: trimmed(t.outcome),
+      event: trimmed(t.event),
+      result: trimmed(t.result),
+    },
+    judgement: j && {
+      ok: j.ok,
+      checks: j.checks,
+      errorCode: j.errorCode,
+      cause: j.cause,
+      reason: j.reason,
+      consoleMessage: j.consoleMessage,
+      disallowedHeaders: j.disallowedHeaders,
+    },
+  };
+}
