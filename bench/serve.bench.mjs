@@ -53,7 +53,25 @@ const memBefore = await rss();
 const r = await run(10);
 await run(undefined, 100_000);
 const memAfter = await rss();
+await run(undefined, 100_000);
+const memAfter2 = await rss();
 child.kill();
+await new Promise((r) => child.once('exit', r));
+
+// The floor on this machine: a bare node:http server answering the same JSON, same load, same run.
+const { createServer } = await import('node:http');
+const bare = createServer((_req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end('[{"id":"1","name":"first item"}]');
+});
+await new Promise((r) => bare.listen(0, '127.0.0.1', r));
+const bareRun = await autocannon({
+  url: `http://127.0.0.1:${bare.address().port}/items`,
+  connections: 20,
+  duration: 10,
+  headers,
+});
+bare.close();
 
 console.log('### crossgate serve: example API, GET /items with an API key\n');
 console.log(
@@ -69,7 +87,10 @@ console.log(
   `| start-up to first answered request (cold TypeScript build included) | ${Math.round(firstAnswerMs)} ms |`,
 );
 console.log(
-  `| server RSS before → after 100,000 more requests | ${memBefore.toFixed(0)} MB → ${memAfter.toFixed(0)} MB |`,
+  `| server RSS after warm-up → +100,000 → +200,000 requests | ${memBefore.toFixed(0)} → ${memAfter.toFixed(0)} → ${memAfter2.toFixed(0)} MB |`,
+);
+console.log(
+  `| for scale: a bare node:http server, same load, same run | ${Math.round(bareRun.requests.average).toLocaleString('en-US')} req/s, p99 ${bareRun.latency.p99} ms |`,
 );
 console.log(
   '\nPeer (not measured here: no serverless-offline install on this machine): the issue gives serverless-offline at about 1,100 req/s on this 2-core machine for the same one-route API with an API key.',
