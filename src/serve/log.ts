@@ -19,8 +19,8 @@ export function requestLogLine(x: Exchange, apiOrigin = originOf(x)): string {
   if (verdict) {
     const what = verdict.step === 'preflight' ? `the preflight for ${verdict.method}` : 'the response';
     line += verdict.judgement.ok
-      ? `\n        ${pc.green('✓')} a browser on ${verdict.origin} would accept ${what}`
-      : `\n        ${pc.red('✗')} a browser on ${verdict.origin} would be blocked: ${verdict.judgement.reason ?? verdict.judgement.cause ?? verdict.judgement.errorCode}`;
+      ? ` ${pc.green('✓')} a browser on ${verdict.origin} would accept ${what}`
+      : ` ${pc.red('✗')} a browser on ${verdict.origin} would be blocked: ${verdict.judgement.reason ?? verdict.judgement.cause ?? verdict.judgement.errorCode}`;
   }
   return line;
 }

@@ -78,3 +78,20 @@ describe('errors with positions', () => {
     it(name, () => expect(failure(source)).toMatch(expected));
   }
 });
+
+describe('HTTP APIs (API Gateway v2)', () => {
+  it('routes are read, CORS is said plainly not to be modelled, nothing crashes', () => {
+    const source = `${SAM}Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration:
+        AllowOrigins: [https://app.example.com]
+${fn('        Get:\n          Type: HttpApi\n          Properties: { ApiId: !Ref Http, Path: /x, Method: get }\n        Implicit:\n          Type: HttpApi\n')}`;
+    const model = loadTemplate(source, 'h.yaml');
+    const routes = model.httpApis.flatMap((h) => h.routes.map((r) => `${r.method} ${r.path}`));
+    expect(routes).toContain('get /x');
+    expect(model.httpApis.every((h) => /not modelled/i.test(h.note))).toBe(true);
+    expect(buildDeployment(model).apis).toEqual([]);
+  });
+});
