@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { requestLogLine } from '../../src/serve/log.js';
 import type { Exchange } from '../../src/serve/server.js';
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour escapes start with ESC
 const plain = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 
 function exchange(
