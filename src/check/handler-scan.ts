@@ -19,6 +19,19 @@ export interface HandlerCors {
   setsVary?: boolean;
   /** 1-based line of the Access-Control-Allow-Origin text, for messages. */
   line?: number;
+  /** For a library: origins written in the source (`'https://app.example.com'`). */
+  literalOrigins?: string[];
+  /** For a library: environment variables the source reads (`process.env.APP_ORIGIN`). */
+  envNames?: string[];
+}
+
+/** What a CORS library is configured with, as far as the source shows it. */
+function libraryConfig(source: string): Pick<HandlerCors, 'literalOrigins' | 'envNames'> {
+  const literalOrigins = [...source.matchAll(/['"`](https?:\/\/[^'"`\s/]+)['"`]/g)].map((m) => m[1]);
+  const envNames = [
+    ...source.matchAll(/process\.env(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[['"]([A-Za-z_][A-Za-z0-9_]*)['"]\])/g),
+  ].map((m) => m[1] ?? m[2]);
+  return { literalOrigins: [...new Set(literalOrigins)], envNames: [...new Set(envNames)] };
 }
 
 const EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs'];
@@ -36,10 +49,11 @@ export function scanHandlerSource(source: string, file?: string): HandlerCors {
     /from\s+['"]crossgate\/lambda(\/middy)?['"]|require\(\s*['"]crossgate\/lambda/.test(source) &&
     /\b(withCors|corsHeaders|cors)\s*\(/.test(source)
   )
-    return { file, kind: 'library', library: 'crossgate/lambda', setsVary: true };
-  if (/['"]@middy\/http-cors['"]/.test(source)) return { file, kind: 'library', library: '@middy/http-cors' };
+    return { file, kind: 'library', library: 'crossgate/lambda', setsVary: true, ...libraryConfig(source) };
+  if (/['"]@middy\/http-cors['"]/.test(source))
+    return { file, kind: 'library', library: '@middy/http-cors', ...libraryConfig(source) };
   if (/@aws-lambda-powertools\/event-handler/.test(source) && /\bcors\s*\(/.test(source))
-    return { file, kind: 'library', library: 'powertools' };
+    return { file, kind: 'library', library: 'powertools', ...libraryConfig(source) };
   const m = /['"]?access-control-allow-origin['"]?\s*[:,]\s*(['"`])?([^'"`,}\n]*)\1?/i.exec(source);
   if (!m) return { file, kind: 'none' };
   const line = source.slice(0, m.index).split('\n').length;

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { Invoke } from '../gateway/types.js';
 import type { DeployedApi, Deployment } from '../sam/model.js';
 import type { ApiModel, TemplateModel } from '../template/model.js';
+import { formatPos } from '../template/position.js';
 import { type HandlerCors, scanHandler } from './handler-scan.js';
 import { RULES } from './rules/index.js';
 import { normalizeOrigin } from './rules/malformed-origin.js';
@@ -23,6 +24,8 @@ export interface CheckOptions {
 
 export interface CheckResult {
   findings: Finding[];
+  /** What the template holds that crossgate does not model (HTTP APIs, external definitions…), said plainly. */
+  notes: string[];
   simulations: SimulatedRequest[];
   rules: Rule[];
 }
@@ -91,6 +94,13 @@ export async function runCheck(
     origins: () => [],
   };
   const originCache = new Map<string, string[]>();
+  const templateOrigins = (api: DeployedApi): string[] => {
+    const fromTemplate = allowOriginOf(ctx, api);
+    return (fromTemplate ?? '')
+      .split(/[,\s]+/)
+      .map((o) => normalizeOrigin(o.trim()))
+      .filter((o): o is string => o !== undefined);
+  };
   ctx.origins = (api: DeployedApi) => {
     const cached = originCache.get(api.logicalId);
     if (cached) return cached;
@@ -134,6 +144,20 @@ export async function runCheck(
         ),
       ),
     handler: (id) => handlers.get(id),
+    handlerOrigins: (id, api) => {
+      // A library handler allows what its source names: literal origins, or environment variables
+      // the template sets. Failing that, it is taken to mirror the API's Cors, never --origin.
+      const h = handlers.get(id);
+      const env = model.functions[id]?.environment ?? {};
+      const named = [
+        ...(h?.literalOrigins ?? []),
+        ...(h?.envNames ?? []).map((n) => env[n]).filter((v): v is string => typeof v === 'string'),
+      ]
+        .flatMap((v) => v.split(','))
+        .map((v) => normalizeOrigin(v.trim()))
+        .filter((v): v is string => v !== undefined);
+      return named.length > 0 ? named : templateOrigins(api);
+    },
     authorizerFunctions,
     functionTimeouts,
     invoke: options.invoke,
@@ -181,5 +205,9 @@ export async function runCheck(
       (a.pos?.col ?? 0) - (b.pos?.col ?? 0) ||
       a.code.localeCompare(b.code),
   );
-  return { findings, simulations: ctx.simulations, rules };
+  const notes = [
+    ...deployment.notes.map((n) => (n.pos ? `${formatPos(n.pos)}: ${n.message}` : n.message)),
+    ...deployment.apis.flatMap((a) => a.notes),
+  ];
+  return { findings, notes: [...new Set(notes)], simulations: ctx.simulations, rules };
 }

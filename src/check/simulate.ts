@@ -20,6 +20,8 @@ export interface SimulationInput {
   deployment: Deployment;
   keys: ApiKey[];
   origins: (api: DeployedApi) => string[];
+  /** The origins a handler that uses a CORS library allows, as far as its source and environment show. */
+  handlerOrigins: (functionId: string, api: DeployedApi) => string[];
   credentials: (api: DeployedApi) => boolean;
   handler: (functionId: string) => HandlerCors | undefined;
   authorizerFunctions: Set<string>;
@@ -158,7 +160,7 @@ export async function simulateRequests(input: SimulationInput): Promise<Simulate
       for (const m of r.methods)
         if (m.functionId) {
           const set = allowedFor.get(m.functionId) ?? new Set<string>();
-          for (const o of input.origins(api)) set.add(o);
+          for (const o of input.handlerOrigins(m.functionId, api)) set.add(o);
           if (input.credentials(api)) set.add('\u0000credentials');
           allowedFor.set(m.functionId, set);
         }

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { applyFixes, unifiedDiff } from '../check/fix.js';
 import { RULES } from '../check/rules/index.js';
+import { normalizeOrigin } from '../check/rules/malformed-origin.js';
 import { type CheckResult, runCheck } from '../check/run.js';
 import { checkJson } from '../report/check-json.js';
 import { checkText } from '../report/check-text.js';
@@ -49,6 +50,13 @@ export const checkCommand = {
     const format = values.format as (typeof FORMATS)[number];
     if (!FORMATS.includes(format))
       throw new UsageError(`--format: '${values.format}' is not one of ${FORMATS.join(', ')}`);
+    for (const origin of values.origin) {
+      const normal = normalizeOrigin(origin);
+      if (normal !== origin)
+        throw new UsageError(
+          `--origin: '${origin}' is not an origin as a browser sends it (scheme://host[:port], no path)${normal ? `; did you mean '${normal}'?` : ''}`,
+        );
+    }
     const file = positionals[0];
     let result: CheckResult;
     let source: string;
@@ -81,6 +89,7 @@ export const checkCommand = {
         const rule = RULES.find((r) => r.code === 'CG109')!;
         result = {
           rules: RULES,
+          notes: [],
           simulations: [],
           findings: [
             {
@@ -101,6 +110,12 @@ export const checkCommand = {
     if (values.fix) {
       const fixed = applyFixes(source, result.findings);
       const diff = unifiedDiff(source, fixed.output, file);
+      // --dry-run's product is the diff: stdout, so `> fix.diff` keeps it. Otherwise it is a side note.
+      if (values['dry-run']) {
+        process.stdout.write(diff);
+        if (!diff) process.stderr.write('check --fix: nothing to fix automatically\n');
+        return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
+      }
       process.stderr.write(diff || 'check --fix: nothing to fix automatically\n');
       if (!values['dry-run'] && diff) {
         writeFileSync(path, fixed.output);

@@ -38,6 +38,8 @@ blocked call is blocked in API Gateway terms. Redirects are never followed silen
   --routes <template.yaml>   probe every route of the template against --base-url
   --base-url <url>           the deployed stage, e.g. https://abc123.execute-api.eu-west-1.amazonaws.com/Prod
   --api <LogicalId>          with --routes: only this Api
+  --allow-writes             with --routes: also probe POST/PUT/PATCH/DELETE routes (off by default:
+                             after the preflight the browser sends the real request, a real write)
   --parameter-overrides K=V  with --routes: template parameters
 
 Exit status: 0 allowed / nothing found, 1 blocked / a finding, 2 could not connect or bad arguments.
@@ -102,6 +104,7 @@ export const probeCommand = {
         scan: { type: 'boolean', default: false },
         concurrency: { type: 'string' },
         routes: { type: 'string' },
+        'allow-writes': { type: 'boolean', default: false },
         'base-url': { type: 'string' },
         api: { type: 'string' },
         'parameter-overrides': { type: 'string', multiple: true, default: [] },
@@ -149,6 +152,7 @@ export const probeCommand = {
         timeoutMs,
         concurrency,
         api: values.api,
+        allowWrites: values['allow-writes'],
         onProgress: progress.update,
       });
       progress.end();

@@ -62,5 +62,18 @@ export function reportFailure(error: unknown): number {
     process.stderr.write(`crossgate: ${(error as Error).message}\n`);
     return 2;
   }
+  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    const e = error as Error & { address?: string; port?: number };
+    const where = e.address !== undefined ? `${e.address}:${e.port}` : 'the address';
+    const why =
+      code === 'EADDRINUSE'
+        ? 'is already in use'
+        : code === 'EACCES'
+          ? 'may not be used by this user'
+          : 'is not an address of this machine';
+    process.stderr.write(`crossgate: ${where} ${why}; choose another with --port (or --host)\n`);
+    return 2;
+  }
   throw error;
 }

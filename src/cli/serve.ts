@@ -94,15 +94,27 @@ export const serveCommand = {
     );
     let inspector: Inspector | undefined;
     if (inspectorPort !== undefined) {
-      inspector = await startInspector({
-        host: values.host,
-        port: inspectorPort,
-        apiUrl: running.server.url,
-        apis: running.gateway.apis,
-        template: { file, model },
-        stagePrefix: values['stage-prefix'],
-        apiKeys: running.keys.map((k) => k.value),
-      });
+      const start = (p: number) =>
+        startInspector({
+          host: values.host,
+          port: p,
+          apiUrl: running.server.url,
+          apis: running.gateway.apis,
+          template: { file, model },
+          stagePrefix: values['stage-prefix'],
+          apiKeys: running.keys.map((k) => k.value),
+        });
+      try {
+        inspector = await start(inspectorPort);
+      } catch (error) {
+        // The default port (API port + 1) may be taken: any free one will do. A port asked for is not replaced.
+        if (values.inspector === undefined && (error as { code?: string }).code === 'EADDRINUSE')
+          inspector = await start(0);
+        else {
+          await running.close();
+          throw error;
+        }
+      }
       inspect = inspector.onExchange;
       process.stdout.write(
         `  inspector: ${pc.cyan(inspector.url)} ${pc.dim('(every cross-origin request, as the browser saw it)')}\n\n`,

@@ -48,28 +48,29 @@ const fail = (option: string, value: unknown, problem: string): never => {
  * is not what a browser sends in `Origin` (a path or trailing slash, upper case, a default port, an
  * IDN not in punycode, `null`); a pattern other than `scheme://*.domain[:port]`; a method or header
  * name that is not an RFC 9110 token, or `*` in those lists with credentials (a literal there).
- * A `maxAge` that is not a number ≥ 0 is left out.
+ * A pattern on a single label (`https://*.com`: every site under a public suffix) too. A `maxAge`
+ * that is not a number ≥ 0 is left out.
  */
 export function corsPolicy(options: CorsOptions): CorsPolicy {
   const { origins = [], credentials, maxAge } = options;
   const any = origins[0] === '*'; // the string '*' too
   // An empty list is a policy too: no origin is granted.
-  if (any && (credentials || origins[1])) fail('origins', '*', 'valid with credentials or other origins');
+  if (any && (credentials || origins[1])) fail('origins', '*', 'valid with credentials or others');
 
   // Every allowed origin as one anchored alternation: exact origins quoted, each pattern's `*.` as
   // one or more labels of what a browser sends (the WHATWG host parser lower-cases): never `/`,
   // `:`, `@`, a comma or a control character, so `https://example.com.evil.com` cannot match.
   let source = '(?!)'; // matches nothing, not even ''
   for (const origin of any ? [] : origins) {
-    const probe = origin.replace('://*.', '://x.'); // a pattern is checked as the origin it names
+    const probe = origin.replace('://*.', '://--.'); // a pattern is checked as the origin it names
     let canonical: unknown;
     try {
       canonical = new URL(probe).origin;
     } catch {}
     // What a browser sends in `Origin` is its own WHATWG serialisation: lower case, no default port,
     // no path, no trailing slash. Hosts are limited to DNS names and IP literals (no `,`, `*`, `$`…).
-    if (canonical !== probe || /[^\w.:/[\]-]/.test(probe))
-      fail('origins', origin, 'an origin: scheme://host[:port]');
+    // `https://*.com` (probed as `--.com`) would grant every site under a public suffix.
+    if (canonical !== probe || /[^\w.:/[\]-]|--\.[^.]+$/.test(probe)) fail('origins', origin, 'an origin');
     source += '|' + origin.replace(/[^\w:/-]/g, '\\$&').replace('\\*\\.', '([a-z\\d_-]+\\.)+');
   }
   const allowed = RegExp(`^(?:${source})$`);

@@ -38,9 +38,16 @@ export interface RoutesOptions {
   /** Only this Api (logical id) when the template has several. */
   api?: string;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Also probe methods that change data (POST, PUT, PATCH, DELETE). Off by default: after its
+   * preflight the browser sends the actual request, and against a deployed stage that is a real write.
+   */
+  allowWrites?: boolean;
 }
 
 export interface RoutesResult {
+  /** Routes left out because probing them would send a real write (see `allowWrites`). */
+  skipped?: string[];
   origins: string[];
   /** Origins the template trusts (a blocked cell in these columns is a failure). */
   trusted: string[];
@@ -125,7 +132,9 @@ export async function probeRoutes(deployment: Deployment, o: RoutesOptions): Pro
       ? [...fromTemplate.origins, FOREIGN_ORIGIN]
       : fromTemplate.origins;
   const origins = given ? o.origins! : [...fromTemplate.origins, FOREIGN_ORIGIN];
-  const routes = routeProbes(apis, o.baseUrl, o.headers);
+  const all = routeProbes(apis, o.baseUrl, o.headers);
+  const routes = o.allowWrites ? all : all.filter((r) => r.method === 'GET' || r.method === 'HEAD');
+  const skipped = all.filter((r) => !routes.includes(r)).map((r) => `${r.method} ${r.path}`);
   const jobs = routes.flatMap((route, i) => origins.map((origin, j) => ({ route, origin, i, j })));
   const concurrency = o.concurrency ?? 4;
   const agents: Agents = createAgents(concurrency);
@@ -160,7 +169,7 @@ export async function probeRoutes(deployment: Deployment, o: RoutesOptions): Pro
         : results.some((row) => row.some((r, j) => trusted.includes(origins[j]) && r.outcome !== 'allowed'))
           ? 1
           : 0;
-  return { origins, trusted, routes, results, exitCode };
+  return { origins, trusted, routes, results, exitCode, skipped };
 }
 
 function cell(r: ProbeResult): string {
@@ -179,6 +188,11 @@ export function routesText(
   r: RoutesResult,
   color: { red(s: string): string; green(s: string): string; dim(s: string): string },
 ): string {
+  const note = r.skipped?.length
+    ? color.dim(
+        `not probed (each would send a real write after its preflight; pass --allow-writes): ${r.skipped.join(', ')}\n`,
+      )
+    : '';
   const header = ['route', ...r.origins.map((o) => (r.trusted.includes(o) ? o : `${o} (not trusted)`))];
   const rows = r.routes.map((route, i) => [`${route.method} ${route.path}`, ...r.results[i].map(cell)]);
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((row) => row[k].length)));
@@ -215,7 +229,7 @@ export function routesText(
     });
   });
   if (details.length > 0) out.push('', ...details);
-  return `${out.join('\n')}\n`;
+  return `${out.join('\n')}\n${note ? `\n${note}` : ''}`;
 }
 
 export function routesJson(r: RoutesResult): Record<string, unknown> {

@@ -19,6 +19,7 @@ export function checkJson(result: CheckResult): unknown {
       fix: f.fix ? { description: f.fix.description } : undefined,
       hint: f.hint,
     })),
+    notes: result.notes,
     requests: result.simulations.map((s) => ({
       api: s.api.logicalId,
       route: `${s.method.method} ${s.resource.path}`,

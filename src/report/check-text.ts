@@ -9,12 +9,16 @@ export function checkText(result: CheckResult, source: string): string {
   const out: string[] = [];
   for (const f of result.findings) out.push(findingText(f, lines), '');
   out.push(matrixText(result));
+  for (const note of result.notes) out.push(pc.yellow(`note: ${note}`));
+  if (result.notes.length > 0) out.push('');
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.filter((f) => f.severity === 'warning').length;
   const fixable = result.findings.filter((f) => f.fix).length;
   out.push(
     result.findings.length === 0
-      ? pc.green('✓ no CORS defects found')
+      ? result.notes.length > 0
+        ? pc.green('✓ no CORS defects found in what crossgate models (see the notes above)')
+        : pc.green('✓ no CORS defects found')
       : `${errors > 0 ? pc.red(`${errors} error${errors === 1 ? '' : 's'}`) : '0 errors'}, ${warnings} warning${warnings === 1 ? '' : 's'}${fixable ? `, ${fixable} fixable with --fix` : ''}`,
   );
   return `${out.join('\n')}\n`;

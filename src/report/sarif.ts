@@ -14,12 +14,12 @@ export function checkSarif(result: CheckResult, uriFor: (file: string) => string
           driver: {
             name: 'crossgate',
             version,
-            informationUri: 'https://github.com/crossgate/crossgate',
             rules: result.rules.map((r) => ({
               id: r.code,
               name: r.name,
               shortDescription: { text: r.summary },
-              helpUri: `https://github.com/crossgate/crossgate/blob/main/docs/rules/${r.name}.md`,
+              // The docs ship in the package (docs/rules/); no public URL is promised.
+              help: { text: `${r.summary} See docs/rules/${r.name}.md in the crossgate package.` },
               defaultConfiguration: { level: LEVEL[r.severity] },
             })),
           },

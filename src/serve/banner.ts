@@ -32,6 +32,7 @@ export function routeTable(
         );
       }
   }
+  for (const note of running.notes) lines.push('', `  ${pc.yellow(`note: ${note}`)}`);
   if (running.keys.length > 0) {
     lines.push('', '  API keys (send as x-api-key):');
     for (const k of running.keys)

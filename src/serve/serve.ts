@@ -32,6 +32,8 @@ export interface RunningServe {
   gateway: Gateway;
   runtime: Runtime;
   keys: ApiKey[];
+  /** What the template holds that serve does not model (HTTP APIs…), said plainly at start-up. */
+  notes: string[];
   close(): Promise<void>;
 }
 
@@ -101,6 +103,9 @@ export async function serve(
     gateway,
     runtime,
     keys,
+    notes: [
+      ...new Set([...deployment.notes.map((n) => n.message), ...deployment.apis.flatMap((a) => a.notes)]),
+    ],
     close: async () => {
       await server.close();
       await runtime.close();

@@ -99,7 +99,8 @@ describe('crossgate check', () => {
     const file = join(dir, 'api-key-on-preflight.yaml');
     const before = readFileSync(file, 'utf8');
     const dry = await run(['check', file, '--fix', '--dry-run']);
-    expect(dry.stderr).toContain('+        AddApiKeyRequiredToCorsPreflight: false');
+    expect(dry.stdout).toContain('+        AddApiKeyRequiredToCorsPreflight: false');
+    expect(dry.stdout).toMatch(/^--- /);
     expect(readFileSync(file, 'utf8')).toBe(before);
     const fixed = await run(['check', file, '--fix']);
     expect(fixed.code).toBe(0);

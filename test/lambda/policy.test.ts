@@ -40,6 +40,16 @@ describe('corsPolicy validation: a policy that cannot work fails at cold start, 
     ],
     ['a pattern without a scheme', { origins: ['*.example.com'] }, /is not an origin/],
     [
+      'a pattern on a public suffix (every .com site)',
+      { origins: ['https://*.com'] },
+      /"https:\/\/\*\.com" is not an origin/,
+    ],
+    [
+      'a pattern on a public suffix with a port',
+      { origins: ['http://*.localhost:3000'] },
+      /is not an origin/,
+    ],
+    [
       'a header name that is not a token',
       { origins: ['https://a.example.com'], allowHeaders: ['x api key'] },
       /allowHeaders: "x api key" is not a token/,

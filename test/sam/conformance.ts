@@ -10,7 +10,23 @@ import type { DeployedGatewayResponse, DeployedResource } from '../../src/sam/mo
 import { TemplateError } from '../../src/template/errors.js';
 import { loadTemplate } from '../../src/template/load.js';
 
-export const CONFORMANCE_DIR = join(import.meta.dirname, '../../../shared/conformance/sam');
+/**
+ * Where the fixtures are: $CROSSGATE_CONFORMANCE_DIR, else `shared/conformance/sam` beside the
+ * checkout or beside any folder above it (the checkout may be cloned one level deeper in CI).
+ */
+function findConformanceDir(): string {
+  const fromEnv = process.env.CROSSGATE_CONFORMANCE_DIR;
+  if (fromEnv) return fromEnv;
+  let dir = join(import.meta.dirname, '../..');
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, '..', 'shared', 'conformance', 'sam');
+    if (existsSync(join(candidate, 'input'))) return candidate;
+    dir = join(dir, '..');
+  }
+  return join(import.meta.dirname, '../../../shared/conformance/sam');
+}
+
+export const CONFORMANCE_DIR = findConformanceDir();
 
 /** Error fixtures about things crossgate does not model (custom domains, VPC policies, …), by name. */
 const DOMAINS = 'custom domains (Domain) are not modelled: they do not change CORS or the methods';

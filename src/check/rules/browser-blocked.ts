@@ -1,4 +1,4 @@
-import type { Finding, Rule } from '../types.js';
+import type { Finding, Rule, SimulatedRequest } from '../types.js';
 
 /**
  * Every request the simulation blocked that no specific rule explained: the browser model's own
@@ -11,21 +11,27 @@ export const browserBlocked: Rule = {
   summary: 'A request a web app on an allowed origin sends is blocked by the browser.',
   fixable: false,
   check(ctx) {
-    const out: Finding[] = [];
-    const seen = new Set<string>();
+    // One finding per cause (API, origin, failing step, error), listing the routes it blocks.
+    const groups = new Map<string, SimulatedRequest[]>();
     for (const s of ctx.simulations) {
       if (!s.expectedAllowed || s.verdict.allowed) continue;
-      const key = `${s.api.logicalId} ${s.method.method} ${s.resource.path}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const key = `${s.api.logicalId}\u0000${s.origin}\u0000${s.verdict.failedStep}\u0000${s.verdict.errorCode}`;
+      const list = groups.get(key);
+      if (list) list.push(s);
+      else groups.set(key, [s]);
+    }
+    const out: Finding[] = [];
+    for (const sims of groups.values()) {
+      const s = sims[0];
+      const routes = [...new Set(sims.map((x) => `${x.method.method} ${x.resource.path}`))];
       out.push({
         code: this.code,
         rule: this.name,
         severity: this.severity,
-        message: `${s.shape} ${s.resource.path} from ${s.origin} is blocked at the ${s.verdict.failedStep}: ${s.verdict.cause ?? s.verdict.errorCode}`,
+        message: `${s.api.logicalId}: from ${s.origin}, ${routes.slice(0, 3).join(', ')}${routes.length > 3 ? ` and ${routes.length - 3} more` : ''} ${routes.length > 1 ? 'are' : 'is'} blocked at the ${s.verdict.failedStep}: ${s.verdict.cause ?? s.verdict.errorCode}`,
         pos: s.method.pos,
         consoleMessage: s.verdict.consoleMessage,
-        route: `${s.method.method} ${s.resource.path}`,
+        route: routes[0],
         origin: s.origin,
       });
     }

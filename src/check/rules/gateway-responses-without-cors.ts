@@ -33,10 +33,15 @@ export const gatewayResponsesWithoutCors: Rule = {
             s.verdict.actual?.response.headers.some(([n]) => n.toLowerCase() === 'x-amzn-errortype') &&
             !s.verdict.allowed,
         );
+        // A key or an authorizer makes API Gateway's own 4XX answers part of every day's traffic:
+        // without CORS on them, the page sees only "CORS error" for a wrong key or an expired token.
+        const guarded = api.resources.some((res) =>
+          res.methods.some((m) => m.apiKeyRequired || (m.authorizer && m.authorizer !== 'NONE')),
+        );
         out.push({
           code: this.code,
           rule: this.name,
-          severity: this.severity,
+          severity: type === 'DEFAULT_4XX' && guarded ? 'error' : this.severity,
           message: `${api.logicalId}: ${type} has no Access-Control-Allow-Origin, so the browser shows a CORS error instead of ${what}.`,
           pos: r?.pos ?? model?.gatewayResponses?.pos ?? model?.pos ?? api.pos,
           consoleMessage: type === 'DEFAULT_4XX' ? sim?.verdict.consoleMessage : undefined,
