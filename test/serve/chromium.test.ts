@@ -1,5 +1,5 @@
 /**
- * check, serve and Chromium agree: for the example and each pitfall, every request `check` simulates is
+ * check, serve, probe and Chromium agree: for the example and each pitfall, every request `check` simulates is
  * sent by real Chromium (a page on a second loopback origin) to `crossgate serve`; what Chromium did
  * (allowed or blocked, and its console message) must be what check's browser model predicted. Then
  * `check --fix` is applied to each fixable pitfall and the fixed template serves the browser's
@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyFixes } from '../../src/check/fix.js';
 import { runCheck } from '../../src/check/run.js';
+import { probeFetch } from '../../src/probe/probe.js';
 import { buildDeployment } from '../../src/sam/deployment.js';
 import { serve } from '../../src/serve/serve.js';
 import { loadTemplate } from '../../src/template/load.js';
@@ -48,8 +49,10 @@ async function agreement(page: ChromiumPage, file: string, source?: string) {
     origin: string;
     predicted: boolean;
     actual: boolean;
+    probed: boolean;
     predictedMessage?: string;
     actualMessage?: string;
+    probedMessage?: string;
   }> = [];
   try {
     for (const s of result.simulations) {
@@ -65,7 +68,21 @@ async function agreement(page: ChromiumPage, file: string, source?: string) {
         credentials: plan.credentialsMode,
         body: plan.actual?.method === 'GET' ? { type: 'none' } : { type: 'json' },
       });
+      // crossgate probe, the third front end, sends the same fetch() over real sockets.
+      const probed = await probeFetch(
+        page.origin,
+        {
+          url,
+          method: plan.method,
+          headers,
+          credentials: plan.credentialsMode,
+          body: plan.actual?.method === 'GET' ? { type: 'none' } : { type: 'json' },
+        },
+        { body: '{"name":"from probe"}' },
+      );
       rows.push({
+        probed: probed.outcome === 'allowed',
+        probedMessage: probed.verdict?.consoleMessage,
         route: `${s.shape} ${s.resource.path}`,
         origin: s.origin,
         predicted: s.verdict.allowed,
@@ -108,8 +125,15 @@ describe.runIf(hasChromium)('check, serve and Chromium agree', () => {
     it(`examples/pitfalls/${pitfall}.yaml: Chromium blocks exactly what check predicts, with the predicted message`, async () => {
       const { rows } = await agreement(page, `examples/pitfalls/${pitfall}.yaml`);
       for (const r of rows) {
-        expect({ route: r.route, allowed: r.actual }).toEqual({ route: r.route, allowed: r.predicted });
-        if (!r.predicted) expect(r.actualMessage).toBe(r.predictedMessage);
+        expect({ route: r.route, chromium: r.actual, probe: r.probed }).toEqual({
+          route: r.route,
+          chromium: r.predicted,
+          probe: r.predicted,
+        });
+        if (!r.predicted) {
+          expect(r.actualMessage).toBe(r.predictedMessage);
+          expect(r.probedMessage).toBe(r.actualMessage);
+        }
       }
     }, 60_000);
   }
