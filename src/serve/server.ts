@@ -41,6 +41,9 @@ export async function startGatewayServer(
   const server = createServer({ keepAliveTimeout: 5000, requestTimeout: 60_000 }, (req, res) => {
     void serveOne(gateway, req, res, onExchange);
   });
+  // A client that sends its request and half-closes (curl --no-keepalive, `nc -N`) still gets its
+  // answer: node:http's own switch for it (lib/_http_server.js socketOnEnd).
+  (server as Server & { httpAllowHalfOpen?: boolean }).httpAllowHalfOpen = true;
   // A malformed request line, oversized headers or a bad header: answer 400 and drop the socket.
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end(BAD_REQUEST);

@@ -140,6 +140,19 @@ describe('faults: each gets API Gateway’s answer and the next request is serve
     expect(reply).toMatch(/^HTTP\/1\.1 400/);
     expect((await get('ok')).status).toBe(200);
   });
+  it('a client that half-closes after its request still gets the answer', async () => {
+    const reply = await new Promise<string>((resolve) => {
+      const socket = connect(api.server.port, '127.0.0.1', () =>
+        socket.end('GET /fault/ok HTTP/1.1\r\nHost: x\r\n\r\n'),
+      );
+      let data = '';
+      socket.on('data', (d) => {
+        data += d;
+      });
+      socket.on('close', () => resolve(data));
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 200 OK/);
+  });
   it('oversized headers get a 400', async () => {
     const reply = await new Promise<string>((resolve) => {
       const socket = connect(api.server.port, '127.0.0.1', () =>
