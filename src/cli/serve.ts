@@ -78,7 +78,7 @@ export const serveCommand = {
       watch: !values['no-watch'],
       workers: parseWorkers(values.workers),
       onExchange: (x) => {
-        process.stdout.write(`${requestLogLine(x)}\n`);
+        log(`${requestLogLine(x)}\n`);
         inspect?.(x);
       },
       onLog: (fn, requestId, line) =>
@@ -129,6 +129,18 @@ export const serveCommand = {
     return 0;
   },
 };
+
+/** Log lines written once per event-loop turn: one write for a burst of requests, not one each. */
+let pending = '';
+function log(line: string): void {
+  if (pending === '') setImmediate(flushLog);
+  pending += line;
+}
+function flushLog(): void {
+  const out = pending;
+  pending = '';
+  process.stdout.write(out);
+}
 
 function parseWorkers(value: string): number {
   const n = Number(value);
