@@ -2,30 +2,10 @@
 import { copyFileSync, cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/run.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/run-cli.js';
 
-const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    stdout += String(s);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    stderr += String(s);
-    return true;
-  });
-  try {
-    // Colours are on under CI=true (picocolors); the assertions read the text.
-    return { code: await main(argv), stdout: stripAnsi(stdout), stderr: stripAnsi(stderr) };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const run = (argv: string[]) => runCli(argv, { plain: true });
 
 const pitfall = 'examples/pitfalls/api-key-on-preflight.yaml';
 

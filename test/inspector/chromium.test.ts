@@ -5,7 +5,7 @@
  * used on the api-key-on-preflight pitfall: crossgate's prediction and Chromium's real outcome agree.
  * A screenshot is kept in test-results/ (gitignored).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -19,9 +19,9 @@ import { type RunningServe, serve } from '../../src/serve/serve.js';
 import type { Exchange } from '../../src/serve/server.js';
 import { loadTemplate } from '../../src/template/load.js';
 import type { TemplateModel } from '../../src/template/model.js';
+import { CHROMIUM_PATH, hasChromium } from '../browser/harness.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
+const CHROMIUM = CHROMIUM_PATH;
 if (!hasChromium) {
   const line = '!'.repeat(100);
   process.stderr.write(

@@ -3,9 +3,8 @@
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { vi } from 'vitest';
 import type { HeaderList } from '../../src/browser/index.js';
-import { main } from '../../src/cli/run.js';
+import { runCli } from '../support/run-cli.js';
 
 export interface Received {
   method: string;
@@ -115,22 +114,5 @@ export function lambdaAnswer(status: number, headers: HeaderList, body = '{"ok":
   };
 }
 
-export async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    stdout += String(s);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    stderr += String(s);
-    return true;
-  });
-  try {
-    const code = await main(argv);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+/** The CLI in-process, output as written (probe decides colour itself: only on a TTY). */
+export const run = (argv: string[]) => runCli(argv);

@@ -1,12 +1,12 @@
 /** A page on its own loopback origin, in real Chromium, that sends fetch() calls and reports what happened. */
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import type { FetchCall } from '../../src/browser/index.js';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROMIUM_PATH);
+import { CHROMIUM_PATH, hasChromium } from '../browser/harness.js';
+
+export { CHROMIUM_PATH, hasChromium };
 export const mustRunChromium = process.env.CI === 'true';
 
 export function warnIfNoChromium(suite: string): void {
