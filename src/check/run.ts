@@ -33,24 +33,6 @@ export interface CheckResult {
 /** When nothing says which origin the pages live on. */
 export const SAMPLE_ORIGIN = 'https://app.example.com';
 
-/** A copy of the deployment without the header values API Gateway would refuse (CG101 reports them). */
-function deployable(deployment: Deployment): Deployment {
-  return {
-    ...deployment,
-    apis: deployment.apis.map((api) => ({
-      ...api,
-      resources: api.resources.map((r) => ({
-        ...r,
-        methods: r.methods.map((m) => ({ ...m, mockHeaders: m.mockHeaders.filter((h) => !h.invalid) })),
-      })),
-      gatewayResponses: api.gatewayResponses.map((g) => ({
-        ...g,
-        headers: g.headers.filter((h) => !h.invalid),
-      })),
-    })),
-  };
-}
-
 export async function runCheck(
   model: TemplateModel,
   deployment: Deployment,
@@ -65,7 +47,6 @@ export async function runCheck(
     );
   const apiModels = new Map<string, ApiModel>(model.apis.map((a) => [a.logicalId, a]));
   const userOrigins = (options.origins ?? []).map((o) => normalizeOrigin(o) ?? o);
-  const simulated = deployable(deployment);
 
   const corsLiteral: CheckContext['corsLiteral'] = (api, key) => {
     const located = api.cors
@@ -94,32 +75,14 @@ export async function runCheck(
     origins: () => [],
   };
   const originCache = new Map<string, string[]>();
-  const templateOrigins = (api: DeployedApi): string[] => {
-    const fromTemplate = allowOriginOf(ctx, api);
-    return (fromTemplate ?? '')
-      .split(/[,\s]+/)
-      .map((o) => normalizeOrigin(o.trim()))
-      .filter((o): o is string => o !== undefined);
-  };
+  const templateOrigins = (api: DeployedApi): string[] => originsIn(allowOriginOf(ctx, api), false);
   ctx.origins = (api: DeployedApi) => {
-    const cached = originCache.get(api.logicalId);
-    if (cached) return cached;
-    let list = userOrigins;
-    if (list.length === 0) {
-      const fromTemplate = allowOriginOf(ctx, api);
-      const candidates = (fromTemplate ?? '')
-        .split(/[,\s]+/)
-        .map(
-          (o) =>
-            normalizeOrigin(o.trim()) ??
-            (o.trim() && o.trim() !== '*' && o.trim() !== 'null'
-              ? `https://${o.trim().replace(/\/.*$/, '')}`
-              : undefined),
-        )
-        .filter((o): o is string => o !== undefined);
-      list = candidates.length > 0 ? [...new Set(candidates)] : [SAMPLE_ORIGIN];
+    let list = originCache.get(api.logicalId);
+    if (!list) {
+      const fromTemplate = userOrigins.length > 0 ? userOrigins : originsIn(allowOriginOf(ctx, api), true);
+      list = fromTemplate.length > 0 ? fromTemplate : [SAMPLE_ORIGIN];
+      originCache.set(api.logicalId, list);
     }
-    originCache.set(api.logicalId, list);
     return list;
   };
 
@@ -130,9 +93,9 @@ export async function runCheck(
   for (const f of Object.values(model.functions)) functionTimeouts[f.logicalId] = f.timeout;
 
   const sims = await simulateRequests({
-    deployment: simulated,
+    deployment,
     keys: [{ id: 'crossgate-check', value: 'crossgate-check-api-key-0000000000000000', source: 'check' }],
-    origins: (api) => ctx.origins(deployment.apis.find((a) => a.logicalId === api.logicalId) ?? api),
+    origins: ctx.origins,
     credentials: (api) =>
       api.resources.some((r) =>
         r.methods.some(
@@ -149,56 +112,25 @@ export async function runCheck(
       // the template sets. Failing that, it is taken to mirror the API's Cors, never --origin.
       const h = handlers.get(id);
       const env = model.functions[id]?.environment ?? {};
-      const named = [
-        ...(h?.literalOrigins ?? []),
-        ...(h?.envNames ?? []).map((n) => env[n]).filter((v): v is string => typeof v === 'string'),
-      ]
-        .flatMap((v) => v.split(','))
-        .map((v) => normalizeOrigin(v.trim()))
-        .filter((v): v is string => v !== undefined);
+      const named = originsIn(
+        [...(h?.literalOrigins ?? []), ...(h?.envNames ?? []).map((n) => env[n] ?? '')].join(','),
+        false,
+      );
       return named.length > 0 ? named : templateOrigins(api);
     },
     authorizerFunctions,
     functionTimeouts,
     invoke: options.invoke,
   });
-  // Rules compare APIs by identity with the deployment they are given; map the copies back.
-  const byId = new Map(deployment.apis.map((a) => [a.logicalId, a]));
-  for (const s of sims) {
-    const api = byId.get(s.api.logicalId)!;
-    const resource = api.resources.find((r) => r.path === s.resource.path)!;
-    const method = resource.methods.find((m) => m.method === s.method.method)!;
-    ctx.simulations.push({ ...s, api, resource, method });
-  }
+  ctx.simulations = sims;
 
   let findings: Finding[] = [];
   for (const rule of rules) findings.push(...rule.check(ctx));
   // The catch-all only speaks for APIs no specific error explains.
   const explained = new Set(
-    findings
-      .filter((f) => f.code !== 'CG120' && f.severity === 'error')
-      .map(
-        (f) =>
-          deployment.apis.find(
-            (a) =>
-              f.message.startsWith(a.logicalId) ||
-              (f.route &&
-                ctx.simulations.some(
-                  (s) => s.api === a && `${s.method.method} ${s.resource.path}` === f.route,
-                )),
-          )?.logicalId,
-      ),
+    findings.filter((f) => f.code !== 'CG120' && f.severity === 'error').map((f) => f.api),
   );
-  findings = findings.filter(
-    (f) =>
-      f.code !== 'CG120' ||
-      !deployment.apis.some(
-        (a) =>
-          explained.has(a.logicalId) &&
-          f.message &&
-          ctx.simulations.some((s) => s.api === a && `${s.method.method} ${s.resource.path}` === f.route),
-      ),
-  );
+  findings = findings.filter((f) => f.code !== 'CG120' || !explained.has(f.api));
   findings.sort(
     (a, b) =>
       (a.pos?.line ?? 0) - (b.pos?.line ?? 0) ||
@@ -210,4 +142,22 @@ export async function runCheck(
     ...deployment.apis.flatMap((a) => a.notes),
   ];
   return { findings, notes: [...new Set(notes)], simulations: ctx.simulations, rules };
+}
+
+/**
+ * The origins an AllowOrigin value names, as a browser writes them. `lenient` also reads a value
+ * that is not an origin (`app.example.com/`) as the https origin it most likely means: the page
+ * still has an origin when the template's value is wrong (CG111 reports it).
+ */
+function originsIn(value: string | undefined, lenient: boolean): string[] {
+  const out = new Set<string>();
+  for (const raw of (value ?? '').split(/[,\s]+/)) {
+    const origin =
+      normalizeOrigin(raw) ??
+      (lenient && raw !== '' && raw !== '*' && raw !== 'null'
+        ? `https://${raw.replace(/\/.*$/, '')}`
+        : undefined);
+    if (origin !== undefined) out.add(origin);
+  }
+  return [...out];
 }

@@ -169,6 +169,8 @@ export async function simulateRequests(input: SimulationInput): Promise<Simulate
     apiKeys: input.keys,
     stagePrefix: true,
     functionTimeouts: input.functionTimeouts,
+    // CG101 reports what API Gateway would refuse; the browser sees those headers absent.
+    refuseUndeployable: false,
   });
   const respond = async (req: WireRequest): Promise<WireResponse> => {
     const url = new URL(req.url);

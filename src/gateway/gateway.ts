@@ -40,6 +40,11 @@ export interface GatewayOptions {
   functionTimeouts?: Record<string, number>;
   now?: () => number;
   newRequestId?: () => string;
+  /**
+   * Refuse a deployment API Gateway would refuse (default). `check` turns it off: it reports those
+   * values itself (CG101) and simulates the rest, with the refused headers absent.
+   */
+  refuseUndeployable?: boolean;
 }
 
 interface CompiledApi {
@@ -78,7 +83,7 @@ export function assertDeployable(deployment: Deployment): void {
 }
 
 export function createGateway(deployment: Deployment, options: GatewayOptions): Gateway {
-  assertDeployable(deployment);
+  if (options.refuseUndeployable !== false) assertDeployable(deployment);
   const now = options.now ?? Date.now;
   const newRequestId = options.newRequestId ?? (() => crypto.randomUUID());
   const keys = new ApiKeyStore(options.apiKeys ?? []);

@@ -38,6 +38,8 @@ export const allowMethodsMissing: Rule = {
         code: this.code,
         rule: this.name,
         severity: this.severity,
+        api: v.api.logicalId,
+
         message: `${v.api.logicalId}: AllowMethods '${v.value}' leaves out ${missing.join(', ')}, which ${v.resources.length > 1 ? 'routes use' : `${v.resources[0].path} uses`}.`,
         pos: v.pos,
         consoleMessage: sim?.verdict.consoleMessage,

@@ -29,6 +29,7 @@ export const handlerCorsMismatch: Rule = {
             code: this.code,
             rule: this.name,
             severity: h.allowOrigin === '*' ? 'warning' : this.severity,
+            api: api.logicalId,
             message: `${m.functionId} answers Access-Control-Allow-Origin: ${h.allowOrigin} but ${api.logicalId}'s Cors allows ${apiOrigin}${h.line && h.file ? ` (${h.file.split('/').pop()}:${h.line})` : ''}.`,
             pos: (fn && posOf(fn.properties, 'Handler')) ?? fn?.pos,
             consoleMessage: sim?.verdict.consoleMessage,

@@ -37,6 +37,7 @@ export const handlerMissingCors: Rule = {
         code: this.code,
         rule: this.name,
         severity: this.severity,
+        api: s.api.logicalId,
         message: `${fnId} (${h.file ? h.file.split('/').slice(-2).join('/') : fn?.handler}) returns no Access-Control-Allow-Origin; API Gateway does not add it to Lambda proxy responses, so the browser blocks ${s.method.method} ${s.resource.path}.`,
         pos: (fn && posOf(fn.properties, 'Handler')) ?? fn?.pos,
         consoleMessage: s.verdict.consoleMessage,

@@ -37,6 +37,7 @@ export const malformedOrigin: Rule = {
         code: this.code,
         rule: this.name,
         severity: this.severity,
+        api: v.api.logicalId,
         message:
           normal === undefined
             ? `${v.api.logicalId}: AllowOrigin '${value}' has no scheme; the browser sends Origin as scheme://host[:port] (e.g. https://${value.replace(/\/.*$/, '')}).`

@@ -20,6 +20,8 @@ export const maxAgeOverCap: Rule = {
         code: this.code,
         rule: this.name,
         severity: this.severity,
+        api: v.api.logicalId,
+
         message: `${v.api.logicalId}: MaxAge ${v.value} s; Chromium caches a preflight for at most ${CHROMIUM_MAX_AGE} s (Firefox 86400 s, Safari 600 s).`,
         pos: v.pos,
         fix: v.pos

@@ -29,6 +29,8 @@ export const originReflected: Rule = {
             code: this.code,
             rule: this.name,
             severity: this.severity,
+            api: api.logicalId,
+
             message: `${api.logicalId}: AllowOrigin '${h.expression}' makes API Gateway echo any Origin; every website's pages pass the preflight.`,
             pos: h.pos,
             hint: 'Name the allowed origin ("\'https://app.example.com\'"), or answer preflights in a function that checks the origin against a list.',
@@ -45,6 +47,7 @@ export const originReflected: Rule = {
         code: this.code,
         rule: this.name,
         severity: this.severity,
+        api: sim.api.logicalId,
         message: `${fnId} echoes the request Origin into Access-Control-Allow-Origin without checking it${h.line && h.file ? ` (${h.file.split('/').pop()}:${h.line})` : ''}: ${sim.origin} is granted.`,
         pos: posOf(fn.properties, 'Handler') ?? fn.pos,
         route: `${sim.method.method} ${sim.resource.path}`,

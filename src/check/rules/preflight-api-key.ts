@@ -31,6 +31,8 @@ export const preflightApiKey: Rule = {
         code: this.code,
         rule: this.name,
         severity: this.severity,
+        api: api.logicalId,
+
         message: `${api.logicalId}: ApiKeyRequired also guards the OPTIONS preflight of ${guarded.length} path${guarded.length > 1 ? 's' : ''} (${guarded
           .map((g) => g.resource.path)
           .slice(0, 3)

@@ -33,6 +33,8 @@ export const preflightAuthorizer: Rule = {
         code: this.code,
         rule: this.name,
         severity: this.severity,
+        api: api.logicalId,
+
         message: `${api.logicalId}: authorizer ${guarded[0].method.authorizer} also guards the OPTIONS preflight (${guarded
           .map((g) => g.resource.path)
           .slice(0, 3)

@@ -33,6 +33,8 @@ export const preflightMissing: Rule = {
         code: this.code,
         rule: this.name,
         severity: this.severity,
+        api: api.logicalId,
+
         message: `${api.logicalId}: ${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ', …' : ''} ${paths.length > 1 ? 'have' : 'has'} no OPTIONS method, so the browser's preflight gets 403 Missing Authentication Token. ${model?.cors ? 'The path is outside what Cors covers.' : 'The API has no Cors.'}`,
         pos: sim.method.pos ?? model?.pos ?? api.pos,
         consoleMessage: sim.verdict.consoleMessage,

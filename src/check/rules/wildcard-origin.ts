@@ -16,6 +16,8 @@ export const wildcardOrigin: Rule = {
           code: this.code,
           rule: this.name,
           severity: this.severity,
+          api: v.api.logicalId,
+
           message: `${v.api.logicalId}: Access-Control-Allow-Origin is '*'; name the origin of your web app instead.`,
           pos: v.pos,
           fix:
