@@ -61,7 +61,6 @@ export const allowHeadersMissing: Rule = {
         rule: this.name,
         severity: this.severity,
         api: v.api.logicalId,
-
         message: `${v.api.logicalId}: AllowHeaders '${v.value}' leaves out ${missing.map(([, s]) => s).join(', ')}, which the routes need.`,
         pos: v.pos,
         consoleMessage: sim?.verdict.consoleMessage,
@@ -99,7 +98,6 @@ export const allowHeadersMissing: Rule = {
         rule: this.name,
         severity: this.severity,
         api: api.logicalId,
-
         message: `${api.logicalId}: Cors has no AllowHeaders, so the preflight allows no request header; the routes need ${[...need.values()].join(', ')}.`,
         pos: model?.cors?.pos ?? api.pos,
         consoleMessage: sim?.verdict.consoleMessage,

@@ -39,7 +39,6 @@ export const allowMethodsMissing: Rule = {
         rule: this.name,
         severity: this.severity,
         api: v.api.logicalId,
-
         message: `${v.api.logicalId}: AllowMethods '${v.value}' leaves out ${missing.join(', ')}, which ${v.resources.length > 1 ? 'routes use' : `${v.resources[0].path} uses`}.`,
         pos: v.pos,
         consoleMessage: sim?.verdict.consoleMessage,

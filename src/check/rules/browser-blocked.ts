@@ -29,7 +29,6 @@ export const browserBlocked: Rule = {
         rule: this.name,
         severity: this.severity,
         api: s.api.logicalId,
-
         message: `${s.api.logicalId}: from ${s.origin}, ${routes.slice(0, 3).join(', ')}${routes.length > 3 ? ` and ${routes.length - 3} more` : ''} ${routes.length > 1 ? 'are' : 'is'} blocked at the ${s.verdict.failedStep}: ${s.verdict.cause ?? s.verdict.errorCode}`,
         pos: s.method.pos,
         consoleMessage: s.verdict.consoleMessage,

@@ -27,7 +27,6 @@ export const corsUnquotedValue: Rule = {
           rule: this.name,
           severity: this.severity,
           api: api.logicalId,
-
           message: `${api.logicalId}: ${h.name} is ${JSON.stringify(h.expression)}: API Gateway reads it as a mapping expression and the deploy fails ("Invalid mapping expression specified"). Write "'${literal}'".`,
           pos: h.pos,
           fix:

@@ -43,7 +43,6 @@ export const gatewayResponsesWithoutCors: Rule = {
           rule: this.name,
           severity: type === 'DEFAULT_4XX' && guarded ? 'error' : this.severity,
           api: api.logicalId,
-
           message: `${api.logicalId}: ${type} has no Access-Control-Allow-Origin, so the browser shows a CORS error instead of ${what}.`,
           pos: r?.pos ?? model?.gatewayResponses?.pos ?? model?.pos ?? api.pos,
           consoleMessage: type === 'DEFAULT_4XX' ? sim?.verdict.consoleMessage : undefined,

@@ -21,7 +21,6 @@ export const maxAgeOverCap: Rule = {
         rule: this.name,
         severity: this.severity,
         api: v.api.logicalId,
-
         message: `${v.api.logicalId}: MaxAge ${v.value} s; Chromium caches a preflight for at most ${CHROMIUM_MAX_AGE} s (Firefox 86400 s, Safari 600 s).`,
         pos: v.pos,
         fix: v.pos

@@ -19,7 +19,6 @@ export const multipleOrigins: Rule = {
           rule: this.name,
           severity: this.severity,
           api: v.api.logicalId,
-
           message: `${v.api.logicalId}: AllowOrigin is '${v.value}'; Access-Control-Allow-Origin takes one origin, so no browser accepts it.`,
           pos: v.pos,
           consoleMessage: sim?.verdict.consoleMessage,

@@ -30,7 +30,6 @@ export const originReflected: Rule = {
             rule: this.name,
             severity: this.severity,
             api: api.logicalId,
-
             message: `${api.logicalId}: AllowOrigin '${h.expression}' makes API Gateway echo any Origin; every website's pages pass the preflight.`,
             pos: h.pos,
             hint: 'Name the allowed origin ("\'https://app.example.com\'"), or answer preflights in a function that checks the origin against a list.',

@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../types.js';
-import { blockedRequest, preflightMethods } from './util.js';
+import { fewOf, guardedPreflightFinding, preflightMethods } from './util.js';
 
 /**
  * ApiKeyRequired on the API puts the key on the OPTIONS methods SAM generates, unless
@@ -18,46 +18,22 @@ export const preflightApiKey: Rule = {
     for (const api of ctx.deployment.apis) {
       const guarded = preflightMethods(api).filter((p) => p.method.apiKeyRequired);
       if (guarded.length === 0) continue;
-      const model = ctx.apiModel(api);
-      const at = model?.auth?.apiKeyRequired?.pos ?? guarded[0].method.pos;
-      const sim = blockedRequest(
-        ctx,
-        (s) =>
-          s.api === api &&
-          s.verdict.failedStep === 'preflight' &&
-          guarded.some((g) => g.resource === s.resource),
+      const paths = guarded.map((g) => g.resource.path);
+      out.push(
+        guardedPreflightFinding(
+          ctx,
+          this,
+          api,
+          guarded,
+          {
+            located: ctx.apiModel(api)?.auth?.apiKeyRequired,
+            name: 'ApiKeyRequired',
+            flag: 'AddApiKeyRequiredToCorsPreflight',
+          },
+          `${api.logicalId}: ApiKeyRequired also guards the OPTIONS preflight of ${guarded.length} path${guarded.length > 1 ? 's' : ''} (${fewOf(paths)}); the browser sends no x-api-key on a preflight and gets 403 Forbidden.`,
+          'Set Auth.AddApiKeyRequiredToCorsPreflight: false, or move ApiKeyRequired: true to the function events.',
+        ),
       );
-      out.push({
-        code: this.code,
-        rule: this.name,
-        severity: this.severity,
-        api: api.logicalId,
-
-        message: `${api.logicalId}: ApiKeyRequired also guards the OPTIONS preflight of ${guarded.length} path${guarded.length > 1 ? 's' : ''} (${guarded
-          .map((g) => g.resource.path)
-          .slice(0, 3)
-          .join(
-            ', ',
-          )}${guarded.length > 3 ? ', …' : ''}); the browser sends no x-api-key on a preflight and gets 403 Forbidden.`,
-        pos: at,
-        consoleMessage: sim?.verdict.consoleMessage,
-        route: sim ? `${sim.method.method} ${sim.resource.path}` : undefined,
-        origin: sim?.origin,
-        fix: model?.auth?.apiKeyRequired?.pos
-          ? {
-              description: 'add AddApiKeyRequiredToCorsPreflight: false beside ApiKeyRequired',
-              edits: [
-                {
-                  kind: 'set-sibling',
-                  pos: model.auth.apiKeyRequired.pos,
-                  key: 'AddApiKeyRequiredToCorsPreflight',
-                  value: false,
-                },
-              ],
-            }
-          : undefined,
-        hint: 'Set Auth.AddApiKeyRequiredToCorsPreflight: false, or move ApiKeyRequired: true to the function events.',
-      });
     }
     return out;
   },

@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../types.js';
-import { blockedRequest, preflightMethods } from './util.js';
+import { fewOf, guardedPreflightFinding, preflightMethods } from './util.js';
 
 /**
  * A DefaultAuthorizer guards the OPTIONS methods SAM generates unless AddDefaultAuthorizerToCorsPreflight
@@ -20,46 +20,22 @@ export const preflightAuthorizer: Rule = {
         (p) => p.method.authorizer && p.method.authorizer !== 'NONE',
       );
       if (guarded.length === 0) continue;
-      const model = ctx.apiModel(api);
-      const at = model?.auth?.defaultAuthorizer?.pos ?? guarded[0].method.pos;
-      const sim = blockedRequest(
-        ctx,
-        (s) =>
-          s.api === api &&
-          s.verdict.failedStep === 'preflight' &&
-          guarded.some((g) => g.resource === s.resource),
+      const paths = guarded.map((g) => g.resource.path);
+      out.push(
+        guardedPreflightFinding(
+          ctx,
+          this,
+          api,
+          guarded,
+          {
+            located: ctx.apiModel(api)?.auth?.defaultAuthorizer,
+            name: 'DefaultAuthorizer',
+            flag: 'AddDefaultAuthorizerToCorsPreflight',
+          },
+          `${api.logicalId}: authorizer ${guarded[0].method.authorizer} also guards the OPTIONS preflight (${fewOf(paths)}); a preflight carries no Authorization header and is refused.`,
+          'Set Auth.AddDefaultAuthorizerToCorsPreflight: false.',
+        ),
       );
-      out.push({
-        code: this.code,
-        rule: this.name,
-        severity: this.severity,
-        api: api.logicalId,
-
-        message: `${api.logicalId}: authorizer ${guarded[0].method.authorizer} also guards the OPTIONS preflight (${guarded
-          .map((g) => g.resource.path)
-          .slice(0, 3)
-          .join(
-            ', ',
-          )}${guarded.length > 3 ? ', …' : ''}); a preflight carries no Authorization header and is refused.`,
-        pos: at,
-        consoleMessage: sim?.verdict.consoleMessage,
-        route: sim ? `${sim.method.method} ${sim.resource.path}` : undefined,
-        origin: sim?.origin,
-        fix: model?.auth?.defaultAuthorizer?.pos
-          ? {
-              description: 'add AddDefaultAuthorizerToCorsPreflight: false beside DefaultAuthorizer',
-              edits: [
-                {
-                  kind: 'set-sibling',
-                  pos: model.auth.defaultAuthorizer.pos,
-                  key: 'AddDefaultAuthorizerToCorsPreflight',
-                  value: false,
-                },
-              ],
-            }
-          : undefined,
-        hint: 'Set Auth.AddDefaultAuthorizerToCorsPreflight: false.',
-      });
     }
     return out;
   },

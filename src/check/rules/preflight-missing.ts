@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../types.js';
-import { apiPropertyPath, blockedRequest } from './util.js';
+import { apiPropertyPath, fewOf } from './util.js';
 
 /**
  * A route a browser must preflight, on a path with no OPTIONS method: API Gateway answers the
@@ -28,14 +28,13 @@ export const preflightMissing: Rule = {
       const model = ctx.apiModel(api);
       const paths = [...new Set(sims.map((s) => s.resource.path))];
       const origin = ctx.origins(api)[0];
-      const sim = sims[0] ?? blockedRequest(ctx, () => false);
+      const sim = sims[0];
       out.push({
         code: this.code,
         rule: this.name,
         severity: this.severity,
         api: api.logicalId,
-
-        message: `${api.logicalId}: ${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ', …' : ''} ${paths.length > 1 ? 'have' : 'has'} no OPTIONS method, so the browser's preflight gets 403 Missing Authentication Token. ${model?.cors ? 'The path is outside what Cors covers.' : 'The API has no Cors.'}`,
+        message: `${api.logicalId}: ${fewOf(paths)} ${paths.length > 1 ? 'have' : 'has'} no OPTIONS method, so the browser's preflight gets 403 Missing Authentication Token. ${model?.cors ? 'The path is outside what Cors covers.' : 'The API has no Cors.'}`,
         pos: sim.method.pos ?? model?.pos ?? api.pos,
         consoleMessage: sim.verdict.consoleMessage,
         route: `${sim.method.method} ${sim.resource.path}`,

@@ -1,7 +1,7 @@
 /** Helpers the rules share: where the CORS settings of an API were written, and what the browser saw. */
 import type { DeployedApi, DeployedMethod, DeployedResource } from '../../sam/model.js';
-import type { ApiModel } from '../../template/model.js';
-import type { CheckContext, SimulatedRequest } from '../types.js';
+import type { ApiModel, Located } from '../../template/model.js';
+import type { CheckContext, Finding, Rule, SimulatedRequest } from '../types.js';
 
 export function preflightMethods(
   api: DeployedApi,
@@ -78,4 +78,49 @@ export function corsHeaderValues(
       else out.push({ api, value: h.value, pos: h.pos, resources: [resource] });
     }
   return out;
+}
+
+/** Up to three items, then `, …` when there are more. */
+export function fewOf(items: string[]): string {
+  return `${items.slice(0, 3).join(', ')}${items.length > 3 ? ', …' : ''}`;
+}
+
+/**
+ * The finding for an API whose OPTIONS preflights SAM put behind a guard (an API key, an authorizer):
+ * at the Auth setting that did it, with the browser's message for a preflight it blocked, and the
+ * fix that sets `flag: false` beside that setting.
+ */
+export function guardedPreflightFinding(
+  ctx: CheckContext,
+  rule: Pick<Rule, 'code' | 'name' | 'severity'>,
+  api: DeployedApi,
+  guarded: Array<{ resource: DeployedResource; method: DeployedMethod }>,
+  setting: { located: Located | undefined; name: string; flag: string },
+  message: string,
+  hint: string,
+): Finding {
+  const at = setting.located?.pos;
+  const sim = blockedRequest(
+    ctx,
+    (s) =>
+      s.api === api && s.verdict.failedStep === 'preflight' && guarded.some((g) => g.resource === s.resource),
+  );
+  return {
+    code: rule.code,
+    rule: rule.name,
+    severity: rule.severity,
+    api: api.logicalId,
+    message,
+    pos: at ?? guarded[0].method.pos,
+    consoleMessage: sim?.verdict.consoleMessage,
+    route: sim ? `${sim.method.method} ${sim.resource.path}` : undefined,
+    origin: sim?.origin,
+    fix: at
+      ? {
+          description: `add ${setting.flag}: false beside ${setting.name}`,
+          edits: [{ kind: 'set-sibling', pos: at, key: setting.flag, value: false }],
+        }
+      : undefined,
+    hint,
+  };
 }

@@ -33,7 +33,6 @@ export const wildcardHeadersAuthorization: Rule = {
         rule: this.name,
         severity: this.severity,
         api: v.api.logicalId,
-
         message: `${v.api.logicalId}: AllowHeaders is '${v.value}' and the routes need Authorization; Chromium lets '*' cover it, Firefox and Safari (and the Fetch standard) do not: list it.`,
         pos: v.pos,
         consoleMessage: sim?.verdict.consoleMessage,

@@ -17,7 +17,6 @@ export const wildcardOrigin: Rule = {
           rule: this.name,
           severity: this.severity,
           api: v.api.logicalId,
-
           message: `${v.api.logicalId}: Access-Control-Allow-Origin is '*'; name the origin of your web app instead.`,
           pos: v.pos,
           fix:
