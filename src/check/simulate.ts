@@ -31,7 +31,13 @@ export interface SimulationInput {
 }
 
 /** What a handler the static reading understood would answer. */
-function staticInvoke(input: SimulationInput, allowedFor: Map<string, Set<string>>): Invoke {
+/** What a library handler is taken to allow: these origins, with credentials or not. */
+interface HandlerPolicy {
+  origins: Set<string>;
+  credentials: boolean;
+}
+
+function staticInvoke(input: SimulationInput, policies: Map<string, HandlerPolicy>): Invoke {
   return async (functionId, raw) => {
     if (input.authorizerFunctions.has(functionId))
       return ok({
@@ -53,7 +59,8 @@ function staticInvoke(input: SimulationInput, allowedFor: Map<string, Set<string
     }
     const h = input.handler(functionId);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    const allowed = allowedFor.get(functionId);
+    const policy = policies.get(functionId);
+    const allowed = policy?.origins;
     switch (h?.kind) {
       case 'literal':
         if (h.allowOrigin !== undefined) headers['Access-Control-Allow-Origin'] = h.allowOrigin;
@@ -73,7 +80,7 @@ function staticInvoke(input: SimulationInput, allowedFor: Map<string, Set<string
         if (origin !== undefined && allowed?.has(origin)) {
           headers['Access-Control-Allow-Origin'] = origin;
           headers.Vary = 'Origin';
-          if (allowed.has('\u0000credentials')) headers['Access-Control-Allow-Credentials'] = 'true';
+          if (policy?.credentials) headers['Access-Control-Allow-Credentials'] = 'true';
           if (event.httpMethod === 'OPTIONS' && acrm) {
             headers['Access-Control-Allow-Methods'] = acrm;
             if (acrh) headers['Access-Control-Allow-Headers'] = acrh;
@@ -154,18 +161,23 @@ export function shapesFor(
 }
 
 export async function simulateRequests(input: SimulationInput): Promise<SimulatedRequest[]> {
-  const allowedFor = new Map<string, Set<string>>();
-  for (const api of input.deployment.apis)
+  const policies = new Map<string, HandlerPolicy>();
+  for (const api of input.deployment.apis) {
+    const credentials = input.credentials(api);
     for (const r of api.resources)
-      for (const m of r.methods)
-        if (m.functionId) {
-          const set = allowedFor.get(m.functionId) ?? new Set<string>();
-          for (const o of input.handlerOrigins(m.functionId, api)) set.add(o);
-          if (input.credentials(api)) set.add('\u0000credentials');
-          allowedFor.set(m.functionId, set);
+      for (const m of r.methods) {
+        if (!m.functionId) continue;
+        let policy = policies.get(m.functionId);
+        if (!policy) {
+          policy = { origins: new Set<string>(), credentials: false };
+          policies.set(m.functionId, policy);
         }
+        for (const o of input.handlerOrigins(m.functionId, api)) policy.origins.add(o);
+        policy.credentials ||= credentials;
+      }
+  }
   const gateway = createGateway(input.deployment, {
-    invoke: input.invoke ?? staticInvoke(input, allowedFor),
+    invoke: input.invoke ?? staticInvoke(input, policies),
     apiKeys: input.keys,
     stagePrefix: true,
     functionTimeouts: input.functionTimeouts,
