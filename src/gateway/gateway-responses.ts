@@ -87,8 +87,6 @@ export const GATEWAY_RESPONSE_TYPES: Record<string, GatewayResponseType> = {
   LAMBDA_ERROR: { status: 502, message: 'Internal server error', errorType: 'InternalServerErrorException' },
 };
 
-export type ResponseTypeName = keyof typeof GATEWAY_RESPONSE_TYPES;
-
 /** A gateway response ready to send, minus the per-request parts (request id). */
 export interface PreparedGatewayResponse {
   type: string;

@@ -1,6 +1,6 @@
 import type { DeployedApi, DeployedResource } from '../../sam/model.js';
 import type { Finding, Rule } from '../types.js';
-import { blockedRequest, corsHeaderValues, listOf, preflightMethods } from './util.js';
+import { blockedRequest, corsHeaderValues, listOf, preflightMethods, routeName } from './util.js';
 
 /** The request headers the API's own routes make a web app send (lower-case, display-cased). */
 export function neededHeaders(api: DeployedApi, resources: DeployedResource[]): Map<string, string> {
@@ -64,7 +64,7 @@ export const allowHeadersMissing: Rule = {
         message: `${v.api.logicalId}: AllowHeaders '${v.value}' leaves out ${missing.map(([, s]) => s).join(', ')}, which the routes need.`,
         pos: v.pos,
         consoleMessage: sim?.verdict.consoleMessage,
-        route: sim ? `${sim.method.method} ${sim.resource.path}` : undefined,
+        route: sim ? routeName(sim) : undefined,
         origin: sim?.origin,
         fix: v.pos
           ? { description: `allow ${fixed}`, edits: [{ kind: 'replace', pos: v.pos, value: `'${fixed}'` }] }
@@ -101,7 +101,7 @@ export const allowHeadersMissing: Rule = {
         message: `${api.logicalId}: Cors has no AllowHeaders, so the preflight allows no request header; the routes need ${[...need.values()].join(', ')}.`,
         pos: model?.cors?.pos ?? api.pos,
         consoleMessage: sim?.verdict.consoleMessage,
-        route: sim ? `${sim.method.method} ${sim.resource.path}` : undefined,
+        route: sim ? routeName(sim) : undefined,
         origin: sim?.origin,
         fix: originPos
           ? {

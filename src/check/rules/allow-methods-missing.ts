@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../types.js';
-import { blockedRequest, corsHeaderValues, listOf, SAFELISTED_METHODS } from './util.js';
+import { blockedRequest, corsHeaderValues, listOf, routeName, SAFELISTED_METHODS } from './util.js';
 
 /**
  * A method the route serves that the preflight does not allow: the browser refuses it (Fetch §4.8
@@ -42,7 +42,7 @@ export const allowMethodsMissing: Rule = {
         message: `${v.api.logicalId}: AllowMethods '${v.value}' leaves out ${missing.join(', ')}, which ${v.resources.length > 1 ? 'routes use' : `${v.resources[0].path} uses`}.`,
         pos: v.pos,
         consoleMessage: sim?.verdict.consoleMessage,
-        route: sim ? `${sim.method.method} ${sim.resource.path}` : undefined,
+        route: sim ? routeName(sim) : undefined,
         origin: sim?.origin,
         fix: v.pos
           ? { description: `allow ${fixed}`, edits: [{ kind: 'replace', pos: v.pos, value: `'${fixed}'` }] }

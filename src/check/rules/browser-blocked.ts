@@ -1,4 +1,5 @@
 import type { Finding, Rule, SimulatedRequest } from '../types.js';
+import { routeName } from './util.js';
 
 /**
  * Every request the simulation blocked that no specific rule explained: the browser model's own
@@ -23,7 +24,7 @@ export const browserBlocked: Rule = {
     const out: Finding[] = [];
     for (const sims of groups.values()) {
       const s = sims[0];
-      const routes = [...new Set(sims.map((x) => `${x.method.method} ${x.resource.path}`))];
+      const routes = [...new Set(sims.map((x) => routeName(x)))];
       out.push({
         code: this.code,
         rule: this.name,

@@ -1,5 +1,6 @@
 import { posOf } from '../../template/parse.js';
 import type { Finding, Rule } from '../types.js';
+import { routeName } from './util.js';
 
 /**
  * With Lambda proxy integration API Gateway adds no CORS header to the function's answer (AWS docs:
@@ -41,7 +42,7 @@ export const handlerMissingCors: Rule = {
         message: `${fnId} (${h.file ? h.file.split('/').slice(-2).join('/') : fn?.handler}) returns no Access-Control-Allow-Origin; API Gateway does not add it to Lambda proxy responses, so the browser blocks ${s.method.method} ${s.resource.path}.`,
         pos: (fn && posOf(fn.properties, 'Handler')) ?? fn?.pos,
         consoleMessage: s.verdict.consoleMessage,
-        route: `${s.method.method} ${s.resource.path}`,
+        route: routeName(s),
         origin: s.origin,
         hint: "Wrap the handler: `export const handler = withCors({ origins: ['<origin>'] }, async (event) => …)` from crossgate/lambda, or return the header on every path, errors included.",
       });

@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../types.js';
-import { corsHeaderValues } from './util.js';
+import { corsHeaderValues, routeName } from './util.js';
 
 /**
  * The browser compares Access-Control-Allow-Origin with its serialized origin byte for byte (Fetch
@@ -44,7 +44,7 @@ export const malformedOrigin: Rule = {
             : `${v.api.logicalId}: AllowOrigin '${value}' is not an origin as the browser writes it ('${normal}'): it never matches.`,
         pos: v.pos,
         consoleMessage: sim?.verdict.consoleMessage,
-        route: sim ? `${sim.method.method} ${sim.resource.path}` : undefined,
+        route: sim ? routeName(sim) : undefined,
         origin: sim?.origin,
         fix:
           normal && v.pos

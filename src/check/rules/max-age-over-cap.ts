@@ -1,8 +1,9 @@
+import { MAX_AGE_CAPS } from '../../browser/index.js';
 import type { Finding, Rule } from '../types.js';
 import { corsHeaderValues } from './util.js';
 
-/** Chromium caps the preflight cache at 7200 s (services/network cors preflight_result.cc); Firefox at 86400 s. */
-export const CHROMIUM_MAX_AGE = 7200;
+// The caps come from the browser model (Chromium's preflight_result.cc; Firefox, Safari): one source.
+const CHROMIUM_MAX_AGE = MAX_AGE_CAPS.chromium;
 
 export const maxAgeOverCap: Rule = {
   code: 'CG115',
@@ -21,7 +22,7 @@ export const maxAgeOverCap: Rule = {
         rule: this.name,
         severity: this.severity,
         api: v.api.logicalId,
-        message: `${v.api.logicalId}: MaxAge ${v.value} s; Chromium caches a preflight for at most ${CHROMIUM_MAX_AGE} s (Firefox 86400 s, Safari 600 s).`,
+        message: `${v.api.logicalId}: MaxAge ${v.value} s; Chromium caches a preflight for at most ${CHROMIUM_MAX_AGE} s (Firefox ${MAX_AGE_CAPS.firefox} s, Safari ${MAX_AGE_CAPS.safari} s).`,
         pos: v.pos,
         fix: v.pos
           ? {

@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../types.js';
-import { blockedRequest, corsHeaderValues } from './util.js';
+import { blockedRequest, corsHeaderValues, routeName } from './util.js';
 
 /** Access-Control-Allow-Origin carries one origin (Fetch §3.2.3); a list fails every CORS check. */
 export const multipleOrigins: Rule = {
@@ -22,7 +22,7 @@ export const multipleOrigins: Rule = {
           message: `${v.api.logicalId}: AllowOrigin is '${v.value}'; Access-Control-Allow-Origin takes one origin, so no browser accepts it.`,
           pos: v.pos,
           consoleMessage: sim?.verdict.consoleMessage,
-          route: sim ? `${sim.method.method} ${sim.resource.path}` : undefined,
+          route: sim ? routeName(sim) : undefined,
           origin: sim?.origin,
           hint: 'Allow one origin per API, or answer preflights in a function that echoes the request origin when it is on your list (crossgate/lambda withCors({ origins: [...] })).',
         };

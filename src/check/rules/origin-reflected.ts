@@ -1,6 +1,6 @@
 import { posOf } from '../../template/parse.js';
 import type { Finding, Rule } from '../types.js';
-import { preflightMethods } from './util.js';
+import { preflightMethods, routeName } from './util.js';
 
 /**
  * An Access-Control-Allow-Origin that echoes the request's Origin without checking it grants every
@@ -49,7 +49,7 @@ export const originReflected: Rule = {
         api: sim.api.logicalId,
         message: `${fnId} echoes the request Origin into Access-Control-Allow-Origin without checking it${h.line && h.file ? ` (${h.file.split('/').pop()}:${h.line})` : ''}: ${sim.origin} is granted.`,
         pos: posOf(fn.properties, 'Handler') ?? fn.pos,
-        route: `${sim.method.method} ${sim.resource.path}`,
+        route: routeName(sim),
         origin: sim.origin,
         hint: 'Check the origin against your list first (crossgate/lambda withCors({ origins: [...] }) does).',
       });

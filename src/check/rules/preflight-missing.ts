@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../types.js';
-import { apiPropertyPath, fewOf } from './util.js';
+import { apiPropertyPath, fewOf, routeName } from './util.js';
 
 /**
  * A route a browser must preflight, on a path with no OPTIONS method: API Gateway answers the
@@ -37,7 +37,7 @@ export const preflightMissing: Rule = {
         message: `${api.logicalId}: ${fewOf(paths)} ${paths.length > 1 ? 'have' : 'has'} no OPTIONS method, so the browser's preflight gets 403 Missing Authentication Token. ${model?.cors ? 'The path is outside what Cors covers.' : 'The API has no Cors.'}`,
         pos: sim.method.pos ?? model?.pos ?? api.pos,
         consoleMessage: sim.verdict.consoleMessage,
-        route: `${sim.method.method} ${sim.resource.path}`,
+        route: routeName(sim),
         origin: sim.origin,
         fix:
           model && !model.cors && ctx.userOrigins.length === 1 && model.kind !== 'cloudformation'

@@ -113,7 +113,7 @@ export function guardedPreflightFinding(
     message,
     pos: at ?? guarded[0].method.pos,
     consoleMessage: sim?.verdict.consoleMessage,
-    route: sim ? `${sim.method.method} ${sim.resource.path}` : undefined,
+    route: sim ? routeName(sim) : undefined,
     origin: sim?.origin,
     fix: at
       ? {

@@ -1,6 +1,6 @@
 import type { Finding, Rule } from '../types.js';
 import { neededHeaders } from './allow-headers-missing.js';
-import { blockedRequest, corsHeaderValues, listOf } from './util.js';
+import { blockedRequest, corsHeaderValues, listOf, routeName } from './util.js';
 
 /**
  * The Fetch standard says `Access-Control-Allow-Headers: *` never covers Authorization (§4.8 step 8,
@@ -36,7 +36,7 @@ export const wildcardHeadersAuthorization: Rule = {
         message: `${v.api.logicalId}: AllowHeaders is '${v.value}' and the routes need Authorization; Chromium lets '*' cover it, Firefox and Safari (and the Fetch standard) do not: list it.`,
         pos: v.pos,
         consoleMessage: sim?.verdict.consoleMessage,
-        route: sim ? `${sim.method.method} ${sim.resource.path}` : undefined,
+        route: sim ? routeName(sim) : undefined,
         origin: sim?.origin,
         fix: v.pos
           ? {
