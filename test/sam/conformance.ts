@@ -3,6 +3,7 @@
  * ../shared/conformance/sam (aws/serverless-application-model tests/translator). Both sides are read
  * by the same reader (readBody), so what is compared is SAM's transform, not our reading of it.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildDeployment, canonicalFunctionId, readBody } from '../../src/sam/deployment.js';
@@ -12,16 +13,24 @@ import { loadTemplate } from '../../src/template/load.js';
 
 /**
  * Where the fixtures are: $CROSSGATE_CONFORMANCE_DIR, else `shared/conformance/sam` beside the
- * checkout or beside any folder above it (the checkout may be cloned one level deeper in CI).
+ * checkout or any folder above it, or beside the repository this checkout was cloned from.
  */
 function findConformanceDir(): string {
   const fromEnv = process.env.CROSSGATE_CONFORMANCE_DIR;
   if (fromEnv) return fromEnv;
-  let dir = join(import.meta.dirname, '../..');
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, '..', 'shared', 'conformance', 'sam');
-    if (existsSync(join(candidate, 'input'))) return candidate;
-    dir = join(dir, '..');
+  const root = join(import.meta.dirname, '../..');
+  // A clone made elsewhere (CI clones the checkout) still knows where it came from.
+  const origin = spawnSync('git', ['-C', root, 'config', '--get', 'remote.origin.url'], {
+    encoding: 'utf8',
+  }).stdout?.trim();
+  const starts = [root, ...(origin && existsSync(origin) ? [origin] : [])];
+  for (const start of starts) {
+    let dir = start;
+    for (let i = 0; i < 6; i++) {
+      const candidate = join(dir, '..', 'shared', 'conformance', 'sam');
+      if (existsSync(join(candidate, 'input'))) return candidate;
+      dir = join(dir, '..');
+    }
   }
   return join(import.meta.dirname, '../../../shared/conformance/sam');
 }
