@@ -12,7 +12,7 @@ import {
 } from './build.js';
 import { functionEnvironment, isNodeRuntime, newLogStreamName } from './env.js';
 import { type HandlerRef, parseHandler } from './handler.js';
-import type { HostToWorker, WorkerInit, WorkerToHost } from './protocol.js';
+import type { HostToWorker, InvokeEvent, WorkerInit, WorkerToHost } from './protocol.js';
 import type { FailureKind, FunctionSpec, InvokeOutcome } from './types.js';
 
 export interface PoolOptions {
@@ -30,7 +30,11 @@ type Outcome = { ok: true; value: unknown } | Failure;
 
 interface Invocation {
   id: string;
+  ticket: number;
+  eventJson: string;
+  timeoutMs: number;
   logs: string[];
+  /** When the event started to run (it may first wait behind others in its worker); 0 until then. */
   started: number;
   timer: NodeJS.Timeout | undefined;
   resolve: (outcome: InvokeOutcome) => void;
@@ -43,7 +47,17 @@ interface Slot {
   worker: Worker | undefined;
   ready: Promise<Ready>;
   settleReady: (ready: Ready) => void;
-  current: Invocation | null;
+  /** Events sent to the worker, in order: the first one runs, the others wait in the worker for their turn. */
+  inFlight: Invocation[];
+  /** Events given to this worker in the current turn of the event loop, not yet posted. */
+  outbox: InvokeEvent[];
+  /** Shared with the worker: who runs a queued event, decided by compare-and-swap (see CLAIM_CELLS). */
+  claims: Int32Array;
+  nextTicket: number;
+  /** Runs while events are queued here, to take them back from behind one that has run GROW_AFTER_MS. */
+  watchdog: ReturnType<typeof setInterval> | undefined;
+  /** Moving average of how long an event runs here, in ms (Infinity until one has). */
+  meanRunMs: number;
   /** Lines written while the module loaded (Lambda's init phase): given to the first invocation. */
   initLogs: string[];
   /** The handler's source file. */
@@ -59,6 +73,22 @@ const RELOAD_DEBOUNCE_MS = 15;
 const GROW_AFTER_MS = 15;
 
 /**
+ * A busy environment takes another event into its queue only while the events already there are
+ * expected to run within this many ms. Each hand-over to a sleeping worker thread costs a thread wake-up
+ * on each side, about as much as a short handler itself; with a queue, a worker that finishes one event
+ * finds the next one waiting. Slow handlers (over the budget) still wait for a free environment, and
+ * more start as GROW_AFTER_MS says.
+ */
+const QUEUE_BUDGET_MS = 1;
+const MAX_QUEUED = 32;
+/**
+ * Claim cells per worker: a queued event's ticket is in cell `ticket % CLAIM_CELLS` until the worker
+ * claims it (to run it) or the host takes it back (to run it elsewhere). Twice MAX_QUEUED, so a cell is
+ * reused only after the event it held was claimed or taken back (see takeBack()).
+ */
+const CLAIM_CELLS = MAX_QUEUED * 2;
+
+/**
  * The workers of one function: up to `maxWorkers` environments, each handling one event at a time and
  * reused while warm, as Lambda scales a function out on concurrent requests.
  */
@@ -69,7 +99,8 @@ export class FunctionPool {
   private readonly slots = new Set<Slot>();
   private idle: Slot[] = [];
   private growTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly waiters: Array<(slot: Slot | Failure) => void> = [];
+  /** Events no environment can take yet, oldest first. */
+  private readonly waiters: Invocation[] = [];
   private readonly dirWatchers = new Map<string, FSWatcher>();
   private watchedFiles = new Set<string>();
   private reloadTimer: NodeJS.Timeout | undefined;
@@ -84,14 +115,14 @@ export class FunctionPool {
 
   async invoke(event: unknown, requestId: string, timeoutMs: number): Promise<InvokeOutcome> {
     const started = performance.now();
-    const fail = (failure: Failure): InvokeOutcome => ({
+    const refuse = (failure: Failure): InvokeOutcome => ({
       ...failure,
       durationMs: performance.now() - started,
       logs: failure.logs ?? [],
     });
-    if (this.closed) return fail(failure('crash', 'Runtime.Closed', 'The runtime was closed'));
+    if (this.closed) return refuse(failure('crash', 'Runtime.Closed', 'The runtime was closed'));
     if (!isNodeRuntime(this.spec.runtime)) {
-      return fail(
+      return refuse(
         failure(
           'unsupported',
           'Runtime.Unsupported',
@@ -101,11 +132,26 @@ export class FunctionPool {
     }
     if (!this.ref) {
       // Runtime interface client, Errors.MalformedHandlerName.
-      return fail(failure('missing', 'Runtime.MalformedHandlerName', `Bad handler ${this.spec.handler}`));
+      return refuse(failure('missing', 'Runtime.MalformedHandlerName', `Bad handler ${this.spec.handler}`));
     }
-    const acquired = await this.acquire();
-    if (!isSlot(acquired)) return fail(acquired);
-    return this.dispatch(acquired, event, requestId, timeoutMs);
+    let eventJson: string;
+    try {
+      eventJson = JSON.stringify(event ?? null);
+    } catch (error) {
+      return refuse(failure('error', 'Runtime.InvalidEvent', `The event cannot be sent: ${String(error)}`));
+    }
+    return new Promise((resolve) =>
+      this.assign({
+        id: requestId,
+        ticket: 0,
+        eventJson,
+        timeoutMs,
+        logs: [],
+        started: 0,
+        timer: undefined,
+        resolve,
+      }),
+    );
   }
 
   async warm(): Promise<void> {
@@ -122,13 +168,11 @@ export class FunctionPool {
     this.dirWatchers.clear();
     const exits: Promise<unknown>[] = [];
     for (const slot of [...this.slots]) {
-      if (slot.current)
-        this.finish(slot, slot.current, failure('crash', 'Runtime.Closed', 'The runtime was closed'));
       if (slot.worker) exits.push(slot.worker.terminate().catch(() => undefined));
       this.kill(slot);
     }
     for (const waiter of this.waiters.splice(0))
-      waiter(failure('crash', 'Runtime.Closed', 'The runtime was closed'));
+      fail(waiter, failure('crash', 'Runtime.Closed', 'The runtime was closed'));
     await Promise.all(exits);
   }
 
@@ -151,14 +195,48 @@ export class FunctionPool {
     return undefined;
   }
 
-  private acquire(): Promise<Slot | Failure> {
-    const idle = this.takeIdle();
-    if (idle) return Promise.resolve(idle);
-    const live = this.liveCount();
-    if (live === 0) return this.startFor();
-    const waiting = new Promise<Slot | Failure>((resolve) => this.waiters.push(resolve));
-    if (live < this.options.maxWorkers) this.scheduleGrowth();
-    return waiting;
+  /**
+   * A busy environment of the current code whose queue is expected to be through within QUEUE_BUDGET_MS,
+   * the fullest one (each worker kept busy is one that need not be woken).
+   */
+  private queueBehind(): Slot | undefined {
+    let best: Slot | undefined;
+    const now = performance.now();
+    for (const slot of this.slots) {
+      const queued = slot.inFlight.length;
+      if (
+        slot.state === 'busy' &&
+        slot.generation === this.generation &&
+        queued > 0 &&
+        queued < MAX_QUEUED &&
+        queued * slot.meanRunMs < QUEUE_BUDGET_MS &&
+        (!best || queued > best.inFlight.length) &&
+        now - slot.inFlight[0].started < GROW_AFTER_MS
+      ) {
+        best = slot;
+      }
+    }
+    return best;
+  }
+
+  private freeSlot(): Slot | undefined {
+    return this.queueBehind() ?? this.takeIdle();
+  }
+
+  /**
+   * Sends the event to an environment that can take it now, or starts the first one, or lets it wait.
+   * Synchronous, so that the next event of the same burst already sees this one's environment busy.
+   */
+  private assign(invocation: Invocation): void {
+    const slot = this.freeSlot();
+    if (slot) {
+      this.send(slot, invocation);
+    } else if (this.liveCount() === 0) {
+      this.startFor(invocation);
+    } else {
+      this.waiters.push(invocation);
+      if (this.liveCount() < this.options.maxWorkers) this.scheduleGrowth();
+    }
   }
 
   /**
@@ -171,31 +249,33 @@ export class FunctionPool {
     this.growTimer = setTimeout(() => {
       this.growTimer = undefined;
       if (this.closed || this.waiters.length === 0 || this.liveCount() >= this.options.maxWorkers) return;
-      const waiter = this.waiters.shift()!;
-      void this.startFor().then(waiter);
+      this.startFor(this.waiters.shift()!);
       if (this.waiters.length > 0) this.scheduleGrowth();
     }, GROW_AFTER_MS);
     this.growTimer.unref?.();
   }
 
-  private startFor(): Promise<Slot | Failure> {
+  /** A new environment, for this event first. */
+  private startFor(invocation: Invocation): void {
     const slot = this.newSlot();
-    return slot.ready.then((ready) => {
-      if (!ready.ok) return ready;
+    void slot.ready.then((ready) => {
+      if (!ready.ok) {
+        fail(invocation, ready);
+        return;
+      }
       slot.state = 'busy';
-      return slot;
+      this.send(slot, invocation);
     });
   }
 
-  /** Gives free workers (or new ones, up to the limit) to requests waiting for one. */
+  /** Gives free workers (or new ones, up to the limit) to events waiting for one. */
   private pump(): void {
     while (this.waiters.length > 0 && !this.closed) {
-      const idle = this.takeIdle();
-      if (idle) {
-        this.waiters.shift()!(idle);
+      const slot = this.freeSlot();
+      if (slot) {
+        this.send(slot, this.waiters.shift()!);
       } else if (this.liveCount() === 0) {
-        const waiter = this.waiters.shift()!;
-        void this.startFor().then(waiter);
+        this.startFor(this.waiters.shift()!);
       } else {
         if (this.liveCount() < this.options.maxWorkers) this.scheduleGrowth();
         return;
@@ -222,6 +302,10 @@ export class FunctionPool {
     if (at >= 0) this.idle.splice(at, 1);
     slot.settleReady(failure('crash', 'Runtime.ExitError', 'The execution environment was stopped'));
     void slot.worker?.terminate().catch(() => undefined);
+    slot.outbox.length = 0;
+    clearInterval(slot.watchdog);
+    slot.watchdog = undefined;
+    this.requeue(slot.inFlight.splice(0));
     this.pump();
   }
 
@@ -241,7 +325,12 @@ export class FunctionPool {
       worker: undefined,
       ready,
       settleReady,
-      current: null,
+      inFlight: [],
+      outbox: [],
+      claims: new Int32Array(new SharedArrayBuffer(CLAIM_CELLS * Int32Array.BYTES_PER_ELEMENT)),
+      nextTicket: 1,
+      watchdog: undefined,
+      meanRunMs: Number.POSITIVE_INFINITY,
       initLogs: [],
       source: '',
     };
@@ -286,6 +375,7 @@ export class FunctionPool {
       memoryMB: spec.memoryMB,
       region: this.options.region,
       logStreamName,
+      claims: slot.claims,
     };
     const worker = new Worker(script, {
       workerData: init,
@@ -325,7 +415,7 @@ export class FunctionPool {
       stream.on('data', (chunk: string) => {
         const lines = (pending + chunk).split('\n');
         pending = lines.pop()!;
-        for (const line of lines) this.onLog(slot, slot.current?.id ?? null, line);
+        for (const line of lines) this.onLog(slot, slot.inFlight[0]?.id ?? null, line);
       });
     }
   }
@@ -347,13 +437,13 @@ export class FunctionPool {
         this.onLog(slot, message.id, message.line);
         return;
       case 'result': {
-        const invocation = slot.current;
+        const invocation = slot.inFlight[0];
         if (invocation?.id !== message.id) return;
         this.finish(slot, invocation, { ok: true, value: JSON.parse(message.json) });
         return;
       }
       case 'error': {
-        const invocation = slot.current;
+        const invocation = slot.inFlight[0];
         if (invocation?.id !== message.id) return;
         this.finish(slot, invocation, failure('error', message.errorType, message.message));
         return;
@@ -377,20 +467,20 @@ export class FunctionPool {
   }
 
   private onLog(slot: Slot, requestId: string | null, line: string): void {
-    const invocation = slot.current;
+    const running = slot.inFlight[0];
     if (requestId === null) {
-      if (invocation) invocation.logs.push(line);
+      if (running) running.logs.push(line);
       else slot.initLogs.push(line);
-    } else if (invocation?.id === requestId) {
-      invocation.logs.push(line);
+    } else {
+      slot.inFlight.find((invocation) => invocation.id === requestId)?.logs.push(line);
     }
-    this.options.onLog?.(this.spec.id, requestId ?? invocation?.id ?? '', line);
+    this.options.onLog?.(this.spec.id, requestId ?? running?.id ?? '', line);
   }
 
   /** The worker died: an uncaught exception, process.exit(), the heap limit. A new one serves the next event. */
   private onCrash(slot: Slot, crash: Crash): void {
-    if (slot.state === 'dead' && !slot.current) return;
-    const invocation = slot.current;
+    if (slot.state === 'dead' && slot.inFlight.length === 0) return;
+    const invocation = slot.inFlight[0];
     if (invocation) {
       const message = crash.exited ? `RequestId: ${invocation.id} Error: ${crash.reason}` : crash.reason;
       this.finish(slot, invocation, failure('crash', crash.errorType, message));
@@ -404,58 +494,107 @@ export class FunctionPool {
     this.kill(slot);
   }
 
-  private dispatch(slot: Slot, event: unknown, requestId: string, timeoutMs: number): Promise<InvokeOutcome> {
-    return new Promise((resolve) => {
-      const invocation: Invocation = {
-        id: requestId,
-        logs: slot.initLogs.splice(0),
-        started: performance.now(),
-        timer: undefined,
-        resolve,
-      };
-      slot.current = invocation;
-      invocation.timer = setTimeout(() => {
-        // Lambda's answer for a function past its Timeout; the environment is stopped.
-        const seconds = (timeoutMs / 1000).toFixed(2);
-        this.finish(
-          slot,
-          invocation,
-          failure(
-            'timeout',
-            'Sandbox.Timedout',
-            `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds`,
-          ),
-        );
-        this.kill(slot);
-      }, timeoutMs);
-      try {
-        const message: HostToWorker = {
-          t: 'invoke',
-          id: requestId,
-          eventJson: JSON.stringify(event ?? null),
-          deadline: Date.now() + timeoutMs,
-        };
-        slot.worker!.postMessage(message);
-      } catch (error) {
-        this.finish(
-          slot,
-          invocation,
-          failure('error', 'Runtime.InvalidEvent', `The event cannot be sent: ${String(error)}`),
-        );
-      }
+  /**
+   * Events for a worker leave together at the end of this turn of the event loop: requests read from
+   * several sockets at once cost the worker one wake-up, not one each.
+   */
+  private send(slot: Slot, invocation: Invocation): void {
+    const ticket = slot.nextTicket++;
+    invocation.ticket = ticket;
+    Atomics.store(slot.claims, ticket % CLAIM_CELLS, ticket);
+    slot.inFlight.push(invocation);
+    if (slot.inFlight.length === 1) this.begin(slot, invocation);
+    else slot.watchdog ??= setInterval(() => this.watchQueue(slot), GROW_AFTER_MS).unref();
+    slot.outbox.push({
+      id: invocation.id,
+      ticket,
+      eventJson: invocation.eventJson,
+      timeoutMs: invocation.timeoutMs,
     });
+    if (slot.outbox.length === 1) setImmediate(flushOutbox, slot);
+  }
+
+  /**
+   * Events queued behind one that has run GROW_AFTER_MS (a slow call, a hang) are taken back and go
+   * to another environment, so one slow request holds up no other, as on Lambda.
+   */
+  private watchQueue(slot: Slot): void {
+    const running = slot.inFlight[0];
+    if (slot.state === 'dead' || slot.inFlight.length < 2) {
+      clearInterval(slot.watchdog);
+      slot.watchdog = undefined;
+      return;
+    }
+    if (performance.now() - running.started < GROW_AFTER_MS) return;
+    this.requeue(this.takeBack(slot));
+  }
+
+  /**
+   * The queued events the worker has not claimed yet. A cell still holding an event's ticket means the
+   * worker has not reached it; the worker claims with the same compare-and-swap, so exactly one side
+   * wins, and an event the worker already started stays (its result is on the way). A cell is reused
+   * for ticket + CLAIM_CELLS only after every event from ticket on left the queue: events behind an
+   * unclaimed one are all still queued (the worker goes in order, takeBack takes them all), and fewer
+   * than MAX_QUEUED are.
+   */
+  private takeBack(slot: Slot): Invocation[] {
+    const taken: Invocation[] = [];
+    slot.inFlight = slot.inFlight.filter((invocation, at) => {
+      if (at === 0) return true;
+      const cell = invocation.ticket % CLAIM_CELLS;
+      if (Atomics.compareExchange(slot.claims, cell, invocation.ticket, 0) !== invocation.ticket) return true;
+      taken.push(invocation);
+      return false;
+    });
+    return taken;
+  }
+
+  /** The event at the head of the worker's queue starts to run: its time (and Timeout) count from now. */
+  private begin(slot: Slot, invocation: Invocation): void {
+    invocation.started = performance.now();
+    invocation.logs.unshift(...slot.initLogs.splice(0));
+    invocation.timer = setTimeout(() => {
+      // Lambda's answer for a function past its Timeout; the environment is stopped.
+      const seconds = (invocation.timeoutMs / 1000).toFixed(2);
+      this.finish(
+        slot,
+        invocation,
+        failure(
+          'timeout',
+          'Sandbox.Timedout',
+          `RequestId: ${invocation.id} Error: Task timed out after ${seconds} seconds`,
+        ),
+      );
+      this.kill(slot);
+    }, invocation.timeoutMs);
   }
 
   private finish(slot: Slot, invocation: Invocation, outcome: Outcome): void {
-    if (slot.current !== invocation) return;
+    if (slot.inFlight[0] !== invocation) return;
     clearTimeout(invocation.timer);
-    slot.current = null;
-    invocation.resolve({
-      ...outcome,
-      durationMs: performance.now() - invocation.started,
-      logs: invocation.logs,
-    });
-    if (outcome.ok || outcome.kind === 'error') this.release(slot);
+    slot.inFlight.shift();
+    const ranMs = performance.now() - invocation.started;
+    slot.meanRunMs = Number.isFinite(slot.meanRunMs) ? slot.meanRunMs * 0.8 + ranMs * 0.2 : ranMs;
+    invocation.resolve({ ...outcome, durationMs: ranMs, logs: invocation.logs });
+    // A timeout or a crash stops the environment (the caller kills it, and kill() moves the queue on).
+    if (!outcome.ok && outcome.kind !== 'error') return;
+    const next = slot.inFlight[0];
+    if (next) this.begin(slot, next);
+    else this.release(slot);
+  }
+
+  /**
+   * Events that were queued in a stopped environment never ran: they go to another one, as Lambda would
+   * have sent them. One that had started (only possible if the runtime closes under it) fails.
+   */
+  private requeue(orphans: Invocation[]): void {
+    for (const invocation of orphans) {
+      clearTimeout(invocation.timer);
+      if (this.closed) fail(invocation, failure('crash', 'Runtime.Closed', 'The runtime was closed'));
+      else if (invocation.started > 0)
+        fail(invocation, failure('crash', 'Runtime.ExitError', 'The execution environment was stopped'));
+      else this.assign(invocation);
+    }
   }
 
   // ── build and reload ───────────────────────────────────────────────────────────────────────────────
@@ -522,12 +661,20 @@ export class FunctionPool {
   }
 }
 
+function flushOutbox(slot: Slot): void {
+  const events = slot.outbox.splice(0);
+  if (slot.state === 'dead' || events.length === 0) return;
+  const message: HostToWorker = { t: 'invoke', events };
+  slot.worker!.postMessage(message);
+}
+
 function failure(kind: FailureKind, errorType: string, message: string): Failure {
   return { ok: false, kind, errorType, message };
 }
 
-function isSlot(value: Slot | Failure): value is Slot {
-  return 'generation' in value;
+/** Answers an event that never ran (or was cut off) with a failure. */
+function fail(invocation: Invocation, failure: Failure): void {
+  invocation.resolve({ ...failure, durationMs: 0, logs: [...(failure.logs ?? []), ...invocation.logs] });
 }
 
 /** `exited`: Lambda words it as the environment's exit (`RequestId: … Error: Runtime exited …`). */

@@ -13,10 +13,24 @@ export interface WorkerInit {
   memoryMB: number;
   region: string;
   logStreamName: string;
+  /** Claim cells shared with the host (pool.ts, CLAIM_CELLS). */
+  claims: Int32Array;
 }
 
-/** The event travels as JSON, as Lambda delivers it (and a string crosses threads far cheaper than a structured clone). */
-export type HostToWorker = { t: 'invoke'; id: string; eventJson: string; deadline: number };
+/**
+ * The event travels as JSON, as Lambda delivers it (and a string crosses threads far cheaper than a
+ * structured clone). The worker runs events in the order they arrive, one at a time; `timeoutMs` counts
+ * from the moment an event starts.
+ */
+export type HostToWorker = { t: 'invoke'; events: InvokeEvent[] };
+
+export interface InvokeEvent {
+  id: string;
+  /** The worker runs the event only if it claims this ticket first (the host may have taken it back). */
+  ticket: number;
+  eventJson: string;
+  timeoutMs: number;
+}
 
 export type WorkerToHost =
   | { t: 'ready' }

@@ -10,7 +10,7 @@
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { HostToWorker, WorkerInit, WorkerToHost } from './protocol.js';
+import type { HostToWorker, InvokeEvent, WorkerInit, WorkerToHost } from './protocol.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -113,14 +113,19 @@ function resolvePath(root: unknown, path: string[]): unknown {
 
 const arnPrefix = `arn:aws:lambda:${init.region}:123456789012:function:`;
 
-function run(handler: Handler, message: HostToWorker): void {
-  const { id, deadline } = message;
+/** Runs one event; `done` is called (once, after a microtask) when it has been answered. */
+function run(handler: Handler, message: InvokeEvent, done: () => void): void {
+  const { id } = message;
+  const deadline = Date.now() + message.timeoutMs;
   const event: unknown = JSON.parse(message.eventJson);
   currentRequestId = id;
   let settled = false;
   const settle = (error: unknown, value: unknown, failed: boolean): void => {
     if (settled) return;
     settled = true;
+    // The next event starts after the code that settled this one has returned (a callback may be called
+    // synchronously from inside the handler).
+    queueMicrotask(done);
     if (failed) {
       send({ t: 'error', id, ...describeError(error) });
       return;
@@ -199,6 +204,24 @@ function run(handler: Handler, message: HostToWorker): void {
 
 const handler = await load();
 if (handler) {
-  port.on('message', (message: HostToWorker) => run(handler, message));
+  // The host may send an event while the previous one runs (fast handlers, see pool.ts); they wait here
+  // and run one at a time, as in one Lambda execution environment.
+  const waiting: InvokeEvent[] = [];
+  let running = false;
+  const { claims } = init;
+  const next = (): void => {
+    for (let event = waiting.shift(); event; event = waiting.shift()) {
+      const { ticket } = event;
+      if (Atomics.compareExchange(claims, ticket % claims.length, ticket, -ticket) !== ticket) continue;
+      running = true;
+      run(handler, event, next);
+      return;
+    }
+    running = false;
+  };
+  port.on('message', (message: HostToWorker) => {
+    waiting.push(...message.events);
+    if (!running) next();
+  });
   send({ t: 'ready' });
 }
