@@ -41,7 +41,42 @@ const SKIP_HEADERS = new Set([
   'cache-control',
 ]);
 
+/**
+ * Verdicts of recent exchanges, by everything the judgement reads: a page (or a load test) repeats the
+ * same few requests, and the log asks for a verdict on each.
+ */
+const recent = new Map<string, ExchangeVerdict | undefined>();
+const RECENT_MAX = 512;
+
 export function exchangeVerdict(
+  req: GatewayRequest,
+  res: GatewayResponse,
+  apiOrigin: string,
+): ExchangeVerdict | undefined {
+  let origin: string | undefined;
+  // Request headers the plan drops count by name only (a cookie's presence, not its value).
+  let key = '';
+  for (const [name, value] of req.headers) {
+    const n = name.toLowerCase();
+    if (n === 'origin') origin = value;
+    key += SKIP_HEADERS.has(n) ? `${n}\n` : `${n}:${value}\n`;
+  }
+  if (origin === undefined || origin === apiOrigin) return undefined;
+  key += `\0${origin}\0${apiOrigin}\0${req.method}\0${req.path}\0${req.query}\0${res.status}\0`;
+  // Response headers: the CORS ones and Location by value, the others by name (which ones script may read).
+  for (const [name, value] of res.headers) {
+    const n = name.toLowerCase();
+    key += n.startsWith('access-control-') || n === 'location' ? `${n}:${value}\n` : `${n}\n`;
+  }
+  if (recent.has(key)) return recent.get(key);
+  const verdict = judgeExchange(req, res, apiOrigin);
+  if (recent.size >= RECENT_MAX) recent.clear();
+  recent.set(key, verdict);
+  return verdict;
+}
+
+/** exchangeVerdict without the memory of recent ones. */
+export function judgeExchange(
   req: GatewayRequest,
   res: GatewayResponse,
   apiOrigin: string,
