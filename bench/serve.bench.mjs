@@ -1,6 +1,7 @@
 // crossgate serve on the example API (one keyed route, TypeScript handler with crossgate/lambda), driven
 // by autocannon: 20 connections, 10 s, GET /items with x-api-key and an Origin. Also: start-up to the
-// first answered request, and memory after 100,000 requests.
+// first answered request, and memory after 100,000 requests. In the same run, for scale: a bare
+// node:http server, and the peer, serverless-offline on the same API (bench/peers/serverless-offline).
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +74,8 @@ const bareRun = await autocannon({
 });
 bare.close();
 
+const peer = await serverlessOffline();
+
 console.log('### crossgate serve: example API, GET /items with an API key\n');
 console.log(
   'autocannon, 20 connections, 10 s, against `crossgate serve examples/proxy-api/template.yaml` (TypeScript handler in a worker, crossgate/lambda, API key check, request log to a pipe).\n',
@@ -93,5 +96,84 @@ console.log(
   `| for scale: a bare node:http server, same load, same run | ${Math.round(bareRun.requests.average).toLocaleString('en-US')} req/s, p99 ${bareRun.latency.p99} ms |`,
 );
 console.log(
-  '\nPeer (not measured here: no serverless-offline install on this machine): the issue gives serverless-offline at about 1,100 req/s on this 2-core machine for the same one-route API with an API key.',
+  peer.skipped
+    ? `| peer: serverless-offline | not measured: ${peer.skipped} |`
+    : `| peer: serverless-offline ${peer.version}, same API, same load, same run | ${Math.round(peer.run.requests.average).toLocaleString('en-US')} req/s, p99 ${peer.run.latency.p99} ms, errors / non-2xx ${peer.run.errors} / ${peer.run.non2xx} |`,
 );
+if (!peer.skipped) {
+  console.log(
+    `\ncrossgate answered ${(r.requests.average / peer.run.requests.average).toFixed(1)}× the requests per second of serverless-offline (target: 10×).`,
+  );
+}
+console.log(
+  '\nThe peer runs examples/proxy-api/src/items.ts bundled by esbuild, behind `serverless offline` with the key on the method (bench/peers/serverless-offline/serverless.yml); the bench installs it into that folder on first use.',
+);
+
+/**
+ * serverless-offline on the same one-route API, installed on first use into bench/peers (never a
+ * dependency of crossgate). Measured with the same autocannon settings, after the same warm-up.
+ */
+async function serverlessOffline() {
+  const { existsSync, readFileSync } = await import('node:fs');
+  const { spawnSync } = await import('node:child_process');
+  const dir = join(root, 'bench/peers/serverless-offline');
+  const installed = join(dir, 'node_modules/serverless-offline/package.json');
+  if (!existsSync(installed)) {
+    console.error('bench: installing serverless-offline into bench/peers (first run only)');
+    const npm = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts'], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    if (npm.status !== 0)
+      return { skipped: `npm ci in bench/peers/serverless-offline failed (exit ${npm.status})` };
+  }
+  const version = JSON.parse(readFileSync(installed, 'utf8')).version;
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [join(root, 'examples/proxy-api/src/items.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: join(dir, '.build/items.js'),
+    alias: { 'crossgate/lambda': join(root, 'src/lambda/index.ts') },
+    logLevel: 'silent',
+  });
+  const httpPort = port + 100;
+  const peerProcess = spawn(
+    process.execPath,
+    [join(dir, 'node_modules/serverless/bin/serverless.js'), 'offline', 'start'],
+    {
+      cwd: dir,
+      detached: true,
+      stdio: ['ignore', 'ignore', 'ignore'],
+      env: {
+        ...process.env,
+        PEER_HTTP_PORT: String(httpPort),
+        PEER_LAMBDA_PORT: String(httpPort + 1),
+        SLS_TELEMETRY_DISABLED: '1',
+        SLS_NOTIFICATIONS_MODE: 'off',
+      },
+    },
+  );
+  const peerUrl = `http://127.0.0.1:${httpPort}/items`;
+  const deadline = Date.now() + 60_000;
+  try {
+    for (;;) {
+      try {
+        const res = await fetch(peerUrl, { headers });
+        if (res.status === 200) break;
+      } catch {}
+      if (Date.now() > deadline) return { skipped: 'serverless offline did not answer within 60 s' };
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await autocannon({ url: peerUrl, connections: 20, headers, duration: 2 }); // warm-up
+    const run = await autocannon({ url: peerUrl, connections: 20, headers, duration: 10 });
+    return { version, run };
+  } finally {
+    // serverless starts its own children: stop the whole group.
+    try {
+      process.kill(-peerProcess.pid, 'SIGTERM');
+    } catch {}
+  }
+}
