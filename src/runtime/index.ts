@@ -24,6 +24,7 @@ export function createRuntime(specs: FunctionSpec[], options: RuntimeOptions = {
         outDir,
         region: options.region ?? 'us-east-1',
         maxWorkers: options.maxWorkersPerFunction ?? 4,
+        idleRetireMs: options.idleRetireMs ?? 2000,
         watch: options.watch ?? false,
         onReload: options.onReload,
         onLog: options.onLog,
@@ -47,6 +48,9 @@ export function createRuntime(specs: FunctionSpec[], options: RuntimeOptions = {
         });
       }
       return pool.invoke(event, requestId, timeoutMs);
+    },
+    environments(functionId) {
+      return pools.get(functionId)?.environments() ?? 0;
     },
     async warm(functionId) {
       const targets = functionId === undefined ? [...pools.values()] : [pools.get(functionId)];

@@ -19,6 +19,8 @@ export interface PoolOptions {
   outDir: string;
   region: string;
   maxWorkers: number;
+  /** An environment idle this long stops, unless it is the function's last one. */
+  idleRetireMs: number;
   watch: boolean;
   onReload?: (functionId: string, file: string) => void;
   onLog?: (functionId: string, requestId: string, line: string) => void;
@@ -58,6 +60,8 @@ interface Slot {
   watchdog: ReturnType<typeof setInterval> | undefined;
   /** Moving average of how long an event runs here, in ms (Infinity until one has). */
   meanRunMs: number;
+  /** When it last became idle (performance.now()). */
+  idleSince: number;
   /** Lines written while the module loaded (Lambda's init phase): given to the first invocation. */
   initLogs: string[];
   /** The handler's source file. */
@@ -79,7 +83,7 @@ const GROW_AFTER_MS = 15;
  * finds the next one waiting. Slow handlers (over the budget) still wait for a free environment, and
  * more start as GROW_AFTER_MS says.
  */
-const QUEUE_BUDGET_MS = 1;
+const QUEUE_BUDGET_MS = 2;
 const MAX_QUEUED = 32;
 /**
  * Claim cells per worker: a queued event's ticket is in cell `ticket % CLAIM_CELLS` until the worker
@@ -99,6 +103,7 @@ export class FunctionPool {
   private readonly slots = new Set<Slot>();
   private idle: Slot[] = [];
   private growTimer: ReturnType<typeof setTimeout> | undefined;
+  private retireTimer: ReturnType<typeof setInterval> | undefined;
   /** Events no environment can take yet, oldest first. */
   private readonly waiters: Invocation[] = [];
   private readonly dirWatchers = new Map<string, FSWatcher>();
@@ -154,6 +159,10 @@ export class FunctionPool {
     );
   }
 
+  environments(): number {
+    return this.liveCount();
+  }
+
   async warm(): Promise<void> {
     if (this.closed || !isNodeRuntime(this.spec.runtime) || !this.ref || this.liveCount() > 0) return;
     const slot = this.newSlot();
@@ -164,6 +173,7 @@ export class FunctionPool {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.reloadTimer);
+    clearInterval(this.retireTimer);
     for (const watcher of this.dirWatchers.values()) watcher.close();
     this.dirWatchers.clear();
     const exits: Promise<unknown>[] = [];
@@ -290,8 +300,29 @@ export class FunctionPool {
       return;
     }
     slot.state = 'idle';
+    slot.idleSince = performance.now();
     this.idle.push(slot);
     this.pump();
+  }
+
+  /**
+   * Environments started for a burst stop once idle for idleRetireMs (Lambda, too, stops idle ones);
+   * the last one stays warm. Fewer threads to wake: short handlers are served by one warm worker with
+   * a queue far faster than by several taking turns (bench/serve.bench.mjs).
+   */
+  private scheduleRetirement(): void {
+    if (this.retireTimer || this.closed) return;
+    this.retireTimer = setInterval(() => {
+      const now = performance.now();
+      for (const slot of [...this.idle]) {
+        if (this.liveCount() <= 1) break;
+        if (slot.state === 'idle' && now - slot.idleSince >= this.options.idleRetireMs) this.kill(slot);
+      }
+      if (this.slots.size <= 1) {
+        clearInterval(this.retireTimer);
+        this.retireTimer = undefined;
+      }
+    }, this.options.idleRetireMs / 2).unref();
   }
 
   private kill(slot: Slot): void {
@@ -331,10 +362,12 @@ export class FunctionPool {
       nextTicket: 1,
       watchdog: undefined,
       meanRunMs: Number.POSITIVE_INFINITY,
+      idleSince: 0,
       initLogs: [],
       source: '',
     };
     this.slots.add(slot);
+    if (this.slots.size > 1) this.scheduleRetirement();
     void this.start(slot);
     return slot;
   }
@@ -439,13 +472,13 @@ export class FunctionPool {
       case 'result': {
         const invocation = slot.inFlight[0];
         if (invocation?.id !== message.id) return;
-        this.finish(slot, invocation, { ok: true, value: JSON.parse(message.json) });
+        this.finish(slot, invocation, { ok: true, value: JSON.parse(message.json) }, message.ms);
         return;
       }
       case 'error': {
         const invocation = slot.inFlight[0];
         if (invocation?.id !== message.id) return;
-        this.finish(slot, invocation, failure('error', message.errorType, message.message));
+        this.finish(slot, invocation, failure('error', message.errorType, message.message), message.ms);
         return;
       }
     }
@@ -569,13 +602,15 @@ export class FunctionPool {
     }, invocation.timeoutMs);
   }
 
-  private finish(slot: Slot, invocation: Invocation, outcome: Outcome): void {
+  /** `ranMs`: the handler's own run time, as the worker measured it (absent for a timeout or a crash). */
+  private finish(slot: Slot, invocation: Invocation, outcome: Outcome, ranMs?: number): void {
     if (slot.inFlight[0] !== invocation) return;
     clearTimeout(invocation.timer);
     slot.inFlight.shift();
-    const ranMs = performance.now() - invocation.started;
-    slot.meanRunMs = Number.isFinite(slot.meanRunMs) ? slot.meanRunMs * 0.8 + ranMs * 0.2 : ranMs;
-    invocation.resolve({ ...outcome, durationMs: ranMs, logs: invocation.logs });
+    const durationMs = ranMs ?? performance.now() - invocation.started;
+    // Quick to follow a change (a cold first call, a pause): the queue budget is a guess about the next few.
+    slot.meanRunMs = Number.isFinite(slot.meanRunMs) ? (slot.meanRunMs + durationMs) / 2 : durationMs;
+    invocation.resolve({ ...outcome, durationMs, logs: invocation.logs });
     // A timeout or a crash stops the environment (the caller kills it, and kill() moves the queue on).
     if (!outcome.ok && outcome.kind !== 'error') return;
     const next = slot.inFlight[0];

@@ -36,5 +36,5 @@ export type WorkerToHost =
   | { t: 'ready' }
   | { t: 'init-error'; kind: 'load' | 'missing'; errorType: string; message: string }
   | { t: 'log'; id: string | null; line: string }
-  | { t: 'result'; id: string; json: string }
-  | { t: 'error'; id: string; errorType: string; message: string };
+  | { t: 'result'; id: string; json: string; ms: number }
+  | { t: 'error'; id: string; errorType: string; message: string; ms: number };

@@ -37,6 +37,8 @@ export interface Runtime {
    * as Lambda's init phase is not.
    */
   invoke(functionId: string, event: unknown, requestId: string, timeoutMs: number): Promise<InvokeOutcome>;
+  /** How many execution environments of the function are alive (starting, busy or idle). */
+  environments(functionId: string): number;
   /** Builds and starts one worker per function (or for the one given) ahead of the first request. */
   warm(functionId?: string): Promise<void>;
   close(): Promise<void>;
@@ -54,4 +56,6 @@ export interface RuntimeOptions {
   region?: string;
   /** Workers per function at most (Lambda runs one event per environment at a time). Default 4. */
   maxWorkersPerFunction?: number;
+  /** An environment idle this long stops, unless it is its function's last one. Default 2,000 ms. */
+  idleRetireMs?: number;
 }

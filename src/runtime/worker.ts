@@ -117,17 +117,20 @@ const arnPrefix = `arn:aws:lambda:${init.region}:123456789012:function:`;
 function run(handler: Handler, message: InvokeEvent, done: () => void): void {
   const { id } = message;
   const deadline = Date.now() + message.timeoutMs;
+  const started = performance.now();
   const event: unknown = JSON.parse(message.eventJson);
   currentRequestId = id;
   let settled = false;
   const settle = (error: unknown, value: unknown, failed: boolean): void => {
     if (settled) return;
     settled = true;
+    // How long the handler ran (Lambda's Duration); the host also sizes its queue by it.
+    const ms = performance.now() - started;
     // The next event starts after the code that settled this one has returned (a callback may be called
     // synchronously from inside the handler).
     queueMicrotask(done);
     if (failed) {
-      send({ t: 'error', id, ...describeError(error) });
+      send({ t: 'error', id, ms, ...describeError(error) });
       return;
     }
     // Lambda answers with JSON.stringify(result ?? null): functions and undefined vanish, class
@@ -140,6 +143,7 @@ function run(handler: Handler, message: InvokeEvent, done: () => void): void {
       send({
         t: 'error',
         id,
+        ms,
         errorType: 'Runtime.JSONStringifyError',
         message: 'Unable to stringify response body',
       });
@@ -150,12 +154,13 @@ function run(handler: Handler, message: InvokeEvent, done: () => void): void {
       send({
         t: 'error',
         id,
+        ms,
         errorType: 'Function.ResponseSizeTooLarge',
         message: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
       });
       return;
     }
-    send({ t: 'result', id, json });
+    send({ t: 'result', id, json, ms });
   };
   const callback = (error?: unknown, value?: unknown): void => {
     if (error !== undefined && error !== null) settle(error, undefined, true);

@@ -196,4 +196,19 @@ describe('concurrency (AWS Lambda docs: Understanding Lambda function scaling)',
       Array.from({ length: 30 }, (_, n) => `ran ${1000 + n}`).sort(),
     );
   });
+
+  test('environments started for a burst stop once idle (idleRetireMs); the last one stays warm', async () => {
+    const short = createRuntime([spec('Slow', faults, 'faults.slow')], { idleRetireMs: 100 });
+    try {
+      await Promise.all(
+        Array.from({ length: 3 }, () => short.invoke('Slow', { ms: 150 }, requestId(), 3000)),
+      );
+      expect(short.environments('Slow')).toBeGreaterThan(1);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(short.environments('Slow')).toBe(1);
+      expect(await short.invoke('Slow', { ms: 1 }, requestId(), 3000)).toMatchObject({ ok: true });
+    } finally {
+      await short.close();
+    }
+  });
 });
