@@ -311,18 +311,21 @@ export class FunctionPool {
    * a queue far faster than by several taking turns (bench/serve.bench.mjs).
    */
   private scheduleRetirement(): void {
-    if (this.retireTimer || this.closed) return;
-    this.retireTimer = setInterval(() => {
-      const now = performance.now();
-      for (const slot of [...this.idle]) {
-        if (this.liveCount() <= 1) break;
-        if (slot.state === 'idle' && now - slot.idleSince >= this.options.idleRetireMs) this.kill(slot);
-      }
-      if (this.slots.size <= 1) {
-        clearInterval(this.retireTimer);
-        this.retireTimer = undefined;
-      }
-    }, this.options.idleRetireMs / 2).unref();
+    if (this.retireTimer || this.closed || !Number.isFinite(this.options.idleRetireMs)) return;
+    this.retireTimer = setInterval(
+      () => {
+        const now = performance.now();
+        for (const slot of [...this.idle]) {
+          if (this.liveCount() <= 1) break;
+          if (slot.state === 'idle' && now - slot.idleSince >= this.options.idleRetireMs) this.kill(slot);
+        }
+        if (this.slots.size <= 1) {
+          clearInterval(this.retireTimer);
+          this.retireTimer = undefined;
+        }
+      },
+      Math.max(10, this.options.idleRetireMs / 2),
+    ).unref();
   }
 
   private kill(slot: Slot): void {
@@ -336,7 +339,13 @@ export class FunctionPool {
     slot.outbox.length = 0;
     clearInterval(slot.watchdog);
     slot.watchdog = undefined;
-    this.requeue(slot.inFlight.splice(0));
+    // Only events the worker never claimed may run elsewhere; the compare-and-swap also keeps the
+    // worker (terminate() takes effect later) from starting them now.
+    const orphans = slot.inFlight.splice(0);
+    for (const invocation of orphans) {
+      if (!takeClaim(slot, invocation)) invocation.started ||= performance.now();
+    }
+    this.requeue(orphans);
     this.pump();
   }
 
@@ -532,7 +541,9 @@ export class FunctionPool {
    * several sockets at once cost the worker one wake-up, not one each.
    */
   private send(slot: Slot, invocation: Invocation): void {
-    const ticket = slot.nextTicket++;
+    const ticket = slot.nextTicket;
+    // Tickets stay below 2^30, so that -ticket and ticket are never the same Int32.
+    slot.nextTicket = ticket >= 2 ** 30 ? 1 : ticket + 1;
     invocation.ticket = ticket;
     Atomics.store(slot.claims, ticket % CLAIM_CELLS, ticket);
     slot.inFlight.push(invocation);
@@ -566,16 +577,14 @@ export class FunctionPool {
    * The queued events the worker has not claimed yet. A cell still holding an event's ticket means the
    * worker has not reached it; the worker claims with the same compare-and-swap, so exactly one side
    * wins, and an event the worker already started stays (its result is on the way). A cell is reused
-   * for ticket + CLAIM_CELLS only after every event from ticket on left the queue: events behind an
-   * unclaimed one are all still queued (the worker goes in order, takeBack takes them all), and fewer
-   * than MAX_QUEUED are.
+   * for ticket + CLAIM_CELLS only once the event it held is claimed or gone: every event after an
+   * unclaimed one is still queued here (the worker claims in order, the host takes back only unclaimed
+   * ones), and at most MAX_QUEUED are.
    */
   private takeBack(slot: Slot): Invocation[] {
     const taken: Invocation[] = [];
     slot.inFlight = slot.inFlight.filter((invocation, at) => {
-      if (at === 0) return true;
-      const cell = invocation.ticket % CLAIM_CELLS;
-      if (Atomics.compareExchange(slot.claims, cell, invocation.ticket, 0) !== invocation.ticket) return true;
+      if (at === 0 || !takeClaim(slot, invocation)) return true;
       taken.push(invocation);
       return false;
     });
@@ -587,6 +596,9 @@ export class FunctionPool {
     invocation.started = performance.now();
     invocation.logs.unshift(...slot.initLogs.splice(0));
     invocation.timer = setTimeout(() => {
+      // The worker has already answered (its cell is cleared when it settles): the answer is on its
+      // way, held up behind this timer by a busy host, and is no timeout.
+      if (Atomics.load(slot.claims, invocation.ticket % CLAIM_CELLS) !== -invocation.ticket) return;
       // Lambda's answer for a function past its Timeout; the environment is stopped.
       const seconds = (invocation.timeoutMs / 1000).toFixed(2);
       this.finish(
@@ -689,11 +701,19 @@ export class FunctionPool {
     this.generation++;
     this.prepared = undefined;
     for (const slot of [...this.idle]) this.kill(slot);
+    // Events queued in busy workers that have not started yet get the new code too.
+    for (const slot of this.slots) if (slot.state === 'busy') this.requeue(this.takeBack(slot));
     this.options.onReload?.(this.spec.id, file);
     if (this.waiters.length > 0) this.pump();
     else if (hadWorkers) void this.warm();
     else void this.prepare(this.generation);
   }
+}
+
+/** Takes a queued event back from the worker: true unless the worker has claimed it first. */
+function takeClaim(slot: Slot, invocation: Invocation): boolean {
+  const cell = invocation.ticket % CLAIM_CELLS;
+  return Atomics.compareExchange(slot.claims, cell, invocation.ticket, 0) === invocation.ticket;
 }
 
 function flushOutbox(slot: Slot): void {

@@ -124,6 +124,8 @@ function run(handler: Handler, message: InvokeEvent, done: () => void): void {
   const settle = (error: unknown, value: unknown, failed: boolean): void => {
     if (settled) return;
     settled = true;
+    // Answered: the host's timer for this event no longer stands (pool.ts, begin()).
+    Atomics.compareExchange(init.claims, message.ticket % init.claims.length, -message.ticket, 0);
     // How long the handler ran (Lambda's Duration); the host also sizes its queue by it.
     const ms = performance.now() - started;
     // The next event starts after the code that settled this one has returned (a callback may be called
