@@ -77,22 +77,34 @@ async function serveOne(
   onExchange: GatewayServerOptions['onExchange'],
 ): Promise<void> {
   const started = performance.now();
+  // One pass over the raw headers (req.headers would build a second, lower-cased copy of them).
+  const headers: HeaderList = [];
+  const raw = req.rawHeaders;
+  let host: string | undefined;
+  let hasBody = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    const value = raw[i + 1];
+    headers.push([name, value]);
+    if (name.length === 4 && host === undefined && name.toLowerCase() === 'host') host = value;
+    else if (name.length === 14 && name.toLowerCase() === 'content-length') hasBody ||= value !== '0';
+    else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') hasBody = true;
+  }
   let body: Uint8Array | undefined;
-  try {
-    body = await readBody(req);
-  } catch {
-    // The client went away or sent a body shorter than its Content-Length.
-    if (!res.headersSent && !res.destroyed) {
-      res.writeHead(400, { 'content-type': 'application/json', connection: 'close' });
-      res.end('{"message":"Bad Request"}');
+  if (hasBody) {
+    try {
+      body = await readBody(req);
+    } catch {
+      // The client went away or sent a body shorter than its Content-Length.
+      if (!res.headersSent && !res.destroyed) {
+        res.writeHead(400, { 'content-type': 'application/json', connection: 'close' });
+        res.end('{"message":"Bad Request"}');
+      }
+      return;
     }
-    return;
   }
   const url = req.url ?? '/';
   const q = url.indexOf('?');
-  const headers: HeaderList = [];
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) headers.push([raw[i], raw[i + 1]]);
   const request: GatewayRequest = {
     method: req.method ?? 'GET',
     path: q === -1 ? url : url.slice(0, q),
@@ -100,7 +112,7 @@ async function serveOne(
     headers,
     body,
     sourceIp: normalizeIp(req.socket.remoteAddress),
-    domainName: req.headers.host ?? 'localhost',
+    domainName: host ?? 'localhost',
     protocol: `HTTP/${req.httpVersion}`,
   };
   let response: GatewayResponse;
@@ -134,10 +146,6 @@ async function serveOne(
 }
 
 function readBody(req: IncomingMessage): Promise<Uint8Array | undefined> {
-  const length = req.headers['content-length'];
-  if (length === '0') return Promise.resolve(undefined);
-  if (length === undefined && req.headers['transfer-encoding'] === undefined)
-    return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
