@@ -58,8 +58,11 @@ interface Slot {
   nextTicket: number;
   /** Runs while events are queued here, to take them back from behind one that has run GROW_AFTER_MS. */
   watchdog: ReturnType<typeof setInterval> | undefined;
-  /** Moving average of how long an event runs here, in ms (Infinity until one has). */
-  meanRunMs: number;
+  /** How long the last RUN_SAMPLES events ran here, in ms (a ring). */
+  recentRunMs: number[];
+  runCount: number;
+  /** The shortest of them: what the next event is expected to take (Infinity until one has run). */
+  expectedRunMs: number;
   /** When it last became idle (performance.now()). */
   idleSince: number;
   /** Lines written while the module loaded (Lambda's init phase): given to the first invocation. */
@@ -219,7 +222,7 @@ export class FunctionPool {
         slot.generation === this.generation &&
         queued > 0 &&
         queued < MAX_QUEUED &&
-        queued * slot.meanRunMs < QUEUE_BUDGET_MS &&
+        queued * slot.expectedRunMs < QUEUE_BUDGET_MS &&
         (!best || queued > best.inFlight.length) &&
         now - slot.inFlight[0].started < GROW_AFTER_MS
       ) {
@@ -370,7 +373,9 @@ export class FunctionPool {
       claims: new Int32Array(new SharedArrayBuffer(CLAIM_CELLS * Int32Array.BYTES_PER_ELEMENT)),
       nextTicket: 1,
       watchdog: undefined,
-      meanRunMs: Number.POSITIVE_INFINITY,
+      recentRunMs: [],
+      runCount: 0,
+      expectedRunMs: Number.POSITIVE_INFINITY,
       idleSince: 0,
       initLogs: [],
       source: '',
@@ -620,14 +625,16 @@ export class FunctionPool {
     clearTimeout(invocation.timer);
     slot.inFlight.shift();
     const durationMs = ranMs ?? performance.now() - invocation.started;
-    // Quick to follow a change (a cold first call, a pause): the queue budget is a guess about the next few.
-    slot.meanRunMs = Number.isFinite(slot.meanRunMs) ? (slot.meanRunMs + durationMs) / 2 : durationMs;
+    noteRunTime(slot, durationMs);
     invocation.resolve({ ...outcome, durationMs, logs: invocation.logs });
     // A timeout or a crash stops the environment (the caller kills it, and kill() moves the queue on).
     if (!outcome.ok && outcome.kind !== 'error') return;
     const next = slot.inFlight[0];
-    if (next) this.begin(slot, next);
-    else this.release(slot);
+    if (next) {
+      this.begin(slot, next);
+      // Events that waited for a free environment may fit in this queue now.
+      if (this.waiters.length > 0) this.pump();
+    } else this.release(slot);
   }
 
   /**
@@ -708,6 +715,20 @@ export class FunctionPool {
     else if (hadWorkers) void this.warm();
     else void this.prepare(this.generation);
   }
+}
+
+/**
+ * A run time measured in the worker is wall-clock time: a thread that shares two cores with the host
+ * and the client is often paused mid-event, and one such sample must not make a fast handler look
+ * slow. The shortest of the last few is robust to that and still follows a handler that got slower.
+ */
+const RUN_SAMPLES = 8;
+function noteRunTime(slot: Slot, ms: number): void {
+  const ring = slot.recentRunMs;
+  if (ring.length < RUN_SAMPLES) ring.push(ms);
+  else ring[slot.runCount % RUN_SAMPLES] = ms;
+  slot.runCount++;
+  slot.expectedRunMs = Math.min(...ring);
 }
 
 /** Takes a queued event back from the worker: true unless the worker has claimed it first. */
