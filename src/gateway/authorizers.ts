@@ -8,7 +8,7 @@
  * does, so a policy that names only the first method denies the next one from the cache.
  */
 import type { DeployedAuthorizer } from '../sam/model.js';
-import { headerValue, parseQuery } from './proxy-event.js';
+import { headerMaps, headerValue, parseQuery } from './proxy-event.js';
 import type { HeaderList, InvokeOutcome } from './types.js';
 
 export type AuthorizerDecision =
@@ -82,14 +82,7 @@ export function authorizerEvent(
   token: string | undefined,
 ): Record<string, unknown> {
   if (a.type === 'TOKEN') return { type: 'TOKEN', methodArn: req.methodArn, authorizationToken: token };
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (const [n, v] of req.headers) {
-    headers[n] = v;
-    const list = multiValueHeaders[n];
-    if (list) list.push(v);
-    else multiValueHeaders[n] = [v];
-  }
+  const { headers, multiValueHeaders } = headerMaps(req.headers);
   const q = parseQuery(req.query);
   return {
     type: 'REQUEST',

@@ -334,17 +334,25 @@ export function createGateway(deployment: Deployment, options: GatewayOptions): 
         'AUTHORIZER_CONFIGURATION_ERROR',
         `authorizer ${name} is not defined on ${c.api.logicalId}`,
       );
-    const identity = identityOf(a, {
+    // One description of the request for the identity sources and, on a cache miss, the event.
+    const request = {
       methodArn,
-      resourcePath: method.method,
+      resourcePath: '',
       path,
       httpMethod: req.method,
       headers: req.headers,
       query: req.query,
       pathParameters: params,
       stage: c.stage,
-      requestContext: {},
-    });
+      requestContext: {
+        path: `/${c.stage}${path}`,
+        stage: c.stage,
+        requestId,
+        httpMethod: req.method,
+        apiId: c.apiId,
+      },
+    };
+    const identity = identityOf(a, request);
     if (!identity.ok)
       return fail('UNAUTHORIZED', `authorizer ${name}: the request has no ${identity.missing}`);
     if (a.type === 'COGNITO_USER_POOLS' || a.type === 'AWS_IAM') {
@@ -359,27 +367,7 @@ export function createGateway(deployment: Deployment, options: GatewayOptions): 
     const cacheKey = `${name}\u0000${identity.key}`;
     let outcome: InvokeOutcome | undefined = a.ttlSeconds > 0 ? cache.get(cacheKey, started) : undefined;
     if (!outcome) {
-      const event = authorizerEvent(
-        a,
-        {
-          methodArn,
-          resourcePath: '',
-          path,
-          httpMethod: req.method,
-          headers: req.headers,
-          query: req.query,
-          pathParameters: params,
-          stage: c.stage,
-          requestContext: {
-            path: `/${c.stage}${path}`,
-            stage: c.stage,
-            requestId,
-            httpMethod: req.method,
-            apiId: c.apiId,
-          },
-        },
-        identity.token,
-      );
+      const event = authorizerEvent(a, request, identity.token);
       outcome = await options.invoke(
         a.functionId,
         event,

@@ -68,15 +68,24 @@ function decode(s: string): string {
   }
 }
 
-export function buildProxyEvent(input: ProxyEventInput): Record<string, unknown> {
+/** Request headers as Lambda events carry them: the last value of each name, and all of them in order. */
+export function headerMaps(list: HeaderList): {
+  headers: Record<string, string>;
+  multiValueHeaders: Record<string, string[]>;
+} {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
-  for (const [name, value] of input.headers) {
+  for (const [name, value] of list) {
     headers[name] = value;
-    const list = multiValueHeaders[name];
-    if (list) list.push(value);
+    const values = multiValueHeaders[name];
+    if (values) values.push(value);
     else multiValueHeaders[name] = [value];
   }
+  return { headers, multiValueHeaders };
+}
+
+export function buildProxyEvent(input: ProxyEventInput): Record<string, unknown> {
+  const { headers, multiValueHeaders } = headerMaps(input.headers);
   const query = parseQuery(input.query);
   const hasHeaders = input.headers.length > 0;
   const userAgent = headerValue(input.headers, 'user-agent') ?? null;
