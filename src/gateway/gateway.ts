@@ -175,7 +175,7 @@ export function createGateway(deployment: Deployment, options: GatewayOptions): 
     // Authorization comes before the API key (AWS docs: "Control access to REST APIs").
     let authorizerContext: Record<string, unknown> | undefined;
     if (method.authorizer && method.authorizer !== 'NONE') {
-      const verdict = await authorize(c, method, req, path, params, methodArn, requestId, started);
+      const verdict = await authorize(c, resource, method, req, path, params, methodArn, requestId, started);
       if (verdict.response) return verdict.response(trace);
       authorizerContext = verdict.context;
     }
@@ -307,6 +307,7 @@ export function createGateway(deployment: Deployment, options: GatewayOptions): 
 
   async function authorize(
     c: CompiledApi,
+    resource: DeployedResource,
     method: DeployedMethod,
     req: GatewayRequest,
     path: string,
@@ -337,7 +338,8 @@ export function createGateway(deployment: Deployment, options: GatewayOptions): 
     // One description of the request for the identity sources and, on a cache miss, the event.
     const request = {
       methodArn,
-      resourcePath: '',
+      // The resource's template (`/items/{id}`), as in API Gateway's REQUEST authorizer input.
+      resourcePath: resource.path,
       path,
       httpMethod: req.method,
       headers: req.headers,

@@ -136,6 +136,7 @@ describe('the authorizer and the preflight', () => {
 });
 
 describe('REQUEST authorizers', () => {
+  // AWS docs: "Input to an API Gateway Lambda authorizer" (REQUEST type: resource, path, httpMethod, headers…).
   it('a missing identity source is a 401 without invoking; present, the event carries headers and the method ARN', async () => {
     const { send, calls } = setup('REQUEST', false, () => policy('Allow'));
     expect((await send('GET', '/items')).status).toBe(401);
@@ -144,6 +145,7 @@ describe('REQUEST authorizers', () => {
     expect(calls[0]).toMatchObject({
       type: 'REQUEST',
       httpMethod: 'GET',
+      resource: '/items',
       path: '/items',
       headers: { 'X-Token': 'abc' },
       queryStringParameters: { q: '1' },
