@@ -1,51 +1,18 @@
 // crossgate probe --routes: 200 routes × 3 origins against crossgate serve on loopback (issue 7:
 // "under 5 s"). Each cell is a full fetch() as Chromium sends it (preflight, then the actual request)
 // judged by the browser model. Median of 3 runs after a warm-up.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTemplateFile } from '../dist/cli/template-file.js';
 import { probeRoutes } from '../dist/probe/routes.js';
 import { serve } from '../dist/serve/serve.js';
+import { writeManyRoutesTemplate } from '../test/support/many-routes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(join(tmpdir(), 'crossgate-probe-bench-'));
-const events = Array.from(
-  { length: 200 },
-  (_, i) => `        R${i}:
-          Type: Api
-          Properties:
-            RestApiId: !Ref BigApi
-            Path: /r${i}/{id}
-            Method: ${i % 2 === 0 ? 'get' : 'put'}`,
-).join('\n');
-const file = join(dir, 'template.yaml');
-writeFileSync(
-  file,
-  `Transform: AWS::Serverless-2016-10-31
-Resources:
-  BigApi:
-    Type: AWS::Serverless::Api
-    Properties:
-      StageName: Prod
-      Cors:
-        AllowOrigin: "'http://localhost:5173'"
-        AllowHeaders: "'Content-Type'"
-        AllowMethods: "'GET,PUT,OPTIONS'"
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: nodejs20.x
-      CodeUri: ${join(root, 'examples/proxy-api/src')}
-      Handler: health.handler
-      Environment:
-        Variables:
-          APP_ORIGIN: http://localhost:5173
-      Events:
-${events}
-`,
-);
+const file = writeManyRoutesTemplate(dir, join(root, 'examples/proxy-api/src'));
 const { model, deployment } = loadTemplateFile(file);
 const running = await serve(model, deployment, { port: 0, watch: false, stagePrefix: true });
 const origins = ['http://localhost:5173', 'http://localhost:3000', 'https://not-allowed.example'];

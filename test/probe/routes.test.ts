@@ -1,5 +1,5 @@
 /** `crossgate probe --routes template.yaml --base-url URL`: every route × every origin, against `crossgate serve`. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -12,6 +12,7 @@ import {
   templateOrigins,
 } from '../../src/probe/routes.js';
 import { serve } from '../../src/serve/serve.js';
+import { writeManyRoutesTemplate } from '../support/many-routes.mjs';
 import { run } from './servers.js';
 
 type Running = Awaited<ReturnType<typeof serve>>;
@@ -140,41 +141,7 @@ describe('crossgate probe --routes against crossgate serve', () => {
 
   it('200 routes × 3 origins all get their verdict with the default concurrency (the time is printed; timings are not asserted)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'crossgate-routes-'));
-    const events = Array.from(
-      { length: 200 },
-      (_, i) => `        R${i}:
-          Type: Api
-          Properties:
-            RestApiId: !Ref BigApi
-            Path: /r${i}/{id}
-            Method: ${i % 2 === 0 ? 'get' : 'put'}`,
-    ).join('\n');
-    const file = join(dir, 'template.yaml');
-    writeFileSync(
-      file,
-      `Transform: AWS::Serverless-2016-10-31
-Resources:
-  BigApi:
-    Type: AWS::Serverless::Api
-    Properties:
-      StageName: Prod
-      Cors:
-        AllowOrigin: "'http://localhost:5173'"
-        AllowHeaders: "'Content-Type'"
-        AllowMethods: "'GET,PUT,OPTIONS'"
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: nodejs20.x
-      CodeUri: ${resolve('examples/proxy-api/src')}
-      Handler: health.handler
-      Environment:
-        Variables:
-          APP_ORIGIN: http://localhost:5173
-      Events:
-${events}
-`,
-    );
+    const file = writeManyRoutesTemplate(dir, resolve('examples/proxy-api/src'));
     const running = await serveTemplate(file);
     try {
       const { deployment } = loadTemplateFile(file);
