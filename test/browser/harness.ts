@@ -4,10 +4,28 @@
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Browser } from 'playwright-core';
 import type { FetchCall, WireRequest, WireResponse } from '../../src/browser/index.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM_PATH);
+
+/** Debian's Chromium, headless, as every browser test here runs it. */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
 
 export interface Env {
   /** Page origin, e.g. http://127.0.0.1:40001 */
@@ -114,19 +132,7 @@ export async function runInChromium(
   env.api = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
   env.page = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
 
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const tab = await browser.newPage();
     const messages: string[] = [];

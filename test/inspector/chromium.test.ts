@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTemplateFile } from '../../src/cli/template-file.js';
 import { type Inspector, startInspector } from '../../src/inspector/index.js';
@@ -19,7 +19,7 @@ import { type RunningServe, serve } from '../../src/serve/serve.js';
 import type { Exchange } from '../../src/serve/server.js';
 import { loadTemplate } from '../../src/template/load.js';
 import type { TemplateModel } from '../../src/template/model.js';
-import { CHROMIUM_PATH, hasChromium } from '../browser/harness.js';
+import { CHROMIUM_PATH, hasChromium, launchChromium } from '../browser/harness.js';
 
 const CHROMIUM = CHROMIUM_PATH;
 if (!hasChromium) {
@@ -129,11 +129,7 @@ describe.skipIf(!hasChromium && process.env.CI !== 'true')('the inspector in Chr
     if (!hasChromium) throw new Error(`CI=true and no Chromium at ${CHROMIUM}`);
     mkdirSync(SHOTS, { recursive: true });
     [app, stranger] = await Promise.all([pageServer(), pageServer()]);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,10 +1,10 @@
 /** A page on its own loopback origin, in real Chromium, that sends fetch() calls and reports what happened. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { FetchCall } from '../../src/browser/index.js';
 
-import { CHROMIUM_PATH, hasChromium } from '../browser/harness.js';
+import { CHROMIUM_PATH, hasChromium, launchChromium } from '../browser/harness.js';
 
 export { CHROMIUM_PATH, hasChromium };
 export const mustRunChromium = process.env.CI === 'true';
@@ -36,18 +36,7 @@ export async function openPage(): Promise<ChromiumPage> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser: Browser = await launchChromium();
   const context = await browser.newContext();
   const page: Page = await context.newPage();
   const messages: string[] = [];
