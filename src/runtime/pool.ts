@@ -237,19 +237,12 @@ export class FunctionPool {
   }
 
   /**
-   * Sends the event to an environment that can take it now, or starts the first one, or lets it wait.
+   * Queues the event behind those already waiting and hands out what can be handed out now.
    * Synchronous, so that the next event of the same burst already sees this one's environment busy.
    */
   private assign(invocation: Invocation): void {
-    const slot = this.freeSlot();
-    if (slot) {
-      this.send(slot, invocation);
-    } else if (this.liveCount() === 0) {
-      this.startFor(invocation);
-    } else {
-      this.waiters.push(invocation);
-      if (this.liveCount() < this.options.maxWorkers) this.scheduleGrowth();
-    }
+    this.waiters.push(invocation);
+    this.pump();
   }
 
   /**
@@ -281,7 +274,10 @@ export class FunctionPool {
     });
   }
 
-  /** Gives free workers (or new ones, up to the limit) to events waiting for one. */
+  /**
+   * Gives waiting events, oldest first, to an environment that can take them now, or starts the first
+   * one; the rest wait, and another environment starts if they wait GROW_AFTER_MS.
+   */
   private pump(): void {
     while (this.waiters.length > 0 && !this.closed) {
       const slot = this.freeSlot();
