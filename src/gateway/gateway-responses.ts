@@ -5,6 +5,7 @@
  * and a status code set on DEFAULT_4XX/5XX replaces the status of every type of its class.
  */
 import type { DeployedGatewayResponse } from '../sam/model.js';
+import { type RequestReference, requestReference } from './request-reference.js';
 import type { HeaderList } from './types.js';
 
 export interface GatewayResponseType {
@@ -94,7 +95,7 @@ export interface PreparedGatewayResponse {
   /** Headers from the template's ResponseParameters (static values only; see `dynamic`). */
   headers: HeaderList;
   /** Header expressions that read the request (`method.request.header.Origin`). */
-  dynamic: Array<{ name: string; source: 'header' | 'querystring' | 'path'; key: string }>;
+  dynamic: Array<{ name: string } & RequestReference>;
   template: string | undefined;
   errorType: string;
   message: string | null;
@@ -123,11 +124,8 @@ export function prepareGatewayResponses(
     for (const h of source?.headers ?? []) {
       if (h.value !== undefined) headers.push([h.name, h.value]);
       else {
-        const m =
-          typeof h.expression === 'string'
-            ? /^method\.request\.(header|querystring|path)\.(.+)$/.exec(h.expression)
-            : null;
-        if (m) dynamic.push({ name: h.name, source: m[1] as 'header' | 'querystring' | 'path', key: m[2] });
+        const ref = requestReference(h.expression);
+        if (ref) dynamic.push({ name: h.name, ...ref });
       }
     }
     const templates = source?.templates ?? {};

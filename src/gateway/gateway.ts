@@ -12,8 +12,9 @@ import {
   type PreparedGatewayResponse,
   prepareGatewayResponses,
 } from './gateway-responses.js';
-import { buildProxyEvent, headerValue, isBinaryMediaType, parseQuery } from './proxy-event.js';
+import { buildProxyEvent, headerValue, isBinaryMediaType } from './proxy-event.js';
 import { readProxyResult } from './proxy-result.js';
+import { readRequestReference, requestReference } from './request-reference.js';
 import { compileRouter, type Router, splitPath } from './router.js';
 import type {
   GatewayRequest,
@@ -107,12 +108,7 @@ export function createGateway(deployment: Deployment, options: GatewayOptions): 
     const headers: HeaderList = [['content-type', 'application/json']];
     for (const h of prepared.headers) headers.push(h);
     for (const d of prepared.dynamic) {
-      const v =
-        d.source === 'header'
-          ? headerValue(req.headers, d.key.toLowerCase())
-          : d.source === 'querystring'
-            ? (parseQuery(req.query).single?.[d.key] ?? undefined)
-            : undefined;
+      const v = readRequestReference(d, req);
       if (v !== undefined) headers.push([d.name, v]);
     }
     headers.push(
@@ -292,9 +288,8 @@ export function createGateway(deployment: Deployment, options: GatewayOptions): 
       }
       // A mapping expression that reads the request (`method.request.header.Origin`) reflects it, as
       // API Gateway would; `check` flags it.
-      const m =
-        typeof h.expression === 'string' ? /^method\.request\.header\.(.+)$/.exec(h.expression) : null;
-      const v = m ? headerValue(req.headers, m[1].toLowerCase()) : undefined;
+      const ref = requestReference(h.expression);
+      const v = ref ? readRequestReference(ref, req) : undefined;
       if (v !== undefined) headers.push([h.name, v]);
     }
     headers.push(['x-amzn-RequestId', trace.requestId], ['x-amz-apigw-id', apigwId()]);

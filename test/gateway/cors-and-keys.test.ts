@@ -50,6 +50,28 @@ describe('the CORS preflight SAM generates', () => {
   });
 });
 
+// AWS docs: "Amazon API Gateway API request and response data mapping reference": a method response
+// header may be mapped from method.request.header.NAME or method.request.querystring.NAME.
+describe('a Cors value that is a request mapping expression is read from the request', () => {
+  const mapped = (expression: string) =>
+    gatewayFor(
+      samTemplate(
+        `      Cors:\n        AllowOrigin: "${expression}"\n        AllowHeaders: "'Content-Type'"`,
+        event('Get', '/items', 'get'),
+      ),
+    );
+  it('method.request.header.Origin reflects the Origin sent (check flags it: CG117)', async () => {
+    const res = await mapped('method.request.header.Origin').send('OPTIONS', '/items', preflight);
+    expect(header(res, 'Access-Control-Allow-Origin')).toBe('https://app.example.com');
+  });
+  it('method.request.querystring.origin reads the query string; absent, no header', async () => {
+    const { send } = mapped('method.request.querystring.origin');
+    const res = await send('OPTIONS', '/items?origin=https%3A%2F%2Fq.example', preflight);
+    expect(header(res, 'Access-Control-Allow-Origin')).toBe('https://q.example');
+    expect(header(await send('OPTIONS', '/items', preflight), 'Access-Control-Allow-Origin')).toBeUndefined();
+  });
+});
+
 describe('an unquoted Cors value refuses to start, as sam deploy fails', () => {
   it('AllowHeaders: "*" names its line and the fix', () => {
     const t = samTemplate(
