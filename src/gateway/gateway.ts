@@ -3,7 +3,13 @@
  * authorizer, API key, mock or proxy integration, gateway responses. Pure apart from the `invoke`
  * it is given; the HTTP server and the Lambda runtime live outside.
  */
-import type { DeployedApi, DeployedMethod, DeployedResource, Deployment } from '../sam/model.js';
+import type {
+  DeployedApi,
+  DeployedMethod,
+  DeployedResource,
+  Deployment,
+  MappedHeader,
+} from '../sam/model.js';
 import { TemplateError } from '../template/errors.js';
 import { type ApiKey, ApiKeyStore } from './api-keys.js';
 import { AuthorizerCache, authorizerEvent, decide, identityOf } from './authorizers.js';
@@ -67,20 +73,19 @@ export function assertDeployable(deployment: Deployment): void {
   for (const api of deployment.apis) {
     for (const r of api.resources)
       for (const m of r.methods)
-        for (const h of m.mockHeaders)
-          if (h.invalid)
-            throw new TemplateError(
-              `${api.logicalId} ${m.method} ${r.path}: ${h.name} is ${JSON.stringify(h.expression)}, which API Gateway refuses at deploy (${h.invalid}). Write a literal in single quotes inside the string: "'${String(h.expression).replace(/^'|'$/g, '')}'"`,
-              h.pos,
-            );
+        for (const h of m.mockHeaders) refuseInvalid(`${api.logicalId} ${m.method} ${r.path}`, h);
     for (const g of api.gatewayResponses)
-      for (const h of g.headers)
-        if (h.invalid)
-          throw new TemplateError(
-            `${api.logicalId} GatewayResponses ${g.type}: ${h.name} is ${JSON.stringify(h.expression)}, which API Gateway refuses at deploy (${h.invalid}). Write a literal in single quotes inside the string: "'${String(h.expression).replace(/^'|'$/g, '')}'"`,
-            h.pos,
-          );
+      for (const h of g.headers) refuseInvalid(`${api.logicalId} GatewayResponses ${g.type}`, h);
   }
+}
+
+function refuseInvalid(where: string, h: MappedHeader): void {
+  if (!h.invalid) return;
+  const literal = String(h.expression).replace(/^'|'$/g, '');
+  throw new TemplateError(
+    `${where}: ${h.name} is ${JSON.stringify(h.expression)}, which API Gateway refuses at deploy (${h.invalid}). Write a literal in single quotes inside the string: "'${literal}'"`,
+    h.pos,
+  );
 }
 
 export function createGateway(deployment: Deployment, options: GatewayOptions): Gateway {
