@@ -128,7 +128,7 @@ export class FunctionPool {
       durationMs: performance.now() - started,
       logs: failure.logs ?? [],
     });
-    if (this.closed) return refuse(failure('crash', 'Runtime.Closed', 'The runtime was closed'));
+    if (this.closed) return refuse(closedFailure());
     if (!isNodeRuntime(this.spec.runtime)) {
       return refuse(
         failure(
@@ -184,8 +184,7 @@ export class FunctionPool {
       if (slot.worker) exits.push(slot.worker.terminate().catch(() => undefined));
       this.kill(slot);
     }
-    for (const waiter of this.waiters.splice(0))
-      fail(waiter, failure('crash', 'Runtime.Closed', 'The runtime was closed'));
+    for (const waiter of this.waiters.splice(0)) fail(waiter, closedFailure());
     await Promise.all(exits);
   }
 
@@ -333,16 +332,21 @@ export class FunctionPool {
     this.slots.delete(slot);
     const at = this.idle.indexOf(slot);
     if (at >= 0) this.idle.splice(at, 1);
-    slot.settleReady(failure('crash', 'Runtime.ExitError', 'The execution environment was stopped'));
+    slot.settleReady(stoppedFailure());
     void slot.worker?.terminate().catch(() => undefined);
     slot.outbox.length = 0;
     clearInterval(slot.watchdog);
     slot.watchdog = undefined;
     // Only events the worker never claimed may run elsewhere; the compare-and-swap also keeps the
-    // worker (terminate() takes effect later) from starting them now.
-    const orphans = slot.inFlight.splice(0);
-    for (const invocation of orphans) {
-      if (!takeClaim(slot, invocation)) invocation.started ||= performance.now();
+    // worker (terminate() takes effect later) from starting them now. One it claimed has run, or was
+    // running, there: it is answered as stopped.
+    const orphans: Invocation[] = [];
+    for (const invocation of slot.inFlight.splice(0)) {
+      if (takeClaim(slot, invocation)) orphans.push(invocation);
+      else {
+        clearTimeout(invocation.timer);
+        fail(invocation, this.closed ? closedFailure() : stoppedFailure());
+      }
     }
     this.requeue(orphans);
     this.pump();
@@ -633,16 +637,11 @@ export class FunctionPool {
     } else this.release(slot);
   }
 
-  /**
-   * Events that were queued in a stopped environment never ran: they go to another one, as Lambda would
-   * have sent them. One that had started (only possible if the runtime closes under it) fails.
-   */
+  /** Events that never ran where they were queued go to another environment, as Lambda would send them. */
   private requeue(orphans: Invocation[]): void {
     for (const invocation of orphans) {
       clearTimeout(invocation.timer);
-      if (this.closed) fail(invocation, failure('crash', 'Runtime.Closed', 'The runtime was closed'));
-      else if (invocation.started > 0)
-        fail(invocation, failure('crash', 'Runtime.ExitError', 'The execution environment was stopped'));
+      if (this.closed) fail(invocation, closedFailure());
       else this.assign(invocation);
     }
   }
@@ -742,6 +741,14 @@ function flushOutbox(slot: Slot): void {
 
 function failure(kind: FailureKind, errorType: string, message: string): Failure {
   return { ok: false, kind, errorType, message };
+}
+
+function closedFailure(): Failure {
+  return failure('crash', 'Runtime.Closed', 'The runtime was closed');
+}
+
+function stoppedFailure(): Failure {
+  return failure('crash', 'Runtime.ExitError', 'The execution environment was stopped');
 }
 
 /** Answers an event that never ran (or was cut off) with a failure. */
