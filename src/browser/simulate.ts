@@ -2,13 +2,18 @@
 // that yields the requests it sends, driven synchronously (simulateFetch, the hot path) or
 // asynchronously (simulateFetchAsync, for real sockets).
 
-import { judgeResponse } from './cors-check.js';
+import { judgeResponse, readCorsHeaders, sentRequests } from './cors-check.js';
+import { CHROMIUM_ONLY_SAFELISTED, enginePreflightCacheSeconds } from './engines.js';
+import { firefoxOutcome } from './firefox.js';
 import { judgePreflight } from './preflight.js';
 import { planFetch } from './request.js';
 import type {
   AsyncResponder,
+  EngineOutcome,
+  EngineOutcomes,
   FetchBody,
   FetchCall,
+  FetchPlan,
   FetchVerdict,
   Responder,
   StepJudgement,
@@ -16,6 +21,7 @@ import type {
   WireResponse,
 } from './types.js';
 import { parseUrl } from './url.js';
+import { webkitOutcome } from './webkit.js';
 
 /** Chromium's redirect limit (net::URLRequest kMaxRedirects, Fetch §4.4 step 5). */
 export const MAX_REDIRECTS = 20;
@@ -32,11 +38,16 @@ function blocked(v: FetchVerdict, step: 'preflight' | 'actual', j: StepJudgement
   return v;
 }
 
-function* run(pageOrigin: string, call: FetchCall): Generator<WireRequest, FetchVerdict, WireResponse> {
-  const first = planFetch(pageOrigin, call);
+function* run(
+  pageOrigin: string,
+  call: FetchCall,
+  clientHints: boolean,
+): Generator<WireRequest, FetchVerdict, WireResponse> {
+  const first = planFetch(pageOrigin, call, clientHints);
   // Every field present from the start: one object shape for V8, whatever the outcome.
   const v: FetchVerdict = {
     allowed: false,
+    engines: undefined as unknown as EngineOutcomes,
     plan: first,
     preflight: undefined,
     actual: undefined,
@@ -138,26 +149,83 @@ function* run(pageOrigin: string, call: FetchCall): Generator<WireRequest, Fetch
       });
     }
     current = { ...current, url: target.href, method, body, headers };
-    plan = planFetch(origin, current);
+    plan = planFetch(origin, current, clientHints);
   }
 }
 
-/** Simulates one fetch() against a synchronous responder. */
-export function simulateFetch(pageOrigin: string, call: FetchCall, respond: Responder): FetchVerdict {
-  const it = run(pageOrigin, call);
-  let step = it.next();
-  while (!step.done) step = it.next(respond(step.value));
-  return step.value;
+function chromiumOutcome(v: FetchVerdict): EngineOutcome {
+  return {
+    allowed: v.allowed,
+    needsPreflight: v.plan.needsPreflight,
+    requests: sentRequests(v),
+    consoleMessages: v.consoleMessage === undefined ? [] : [v.consoleMessage],
+    exception: v.exception,
+    preflightCacheSeconds: v.preflightCacheSeconds,
+    unverified: undefined,
+  };
 }
 
-/** Simulates one fetch() against an asynchronous responder (a socket, a local gateway). */
+/** Whether Firefox and WebKit plan this call differently from Chromium (they do not safelist client hints). */
+function usesChromiumOnlyHeaders(plan: FetchPlan): boolean {
+  if (plan.kind === 'same-origin' || plan.kind === 'no-cors' || plan.kind === 'rejected') return false;
+  for (const h of plan.headers) {
+    if (!CHROMIUM_ONLY_SAFELISTED.has(h.name)) continue;
+    if (h.fate === 'safelisted') return true;
+    // Counted into Chromium's 1,024-byte total, which then made every safelisted header unsafe.
+    if (h.fate === 'unsafe')
+      for (const r of plan.reasons)
+        if (r.kind === 'safelisted-total-over-1024' && r.names.includes(h.name)) return true;
+  }
+  return false;
+}
+
+/**
+ * Fills `v.engines` from Chromium's verdict `v` and, when the engines plan the call differently, the
+ * Fetch-standard verdict `standard` that Firefox and WebKit follow.
+ */
+function attachEngines(v: FetchVerdict, standard: FetchVerdict, call: FetchCall): FetchVerdict {
+  const firefox = firefoxOutcome(standard);
+  const webkit = webkitOutcome(standard, call);
+  const pf = standard.preflight;
+  if (pf?.judgement.ok) {
+    const maxAge = readCorsHeaders(pf.response.headers).maxAge;
+    firefox.preflightCacheSeconds = enginePreflightCacheSeconds('firefox', maxAge);
+    webkit.preflightCacheSeconds = enginePreflightCacheSeconds('webkit', maxAge);
+  }
+  v.engines = { chromium: chromiumOutcome(v), firefox, webkit };
+  return v;
+}
+
+/** Simulates one fetch() against a synchronous responder, for all three engines. */
+export function simulateFetch(pageOrigin: string, call: FetchCall, respond: Responder): FetchVerdict {
+  const it = run(pageOrigin, call, true);
+  let step = it.next();
+  while (!step.done) step = it.next(respond(step.value));
+  const v = step.value;
+  if (!usesChromiumOnlyHeaders(v.plan)) return attachEngines(v, v, call);
+  const other = run(pageOrigin, call, false);
+  let s2 = other.next();
+  while (!s2.done) s2 = other.next(respond(s2.value));
+  return attachEngines(v, s2.value, call);
+}
+
+/**
+ * Simulates one fetch() against an asynchronous responder (a socket, a local gateway), for all three
+ * engines. Where Firefox and WebKit send other requests than Chromium (client hints), the responder is
+ * asked again for theirs.
+ */
 export async function simulateFetchAsync(
   pageOrigin: string,
   call: FetchCall,
   respond: AsyncResponder,
 ): Promise<FetchVerdict> {
-  const it = run(pageOrigin, call);
+  const it = run(pageOrigin, call, true);
   let step = it.next();
   while (!step.done) step = it.next(await respond(step.value));
-  return step.value;
+  const v = step.value;
+  if (!usesChromiumOnlyHeaders(v.plan)) return attachEngines(v, v, call);
+  const other = run(pageOrigin, call, false);
+  let s2 = other.next();
+  while (!s2.done) s2 = other.next(await respond(s2.value));
+  return attachEngines(v, s2.value, call);
 }

@@ -186,8 +186,30 @@ export interface StepJudgement {
   redirectTo?: string;
 }
 
-export interface FetchVerdict {
+/** What one engine does with the fetch(): its verdict, its console lines and its exception. */
+export interface EngineOutcome {
   allowed: boolean;
+  /** Whether this engine sends a preflight (Chromium alone safelists client hints). */
+  needsPreflight: boolean;
+  /** The requests this engine sends, in order: the preflight, redirect hops, the actual request. */
+  requests: WireRequest[];
+  /** The lines this engine's console prints for the failure, in its own words and order; empty when allowed. */
+  consoleMessages: string[];
+  /** What the page's `fetch()` promise rejects with in this engine. */
+  exception: string | undefined;
+  /** Seconds this engine caches the successful preflight. */
+  preflightCacheSeconds: number | undefined;
+  /** Set when the engine suites do not exercise this failure, so its text is not given. */
+  unverified: string | undefined;
+}
+
+export type EngineOutcomes = Record<import('./engines.js').Engine, EngineOutcome>;
+
+export interface FetchVerdict {
+  /** Chromium's verdict (the fields below are Chromium's); `engines` has each engine's. */
+  allowed: boolean;
+  /** The verdict of each engine: Chromium, Firefox and WebKit. */
+  engines: EngineOutcomes;
   plan: FetchPlan;
   preflight?: { request: WireRequest; response: WireResponse; judgement: StepJudgement };
   actual?: { request: WireRequest; response: WireResponse; judgement: StepJudgement };

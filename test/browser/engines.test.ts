@@ -1,0 +1,163 @@
+// The proof: every scenario of scenarios.ts runs in real Chromium, Firefox and WebKit, and in the model;
+// for each engine the model's outcome for that engine must match what the engine did: verdict, thrown
+// exception, every console line in the engine's own words, the requests the API received (simple vs
+// preflight, and Access-Control-Request-Headers), and for allowed requests status, response type and
+// readable headers. Engines: Debian's chromium (playwright-core), firefox-esr (WebDriver BiDi) and
+// WebKitGTK's MiniBrowser (WebKitWebDriver); see harness.ts and engines/.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type EngineOutcome,
+  type FetchVerdict,
+  simulateFetch,
+  VERIFIED_VERSIONS,
+} from '../../src/browser/index.js';
+import { type BrowserOutcome, ENGINES, type EngineName, runInEngine, type Scenario } from './harness.js';
+import { G_EXPOSE, G_PREFLIGHT, G_REDIRECT, G_SAFELIST, G_SIMPLE, SCENARIOS } from './scenarios.js';
+
+interface Comparison {
+  scenario: Scenario;
+  verdict: FetchVerdict;
+  diffs: string[];
+  /** Agreed except for which of several disallowed headers the message names (Chromium: hash order). */
+  headerChoice: boolean;
+}
+
+/** The engine's console lines about this fetch, as its user reads them. */
+function engineLines(engine: EngineName, o: BrowserOutcome): string[] {
+  const lines = o.consoleMessages ?? [];
+  switch (engine) {
+    case 'chromium':
+      return lines.filter((m) => m.startsWith('Access to fetch at') || m.startsWith('Fetch API cannot load'));
+    case 'firefox':
+      return lines.filter((m) => m.startsWith('Cross-Origin Request') || m.startsWith('Security Error'));
+    case 'webkit':
+      // MiniBrowser prints `CONSOLE <source> <level> <text>`; the user's console shows the text.
+      return lines.map((m) => m.replace(/^CONSOLE (?:[A-Z]+ )?(?:LOG|WARN|ERROR|DEBUG|INFO) /, ''));
+  }
+}
+
+function compare(
+  engine: EngineName,
+  s: Scenario,
+  outcome: BrowserOutcome,
+  env: { page: string; api: string },
+): Comparison {
+  const e = { ...env, base: `${env.api}/s/${s.id}` };
+  const verdict = simulateFetch(env.page, { ...s.call, url: `${e.base}/x` }, (req) => s.respond(req, e));
+  const model: EngineOutcome = verdict.engines[engine];
+  const diffs: string[] = [];
+  let headerChoice = false;
+  if (model.allowed !== outcome.resolved)
+    diffs.push(`allowed: model ${model.allowed}, ${engine} ${outcome.resolved}`);
+  if (!outcome.resolved && model.exception !== outcome.exception)
+    diffs.push(`exception: model ${model.exception}, ${engine} ${outcome.exception}`);
+  const seen = engineLines(engine, outcome);
+  const said = model.consoleMessages;
+  if (seen.join('\n') !== said.join('\n')) {
+    const names = verdict.disallowedHeaders ?? [];
+    const alt =
+      engine === 'chromium' && said.length === 1
+        ? names.map((n) => said[0].replace(`field ${names[0]} is`, `field ${n} is`))
+        : [];
+    if (names.length > 1 && seen.length === 1 && alt.includes(seen[0])) headerChoice = true;
+    else
+      diffs.push(
+        `console:\n    model  ${said.join('\n           ')}\n    ${engine.padEnd(6)} ${seen.join('\n           ')}`,
+      );
+  }
+  // The methods the API received, in order: OPTIONS first when (and only when) a preflight was sent.
+  const seq = (l: Array<{ method: string }>) => l.map((r) => r.method).join(' ');
+  if (seq(model.requests) !== seq(outcome.received))
+    diffs.push(`requests: model [${seq(model.requests)}], ${engine} [${seq(outcome.received)}]`);
+  const acrh = (r?: { headers: Array<[string, string]> }) =>
+    r?.headers.find(([n]) => n === 'access-control-request-headers')?.[1];
+  const pre = (l: Array<{ method: string; headers: Array<[string, string]> }>) =>
+    l.find((r) => r.method === 'OPTIONS');
+  if (acrh(pre(model.requests)) !== acrh(pre(outcome.received)))
+    diffs.push(
+      `access-control-request-headers: model ${acrh(pre(model.requests))}, ${engine} ${acrh(pre(outcome.received))}`,
+    );
+  if (outcome.resolved && model.allowed && verdict.allowed) {
+    const status = verdict.responseType === 'opaque' ? 0 : verdict.actual!.response.status;
+    if (status !== outcome.status) diffs.push(`status: model ${status}, ${engine} ${outcome.status}`);
+    if (verdict.responseType !== outcome.type)
+      diffs.push(`type: model ${verdict.responseType}, ${engine} ${outcome.type}`);
+    // Node adds Date, Connection, … on the wire; compare only the headers the scenario sent.
+    const sent = new Set(verdict.actual!.response.headers.map(([n]) => n.toLowerCase()));
+    const readable = (outcome.headerNames ?? []).filter((n) => sent.has(n)).join(',');
+    const modelReadable = (verdict.readableHeaders ?? []).join(',');
+    if (readable !== modelReadable)
+      diffs.push(`readable headers: model [${modelReadable}], ${engine} [${readable}]`);
+  }
+  return { scenario: s, verdict, diffs, headerChoice };
+}
+
+const mustRun = process.env.CI === 'true';
+const GROUPS: Array<[string, string]> = [
+  [G_SIMPLE, 'verdict and console messages match'],
+  [G_PREFLIGHT, 'verdict and console messages match'],
+  [G_SAFELIST, 'simple vs preflight, forbidden headers and fetch() TypeErrors match'],
+  [G_REDIRECT, 'redirected messages name the right URLs'],
+  [G_EXPOSE, 'readable headers match'],
+];
+
+for (const engine of ['chromium', 'firefox', 'webkit'] as const) {
+  const info = ENGINES[engine];
+  if (!info.installed) {
+    const line = '!'.repeat(100);
+    console.warn(
+      `\n${line}\n!! ${engine} not found (${info.where}): the ${engine} agreement suite is SKIPPED.\n!! Install it: ${info.install}. Under CI=true this fails.\n${line}\n`,
+    );
+  }
+
+  describe.runIf(!info.installed && mustRun)(`${engine} agreement (CI)`, () => {
+    it(`needs ${engine} under CI=true`, () => {
+      expect.fail(`${engine} not found: ${info.where}`);
+    });
+  });
+
+  describe.runIf(info.installed)(`${engine} agreement: the model predicts what real ${engine} does`, () => {
+    let results: Comparison[] = [];
+    let version = '';
+    let consoleRunDisagrees: string[] = [];
+    beforeAll(async () => {
+      const run = await runInEngine(engine, [...SCENARIOS]);
+      version = run.version;
+      consoleRunDisagrees = run.consoleRunDisagrees;
+      results = SCENARIOS.map((s) => compare(engine, s, run.outcomes.get(s.id)!, run.env));
+    }, 180_000);
+
+    afterAll(() => {
+      if (results.length === 0) return;
+      const agree = results.filter((r) => r.diffs.length === 0).length;
+      const choice = results.filter((r) => r.diffs.length === 0 && r.headerChoice).length;
+      console.log(
+        `${engine} agreement: ${agree}/${results.length} (${engine} ${version})` +
+          (choice > 0
+            ? ` (${choice} of them name a different one of several disallowed request headers: Chromium picks by hash-table order)`
+            : ''),
+      );
+    });
+
+    it('runs at least 600 scenarios', () => {
+      expect(results.length).toBeGreaterThanOrEqual(600);
+    });
+    it(`is the version the model names (${VERIFIED_VERSIONS[engine]})`, () => {
+      expect(VERIFIED_VERSIONS[engine]).toContain(version.replace(/esr$/, ''));
+    });
+    if (engine === 'webkit')
+      it('the console run (plain MiniBrowser) reaches the same verdicts as the WebDriver run', () => {
+        expect(consoleRunDisagrees).toEqual([]);
+      });
+    for (const [group, what] of GROUPS)
+      it(`${group} — ${what}`, () => {
+        const mine = results.filter((r) => r.scenario.group === group);
+        expect(mine.length).toBeGreaterThan(0);
+        const bad = mine
+          .filter((r) => r.diffs.length > 0)
+          .map((r) => `${r.scenario.id} ${r.scenario.title}\n  ${r.diffs.join('\n  ')}`);
+        expect(bad, bad.join('\n')).toEqual([]);
+      });
+  });
+}
