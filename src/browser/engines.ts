@@ -80,8 +80,32 @@ function allDigits(s: string, from: number): boolean {
   return true;
 }
 
-/** Seconds `engine` caches a successful preflight whose Access-Control-Max-Age is `maxAge`. */
-export function enginePreflightCacheSeconds(engine: Engine, maxAge: string | undefined): number {
+/** An IPv4 or bracketed IPv6 literal host in a URL (`http://127.0.0.1:3000/…`, `http://[::1]/…`). */
+function hasIpHost(url: string): boolean {
+  const start = url.indexOf('//') + 2;
+  if (url.charCodeAt(start) === 0x5b /* [ */) return true;
+  let i = start;
+  let dots = 0;
+  for (; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 0x2e) dots++;
+    else if (c < 0x30 || c > 0x39) break;
+  }
+  return dots === 3 && (i === url.length || url[i] === ':' || url[i] === '/');
+}
+
+/**
+ * Seconds `engine` caches a successful preflight to `url` whose Access-Control-Max-Age is `maxAge`.
+ * Firefox 153 reuses a cached preflight only while its DNS cache still holds the host's record
+ * (CORSCacheEntry::CheckDNSCache), which an IP-literal host never has: measured, a preflight to
+ * 127.0.0.1 is sent again every time.
+ */
+export function enginePreflightCacheSeconds(
+  engine: Engine,
+  maxAge: string | undefined,
+  url?: string,
+): number {
+  if (engine === 'firefox' && url !== undefined && hasIpHost(url)) return 0;
   if (maxAge === undefined || maxAge.length === 0) return DEFAULT_MAX_AGE;
   const cap = MAX_AGE_CAPS[engine];
   if (engine === 'firefox') {

@@ -189,7 +189,7 @@ function attachEngines(v: FetchVerdict, standard: FetchVerdict, call: FetchCall)
   const pf = standard.preflight;
   if (pf?.judgement.ok) {
     const maxAge = readCorsHeaders(pf.response.headers).maxAge;
-    firefox.preflightCacheSeconds = enginePreflightCacheSeconds('firefox', maxAge);
+    firefox.preflightCacheSeconds = enginePreflightCacheSeconds('firefox', maxAge, pf.request.url);
     webkit.preflightCacheSeconds = enginePreflightCacheSeconds('webkit', maxAge);
   }
   v.engines = { chromium: chromiumOutcome(v), firefox, webkit };

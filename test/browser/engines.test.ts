@@ -8,11 +8,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type EngineOutcome,
+  enginePreflightCacheSeconds,
   type FetchVerdict,
   simulateFetch,
   VERIFIED_VERSIONS,
 } from '../../src/browser/index.js';
-import { type BrowserOutcome, ENGINES, type EngineName, runInEngine, type Scenario } from './harness.js';
+import {
+  type BrowserOutcome,
+  type CacheProbe,
+  ENGINES,
+  type EngineName,
+  runCacheProbes,
+  runInEngine,
+  type Scenario,
+} from './harness.js';
 import { G_EXPOSE, G_PREFLIGHT, G_REDIRECT, G_SAFELIST, G_SIMPLE, SCENARIOS } from './scenarios.js';
 
 interface Comparison {
@@ -161,3 +170,41 @@ for (const engine of ['chromium', 'firefox', 'webkit'] as const) {
       });
   });
 }
+
+// The preflight cache, measured: the same PUT twice against one URL, and how many preflights the API saw.
+// What a test can wait for is measured here; the caps (hours) are the engines' source constants, and
+// the model says so (engines.ts MAX_AGE_CAPS).
+const CACHE_PROBES: Array<CacheProbe & { what: string }> = [
+  { id: 'absent-0', delayMs: 0, what: 'no Max-Age: cached (5 s default)' },
+  { id: 'absent-6', delayMs: 6000, what: 'no Max-Age: expired after 6 s (5 s default)' },
+  { id: 'ten-6', maxAge: '10', delayMs: 6000, what: 'Max-Age 10: still cached after 6 s' },
+  { id: 'two-3', maxAge: '2', delayMs: 3000, what: 'Max-Age 2: expired after 3 s' },
+  { id: 'zero', maxAge: '0', delayMs: 0, what: 'Max-Age 0: not cached' },
+  { id: 'minus', maxAge: '-1', delayMs: 0, what: 'Max-Age -1: not cached' },
+  { id: 'junk', maxAge: 'abc', delayMs: 0, what: 'Max-Age abc: 5 s default, or not cached' },
+  { id: 'plus', maxAge: '+10', delayMs: 0, what: 'Max-Age +10' },
+  { id: 'fraction', maxAge: '1.5', delayMs: 0, what: 'Max-Age 1.5' },
+  { id: 'ip', maxAge: '10', delayMs: 0, host: '127.0.0.1', what: 'Max-Age 10 to an IP-literal host' },
+];
+
+describe('preflight cache: the Max-Age rules each engine follows, measured', () => {
+  const measured = new Map<EngineName, Map<string, number>>();
+  const installed = (['chromium', 'firefox', 'webkit'] as const).filter((e) => ENGINES[e].installed);
+  beforeAll(async () => {
+    const runs = await Promise.all(installed.map((e) => runCacheProbes(e, CACHE_PROBES)));
+    installed.forEach((e, i) => {
+      measured.set(e, runs[i].preflights);
+    });
+  }, 120_000);
+  for (const engine of installed)
+    for (const p of CACHE_PROBES)
+      it(`${engine}: ${p.what} — the model's ${engine} cache lifetime predicts the preflights sent`, () => {
+        const seconds = enginePreflightCacheSeconds(
+          engine,
+          p.maxAge,
+          `http://${p.host ?? 'localhost'}:8080/`,
+        );
+        const expected = p.delayMs >= seconds * 1000 ? 2 : 1;
+        expect(measured.get(engine)?.get(p.id)).toBe(expected);
+      });
+});

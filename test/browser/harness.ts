@@ -351,3 +351,70 @@ export async function runInEngine(
   }
   return { ...run, consoleRunDisagrees };
 }
+
+/** One preflight-cache probe: the same PUT twice, `delayMs` apart, against a preflight answered with `maxAge`. */
+export interface CacheProbe {
+  id: string;
+  /** The Access-Control-Max-Age value sent, or none. */
+  maxAge?: string;
+  delayMs: number;
+  /** The API's host in the URL: `localhost` (default) or the IP literal `127.0.0.1`. */
+  host?: 'localhost' | '127.0.0.1';
+}
+
+/**
+ * Runs every probe at once in one page of `engine` and returns, per probe, how many preflights the API
+ * received: 1 when the second PUT reused the cached preflight, 2 when it asked again.
+ */
+export async function runCacheProbes(
+  engine: EngineName,
+  probes: CacheProbe[],
+): Promise<{ version: string; preflights: Map<string, number> }> {
+  const byId = new Map(probes.map((p) => [p.id, p]));
+  const preflights = new Map<string, number>(probes.map((p) => [p.id, 0]));
+  let page = '';
+  const api = http.createServer((req, res) => {
+    const p = byId.get(/^\/m\/([^/]+)\//.exec(req.url ?? '')?.[1] ?? '');
+    req.resume();
+    if (!p) return void res.writeHead(404).end();
+    const headers: Record<string, string> = { 'access-control-allow-origin': page };
+    if (req.method === 'OPTIONS') {
+      preflights.set(p.id, (preflights.get(p.id) ?? 0) + 1);
+      headers['access-control-allow-methods'] = 'PUT';
+      if (p.maxAge !== undefined) headers['access-control-max-age'] = p.maxAge;
+    }
+    res.writeHead(200, headers).end();
+  });
+  const pageServer = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>crossgate</title>');
+  });
+  await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => pageServer.listen(0, '127.0.0.1', r));
+  const apiPort = (api.address() as AddressInfo).port;
+  page = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
+  try {
+    const tab = await ENGINES[engine].open();
+    try {
+      await tab.goto(`${page}/`);
+      await tab.evaluate(
+        `async (jobs) => Promise.all(jobs.map(async (j) => {
+          await fetch(j.url, { method: 'PUT' });
+          await new Promise((r) => setTimeout(r, j.delayMs));
+          await fetch(j.url, { method: 'PUT' });
+        }))`,
+        probes.map((p) => ({
+          url: `http://${p.host ?? 'localhost'}:${apiPort}/m/${p.id}/x`,
+          delayMs: p.delayMs,
+        })),
+      );
+      return { version: tab.version, preflights };
+    } finally {
+      await tab.close();
+    }
+  } finally {
+    api.closeAllConnections();
+    pageServer.closeAllConnections();
+    api.close();
+    pageServer.close();
+  }
+}
