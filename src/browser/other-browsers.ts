@@ -11,7 +11,7 @@ import {
   enginePreflightCacheSeconds,
   MAX_AGE_CAPS,
 } from './engines.js';
-import type { FetchVerdict } from './types.js';
+import type { EngineOutcomes, FetchVerdict } from './types.js';
 
 /** "Chromium", "Chromium and Firefox", "Chromium, Firefox and WebKit". */
 export function engineList(engines: readonly Engine[]): string {
@@ -25,9 +25,9 @@ export function engineList(engines: readonly Engine[]): string {
  * One line for a verdict across engines: "allowed in all three", "blocked in all three", or which
  * engines block and which allow. `engines` narrows the engines spoken of (`--browser`).
  */
-export function engineSummary(v: FetchVerdict, engines: readonly Engine[] = ENGINES): string {
-  const blocked = engines.filter((e) => !v.engines[e].allowed);
-  const allowed = engines.filter((e) => v.engines[e].allowed);
+export function engineSummary(outcomes: EngineOutcomes, engines: readonly Engine[] = ENGINES): string {
+  const blocked = engines.filter((e) => !outcomes[e].allowed);
+  const allowed = engines.filter((e) => outcomes[e].allowed);
   const all =
     engines.length === 3
       ? 'all three'

@@ -229,3 +229,41 @@ export async function simulateFetchAsync(
   while (!s2.done) s2 = other.next(await respond(s2.value));
   return attachEngines(v, s2.value, call);
 }
+
+/**
+ * Each engine's outcome for one step judged on its own (the serve log, the inspector): the `judgement`
+ * Chromium's rules gave `response` to the plan's preflight or actual request. The engines agree on
+ * every such verdict the suites cover; their console lines differ.
+ */
+export function stepEngineOutcomes(
+  plan: FetchPlan,
+  step: 'preflight' | 'actual',
+  response: WireResponse,
+  judgement: StepJudgement,
+): EngineOutcomes {
+  const request = (step === 'preflight' ? plan.preflight : plan.actual) ?? {
+    method: plan.method,
+    url: plan.url,
+    headers: [['origin', plan.pageOrigin]],
+    credentials: false,
+  };
+  const exchange = { request, response, judgement };
+  const v: FetchVerdict = {
+    allowed: judgement.ok,
+    engines: undefined as unknown as EngineOutcomes,
+    plan,
+    preflight: step === 'preflight' ? exchange : undefined,
+    actual: step === 'actual' ? exchange : undefined,
+    redirects: undefined,
+    failedStep: judgement.ok ? undefined : step,
+    cause: judgement.cause,
+    consoleMessage: judgement.consoleMessage,
+    errorCode: judgement.errorCode,
+    exception: judgement.ok ? undefined : FAILED_TO_FETCH,
+    disallowedHeaders: judgement.disallowedHeaders,
+    readableHeaders: judgement.readableHeaders,
+    responseType: undefined,
+    preflightCacheSeconds: judgement.preflightCacheSeconds,
+  };
+  return attachEngines(v, v, { url: plan.url }).engines;
+}

@@ -3,10 +3,12 @@
  * requests through the gateway model, run every rule, and order the findings.
  */
 import { resolve } from 'node:path';
+import type { Engine } from '../browser/index.js';
 import type { Invoke } from '../gateway/types.js';
 import type { DeployedApi, Deployment } from '../sam/model.js';
 import type { ApiModel, TemplateModel } from '../template/model.js';
 import { formatPos } from '../template/position.js';
+import { attachEngineOutcomes } from './engines.js';
 import { type HandlerCors, scanHandler } from './handler-scan.js';
 import { RULES } from './rules/index.js';
 import { normalizeOrigin } from './rules/malformed-origin.js';
@@ -28,6 +30,8 @@ export interface CheckResult {
   notes: string[];
   simulations: SimulatedRequest[];
   rules: Rule[];
+  /** The engines the report speaks of (`--browser`); all three when absent. */
+  engines?: Engine[];
 }
 
 /** When nothing says which origin the pages live on. */
@@ -131,6 +135,7 @@ export async function runCheck(
     findings.filter((f) => f.code !== 'CG120' && f.severity === 'error').map((f) => f.api),
   );
   findings = findings.filter((f) => f.code !== 'CG120' || !explained.has(f.api));
+  attachEngineOutcomes(findings, sims);
   findings.sort(
     (a, b) =>
       (a.pos?.line ?? 0) - (b.pos?.line ?? 0) ||

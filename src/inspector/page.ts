@@ -365,7 +365,8 @@ export const APP_JS = String.raw`'use strict';
     const f = part.fix;
     return h('div', { class: 'explain', role: 'group', 'aria-label': 'Why the browser blocks it, and the fix' },
       h('p', { class: 'bad-t', text: '✗ ' + (j.cause || j.reason || j.errorCode) }),
-      j.consoleMessage ? [h('p', { class: 'muted', text: 'Chromium’s console says:' }), h('pre', { class: 'console', text: j.consoleMessage })] : null,
+      j.engines ? h('p', { class: 'muted', text: 'A browser on ' + part.detail.summary.origin + ' is ' + j.engines + '. Each console says:' }) : null,
+      j.engineMessages && j.engineMessages.length ? h('pre', { class: 'console', text: j.engineMessages.map((m) => m[0] + ': ' + m[1]).join('\n') }) : j.consoleMessage ? [h('p', { class: 'muted', text: 'Chromium’s console says:' }), h('pre', { class: 'console', text: j.consoleMessage })] : null,
       f ? h('p', null, h('strong', { text: 'Fix: ' }), f.text, f.at ? [' — ', h('code', { text: f.at })] : null) : null,
       f && f.findings.length ? h('ul', { class: 'checks', 'aria-label': 'crossgate check findings for this route' }, f.findings.map((x) => h('li', null,
         h('span', { class: 'badge ' + (x.severity === 'error' ? 'bad' : 'warn'), text: x.code }), x.message + ' ',

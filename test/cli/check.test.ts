@@ -24,6 +24,25 @@ describe('crossgate check', () => {
     expect(stdout).toContain("Response to preflight request doesn't pass access control check");
     expect(stdout).toContain('fix: add AddApiKeyRequiredToCorsPreflight: false');
   });
+  it('says the failure is the same in all three engines and quotes each in its own words (test/browser/engines.test.ts)', async () => {
+    const { stdout } = await run(['check', pitfall]);
+    expect(stdout).toContain('browser: blocked in all three');
+    expect(stdout).toMatch(/Chromium: Access to fetch at .* It does not have HTTP ok status\./);
+    expect(stdout).toMatch(
+      /Firefox: Cross-Origin Request Blocked: .*\(Reason: CORS preflight response did not succeed\)\. Status code: 403\./,
+    );
+    expect(stdout).toContain('WebKit: Preflight response is not successful. Status code: 403');
+  });
+  it('--browser firefox quotes Firefox alone; --browser with an unknown engine is a usage error (exit 2)', async () => {
+    const { stdout } = await run(['check', pitfall, '--browser', 'firefox']);
+    expect(stdout).toContain('browser: blocked in Firefox');
+    expect(stdout).toContain('Firefox: Cross-Origin Request Blocked');
+    expect(stdout).not.toContain('Chromium: ');
+    expect(stdout).not.toContain('WebKit: ');
+    const bad = await run(['check', pitfall, '--browser', 'opera']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--browser: 'opera'");
+  });
   it('--format json: findings with file, line, column and the console message', async () => {
     const { stdout } = await run(['check', pitfall, '--format', 'json']);
     const report = JSON.parse(stdout);
@@ -36,6 +55,12 @@ describe('crossgate check', () => {
       column: 25,
     });
     expect(report.summary.errors).toBe(1);
+    expect(report.engines).toEqual(['chromium', 'firefox', 'webkit']);
+    expect(report.findings[0].browsers.summary).toBe('blocked in all three');
+    expect(report.findings[0].browsers.consoleMessages.webkit).toEqual([
+      'Preflight response is not successful. Status code: 403',
+      'Fetch API cannot load https://api.crossgate.local/Prod/items due to access control checks.',
+    ]);
   });
   it('--format sarif: SARIF 2.1.0 with rules and results (OASIS SARIF v2.1.0)', async () => {
     const sarif = JSON.parse((await run(['check', pitfall, '--format', 'sarif'])).stdout);
