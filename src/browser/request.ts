@@ -62,8 +62,8 @@ const SAFELISTED_CONTENT_TYPES = new Set([
 
 /**
  * Chromium also safelists these client-hint headers (services/network/public/cpp/cors/cors.cc,
- * IsCorsSafelistedHeader), when their value is well-formed. The Fetch standard does not; Firefox and
- * Safari preflight them.
+ * IsCorsSafelistedHeader), when their value is well-formed. The Fetch standard does not, and Firefox 153
+ * and WebKitGTK 2.50 preflight them (test/browser/engines.test.ts); planFetch(…, false) plans as they do.
  */
 const CLIENT_HINT_NUMBERS = new Set(['device-memory', 'dpr', 'width', 'viewport-width', 'rtt', 'downlink']);
 const ECT_VALUES = new Set(['slow-2g', '2g', '3g', '4g']);

@@ -228,11 +228,8 @@ export function routesText(
       else {
         const v = res.verdict;
         if (v)
-          for (const e of res.engines ?? ['chromium', 'firefox', 'webkit'])
-            for (const line of v.engines[e as 'chromium'].consoleMessages)
-              details.push(
-                `  ${e === 'chromium' ? 'Chromium' : e === 'firefox' ? 'Firefox' : 'WebKit'}: ${line}`,
-              );
+          for (const e of res.engines ?? ENGINES)
+            for (const line of v.engines[e].consoleMessages) details.push(`  ${ENGINE_NAMES[e]}: ${line}`);
         if (res.gateway) details.push(`  Likely cause: ${res.gateway.summary}`, `  Fix: ${res.gateway.fix}`);
       }
     });

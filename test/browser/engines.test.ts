@@ -208,3 +208,23 @@ describe('preflight cache: the Max-Age rules each engine follows, measured', () 
         expect(measured.get(engine)?.get(p.id)).toBe(expected);
       });
 });
+
+// probe --scan's `special-characters` class: an allow-list that trusts `app.example.com` followed by any
+// character. Such an origin is real only if a browser parses the host; all three do.
+describe('URL parser: special characters after a trusted host name (probe --scan special-characters)', () => {
+  const ACCEPTED = "_`{}!$&'()+,;=~";
+  for (const engine of (['chromium', 'firefox', 'webkit'] as const).filter((e) => ENGINES[e].installed))
+    it(`${engine} parses https://app.example.com<c>.attacker.com for each of ${ACCEPTED}`, async () => {
+      const page = await ENGINES[engine].open();
+      try {
+        await page.goto('about:blank');
+        const hosts = await page.evaluate<Record<string, string>>(
+          `async (chars) => { const out = {}; for (const c of chars) { try { out[c] = new URL('https://app.example.com' + c + '.attacker.com/').host; } catch { out[c] = 'rejected'; } } return out; }`,
+          ACCEPTED,
+        );
+        for (const c of ACCEPTED) expect(hosts[c], c).toBe(`app.example.com${c}.attacker.com`);
+      } finally {
+        await page.close();
+      }
+    }, 60_000);
+});
