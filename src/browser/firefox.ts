@@ -3,9 +3,9 @@
 // filled in as nsCORSListenerProxy.cpp fills them, in the order it checks. Verified line for line by
 // test/browser/engines.test.ts; where a case is not exercised there, the outcome says so.
 
-import { isRedirect, parseTokenList, sentRequests } from './cors-check.js';
+import { isRedirect, parseTokenList } from './cors-check.js';
 import { isToken, lowerAscii, normalizeHeaderValue } from './request.js';
-import type { EngineOutcome, FetchVerdict, HeaderList, WireRequest, WireResponse } from './types.js';
+import type { FetchVerdict, HeaderList, WireRequest, WireResponse } from './types.js';
 
 const BLOCKED =
   'Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at';
@@ -120,49 +120,46 @@ function preflightLines(v: FetchVerdict, req: WireRequest, res: WireResponse): s
 
 const FETCH = 'TypeError: Window.fetch: ';
 
-/** Firefox's outcome for a verdict computed with the Fetch-standard plan (no client-hint safelisting). */
-export function firefoxOutcome(v: FetchVerdict): EngineOutcome {
-  const o: EngineOutcome = {
-    allowed: v.allowed,
-    needsPreflight: v.plan.needsPreflight,
-    requests: sentRequests(v),
-    consoleMessages: [],
-    exception: undefined,
-    preflightCacheSeconds: undefined,
-    unverified: undefined,
-  };
-  if (v.allowed) return o;
+/** What `fetch()` rejects with in Firefox, and whether the suites leave this failure unexercised. */
+export function firefoxFailure(v: FetchVerdict): { exception?: string; unverified?: string } {
+  if (v.allowed) return {};
   const plan = v.plan;
   switch (v.errorCode) {
     case 'InvalidMethod':
     case 'ForbiddenMethod':
-      o.exception = `${FETCH}Invalid request method ${plan.method}.`;
-      return o;
     case 'MethodUnsupportedInNoCors':
-      o.exception = `${FETCH}Invalid request method ${plan.method}.`;
-      return o;
+      return { exception: `${FETCH}Invalid request method ${plan.method}.` };
     case 'BodyWithGetOrHead':
-      o.exception = `${FETCH}HEAD or GET Request cannot have a body.`;
-      return o;
-    case 'DisallowedByMode':
-      o.exception = FIREFOX_EXCEPTION;
-      o.consoleMessages = [
-        `Security Error: Content at ${plan.pageOrigin}/ may not load data from ${plan.url}.`,
-      ];
-      return o;
+      return { exception: `${FETCH}HEAD or GET Request cannot have a body.` };
     case 'InvalidUrl':
+      return { unverified: UNVERIFIED };
     case 'TooManyRedirects':
     case 'RedirectContainsCredentials':
-      o.exception = v.errorCode === 'InvalidUrl' ? undefined : FIREFOX_EXCEPTION;
-      o.unverified = 'Firefox’s text for this failure is not exercised by the engine suites.';
-      return o;
+      return { exception: FIREFOX_EXCEPTION, unverified: UNVERIFIED };
   }
-  o.exception = FIREFOX_EXCEPTION;
-  if (v.failedStep === 'preflight' && v.preflight) {
-    o.consoleMessages = preflightLines(v, v.preflight.request, v.preflight.response);
-    return o;
-  }
-  if (v.failedStep === 'actual' && v.actual) {
+  return { exception: FIREFOX_EXCEPTION };
+}
+
+const UNVERIFIED =
+  'Firefox’s text for this failure is not exercised by the engine suites, so it is not given.';
+
+/**
+ * Firefox's console lines for a verdict computed with the Fetch-standard plan (no client-hint
+ * safelisting); empty when allowed, or when the failure prints nothing.
+ */
+export function firefoxConsole(v: FetchVerdict): string[] {
+  if (v.allowed) return [];
+  const plan = v.plan;
+  if (v.errorCode === 'DisallowedByMode')
+    return [`Security Error: Content at ${plan.pageOrigin}/ may not load data from ${plan.url}.`];
+  if (v.failedStep === 'preflight' && v.preflight)
+    return preflightLines(v, v.preflight.request, v.preflight.response);
+  if (
+    v.failedStep === 'actual' &&
+    v.actual &&
+    v.errorCode !== 'TooManyRedirects' &&
+    v.errorCode !== 'RedirectContainsCredentials'
+  ) {
     const { request, response } = v.actual;
     const cors = corsCheckLine(
       request.url,
@@ -170,14 +167,13 @@ export function firefoxOutcome(v: FetchVerdict): EngineOutcome {
       requestOrigin(request),
       plan.credentialsMode === 'include',
     );
-    if (cors) {
-      o.consoleMessages = [cors];
-      // A redirect that fails the check is refused in AsyncOnChannelRedirect; the request then fails too.
-      if (isRedirect(response, { names: [], location: headerValues(response.headers, 'location')[0] }))
-        o.consoleMessages.push(FIREFOX_TEXT.didNotSucceed(request.url));
-    }
+    if (!cors) return [];
+    // A redirect that fails the check is refused in AsyncOnChannelRedirect; the request then fails too.
+    return isRedirect(response, { names: [], location: headerValues(response.headers, 'location')[0] })
+      ? [cors, FIREFOX_TEXT.didNotSucceed(request.url)]
+      : [cors];
   }
-  return o;
+  return [];
 }
 
 /** True when Firefox would print its Authorization-under-`*` deprecation warning for this preflight. */

@@ -2,14 +2,13 @@
 // that yields the requests it sends, driven synchronously (simulateFetch, the hot path) or
 // asynchronously (simulateFetchAsync, for real sockets).
 
-import { judgeResponse, readCorsHeaders, sentRequests } from './cors-check.js';
-import { CHROMIUM_ONLY_SAFELISTED, enginePreflightCacheSeconds } from './engines.js';
-import { firefoxOutcome } from './firefox.js';
+import { judgeResponse } from './cors-check.js';
+import { CHROMIUM_ONLY_SAFELISTED } from './engines.js';
+import { VerdictOutcome } from './outcome.js';
 import { judgePreflight } from './preflight.js';
 import { planFetch } from './request.js';
 import type {
   AsyncResponder,
-  EngineOutcome,
   EngineOutcomes,
   FetchBody,
   FetchCall,
@@ -21,7 +20,6 @@ import type {
   WireResponse,
 } from './types.js';
 import { parseUrl } from './url.js';
-import { webkitOutcome } from './webkit.js';
 
 /** Chromium's redirect limit (net::URLRequest kMaxRedirects, Fetch §4.4 step 5). */
 export const MAX_REDIRECTS = 20;
@@ -153,18 +151,6 @@ function* run(
   }
 }
 
-function chromiumOutcome(v: FetchVerdict): EngineOutcome {
-  return {
-    allowed: v.allowed,
-    needsPreflight: v.plan.needsPreflight,
-    requests: sentRequests(v),
-    consoleMessages: v.consoleMessage === undefined ? [] : [v.consoleMessage],
-    exception: v.exception,
-    preflightCacheSeconds: v.preflightCacheSeconds,
-    unverified: undefined,
-  };
-}
-
 /** Whether Firefox and WebKit plan this call differently from Chromium (they do not safelist client hints). */
 function usesChromiumOnlyHeaders(plan: FetchPlan): boolean {
   if (plan.kind === 'same-origin' || plan.kind === 'no-cors' || plan.kind === 'rejected') return false;
@@ -184,15 +170,11 @@ function usesChromiumOnlyHeaders(plan: FetchPlan): boolean {
  * Fetch-standard verdict `standard` that Firefox and WebKit follow.
  */
 function attachEngines(v: FetchVerdict, standard: FetchVerdict, call: FetchCall): FetchVerdict {
-  const firefox = firefoxOutcome(standard);
-  const webkit = webkitOutcome(standard, call);
-  const pf = standard.preflight;
-  if (pf?.judgement.ok) {
-    const maxAge = readCorsHeaders(pf.response.headers).maxAge;
-    firefox.preflightCacheSeconds = enginePreflightCacheSeconds('firefox', maxAge, pf.request.url);
-    webkit.preflightCacheSeconds = enginePreflightCacheSeconds('webkit', maxAge);
-  }
-  v.engines = { chromium: chromiumOutcome(v), firefox, webkit };
+  v.engines = {
+    chromium: new VerdictOutcome(v, 'chromium'),
+    firefox: new VerdictOutcome(standard, 'firefox'),
+    webkit: new VerdictOutcome(standard, 'webkit', call),
+  };
   return v;
 }
 

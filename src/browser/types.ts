@@ -188,19 +188,19 @@ export interface StepJudgement {
 
 /** What one engine does with the fetch(): its verdict, its console lines and its exception. */
 export interface EngineOutcome {
-  allowed: boolean;
+  readonly allowed: boolean;
   /** Whether this engine sends a preflight (Chromium alone safelists client hints). */
-  needsPreflight: boolean;
+  readonly needsPreflight: boolean;
   /** The requests this engine sends, in order: the preflight, redirect hops, the actual request. */
-  requests: WireRequest[];
+  readonly requests: WireRequest[];
   /** The lines this engine's console prints for the failure, in its own words and order; empty when allowed. */
-  consoleMessages: string[];
+  readonly consoleMessages: string[];
   /** What the page's `fetch()` promise rejects with in this engine. */
-  exception: string | undefined;
+  readonly exception: string | undefined;
   /** Seconds this engine caches the successful preflight. */
-  preflightCacheSeconds: number | undefined;
+  readonly preflightCacheSeconds: number | undefined;
   /** Set when the engine suites do not exercise this failure, so its text is not given. */
-  unverified: string | undefined;
+  readonly unverified: string | undefined;
 }
 
 export type EngineOutcomes = Record<import('./engines.js').Engine, EngineOutcome>;

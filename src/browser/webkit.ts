@@ -3,16 +3,9 @@
 // loader, in the order WebCore checks, as WebKitGTK 2.50.6 prints them. Verified line for line by
 // test/browser/engines.test.ts; where a case is not exercised there, the outcome says so.
 
-import { isRedirect, parseTokenList, sentRequests } from './cors-check.js';
+import { isRedirect, parseTokenList } from './cors-check.js';
 import { lowerAscii, normalizeHeaderValue } from './request.js';
-import type {
-  EngineOutcome,
-  FetchCall,
-  FetchVerdict,
-  HeaderList,
-  WireRequest,
-  WireResponse,
-} from './types.js';
+import type { FetchCall, FetchVerdict, HeaderList, WireRequest, WireResponse } from './types.js';
 import { parseUrl } from './url.js';
 
 export const WEBKIT_EXCEPTION = 'TypeError: Load failed';
@@ -146,64 +139,59 @@ function preflightLine(
 }
 
 const TYPE_ERROR = 'TypeError: ';
+const UNVERIFIED =
+  'WebKit’s text for this failure is not exercised by the engine suites, so it is not given.';
 
-/** WebKit's outcome for a verdict computed with the Fetch-standard plan (no client-hint safelisting). */
-export function webkitOutcome(v: FetchVerdict, call?: FetchCall): EngineOutcome {
-  const o: EngineOutcome = {
-    allowed: v.allowed,
-    needsPreflight: v.plan.needsPreflight,
-    requests: sentRequests(v),
-    consoleMessages: [],
-    exception: undefined,
-    preflightCacheSeconds: undefined,
-    unverified: undefined,
-  };
-  if (v.allowed) return o;
-  const plan = v.plan;
+/** What `fetch()` rejects with in WebKit, and whether the suites leave this failure unexercised. */
+export function webkitFailure(v: FetchVerdict): { exception?: string; unverified?: string } {
+  if (v.allowed) return {};
   switch (v.errorCode) {
     case 'InvalidMethod':
-      o.exception = `${TYPE_ERROR}Method is not a valid HTTP token.`;
-      return o;
+      return { exception: `${TYPE_ERROR}Method is not a valid HTTP token.` };
     case 'ForbiddenMethod':
-      o.exception = `${TYPE_ERROR}Method is forbidden.`;
-      return o;
+      return { exception: `${TYPE_ERROR}Method is forbidden.` };
     case 'MethodUnsupportedInNoCors':
-      o.exception = `${TYPE_ERROR}Method must be GET, POST or HEAD in no-cors mode.`;
-      return o;
+      return { exception: `${TYPE_ERROR}Method must be GET, POST or HEAD in no-cors mode.` };
     case 'BodyWithGetOrHead':
-      o.exception = `${TYPE_ERROR}Request has method '${plan.method}' and cannot have a body`;
-      return o;
-    case 'DisallowedByMode':
-      o.exception = WEBKIT_EXCEPTION;
-      o.consoleMessages = [`Fetch API cannot load ${plan.url}.`];
-      return o;
+      return { exception: `${TYPE_ERROR}Request has method '${v.plan.method}' and cannot have a body` };
     case 'InvalidUrl':
+      return { unverified: UNVERIFIED };
     case 'TooManyRedirects':
     case 'RedirectContainsCredentials':
-      o.exception = v.errorCode === 'InvalidUrl' ? undefined : WEBKIT_EXCEPTION;
-      o.unverified = 'WebKit’s text for this failure is not exercised by the engine suites.';
-      return o;
+      return { exception: WEBKIT_EXCEPTION, unverified: UNVERIFIED };
   }
-  o.exception = WEBKIT_EXCEPTION;
-  if (v.failedStep === 'preflight' && v.preflight) {
-    const why = preflightLine(v, call, v.preflight.request, v.preflight.response);
-    o.consoleMessages = [why, WEBKIT_TEXT.loadFailed(v.preflight.request.url)];
-    return o;
-  }
-  if (v.failedStep === 'actual' && v.actual) {
+  return { exception: WEBKIT_EXCEPTION };
+}
+
+/**
+ * WebKit's console lines for a verdict computed with the Fetch-standard plan (no client-hint
+ * safelisting); `call` gives the page's spelling of header names. Empty when allowed, or when the
+ * failure prints nothing.
+ */
+export function webkitConsole(v: FetchVerdict, call?: FetchCall): string[] {
+  if (v.allowed) return [];
+  const plan = v.plan;
+  if (v.errorCode === 'DisallowedByMode') return [`Fetch API cannot load ${plan.url}.`];
+  if (v.failedStep === 'preflight' && v.preflight)
+    return [
+      preflightLine(v, call, v.preflight.request, v.preflight.response),
+      WEBKIT_TEXT.loadFailed(v.preflight.request.url),
+    ];
+  if (
+    v.failedStep === 'actual' &&
+    v.actual &&
+    v.errorCode !== 'TooManyRedirects' &&
+    v.errorCode !== 'RedirectContainsCredentials'
+  ) {
     const { request, response } = v.actual;
     const why = accessControlCheck(response, requestOrigin(request), plan.credentialsMode === 'include');
-    if (why) {
-      const location = joined(response.headers, 'location');
-      const target =
-        location !== undefined && isRedirect(response, { names: [], location })
-          ? parseUrl(location, request.url)
-          : null;
-      o.consoleMessages = [
-        target ? WEBKIT_TEXT.redirectDenied(target.href, why) : why,
-        WEBKIT_TEXT.loadFailed(request.url),
-      ];
-    }
+    if (!why) return [];
+    const location = joined(response.headers, 'location');
+    const target =
+      location !== undefined && isRedirect(response, { names: [], location })
+        ? parseUrl(location, request.url)
+        : null;
+    return [target ? WEBKIT_TEXT.redirectDenied(target.href, why) : why, WEBKIT_TEXT.loadFailed(request.url)];
   }
-  return o;
+  return [];
 }

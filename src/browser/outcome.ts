@@ -1,0 +1,89 @@
+// One engine's outcome of a verdict. The verdict, the exception and whether a preflight is sent are
+// decided with the verdict; the console lines, the requests and the preflight cache lifetime are
+// worked out when first read: a front end quotes a few verdicts' lines, the model makes hundreds of
+// thousands of verdicts a second (bench/browser.bench.mjs).
+
+import { readCorsHeaders, sentRequests } from './cors-check.js';
+import { type Engine, enginePreflightCacheSeconds } from './engines.js';
+import { firefoxConsole, firefoxFailure } from './firefox.js';
+import type { EngineOutcome, FetchCall, FetchVerdict, WireRequest } from './types.js';
+import { webkitConsole, webkitFailure } from './webkit.js';
+
+export class VerdictOutcome implements EngineOutcome {
+  readonly allowed: boolean;
+  readonly needsPreflight: boolean;
+  readonly exception: string | undefined;
+  readonly unverified: string | undefined;
+  #v: FetchVerdict;
+  #engine: Engine;
+  #call: FetchCall | undefined;
+  #lines: string[] | undefined = undefined;
+  #requests: WireRequest[] | undefined = undefined;
+  #cache: number | null | undefined = undefined;
+
+  /** `v` is the verdict this engine reaches: Chromium's own, or the Fetch-standard one Firefox and WebKit follow. */
+  constructor(v: FetchVerdict, engine: Engine, call?: FetchCall) {
+    this.#v = v;
+    this.#engine = engine;
+    this.#call = call;
+    this.allowed = v.allowed;
+    this.needsPreflight = v.plan.needsPreflight;
+    if (engine === 'chromium') {
+      this.exception = v.exception;
+      this.unverified = undefined;
+    } else {
+      const f = engine === 'firefox' ? firefoxFailure(v) : webkitFailure(v);
+      this.exception = f.exception;
+      this.unverified = f.unverified;
+    }
+  }
+
+  get consoleMessages(): string[] {
+    if (this.#lines === undefined) {
+      const v = this.#v;
+      this.#lines =
+        this.#engine === 'chromium'
+          ? v.consoleMessage === undefined
+            ? []
+            : [v.consoleMessage]
+          : this.#engine === 'firefox'
+            ? firefoxConsole(v)
+            : webkitConsole(v, this.#call);
+    }
+    return this.#lines;
+  }
+
+  get requests(): WireRequest[] {
+    if (this.#requests === undefined) this.#requests = sentRequests(this.#v);
+    return this.#requests;
+  }
+
+  get preflightCacheSeconds(): number | undefined {
+    if (this.#cache === undefined) {
+      const pf = this.#v.preflight;
+      this.#cache =
+        this.#engine === 'chromium'
+          ? (this.#v.preflightCacheSeconds ?? null)
+          : pf?.judgement.ok
+            ? enginePreflightCacheSeconds(
+                this.#engine,
+                readCorsHeaders(pf.response.headers).maxAge,
+                pf.request.url,
+              )
+            : null;
+    }
+    return this.#cache === null ? undefined : this.#cache;
+  }
+
+  toJSON(): EngineOutcome {
+    return {
+      allowed: this.allowed,
+      needsPreflight: this.needsPreflight,
+      requests: this.requests,
+      consoleMessages: this.consoleMessages,
+      exception: this.exception,
+      preflightCacheSeconds: this.preflightCacheSeconds,
+      unverified: this.unverified,
+    };
+  }
+}
