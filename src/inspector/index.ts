@@ -122,7 +122,13 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     if (!template) return Promise.resolve([]);
     findings ??= import('../check/run.js')
       .then(({ runCheck }) =>
-        runCheck(template.model, { file: template.file, apis: options.apis, notes: [] }),
+        runCheck(template.model, {
+          file: template.file,
+          apis: options.apis,
+          httpApis: [],
+          functionUrls: [],
+          notes: [],
+        }),
       )
       .then((result) => result.findings as FindingLike[])
       .catch(() => []);
