@@ -152,7 +152,8 @@ function flushLog(): void {
 function parsePort(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${flag}: '${value}' is not a port number`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new UsageError(`${flag}: '${value}' is not a port number`);
   return n;
 }
 

@@ -49,9 +49,13 @@ function apiText(api: DeployedApi): string[] {
 }
 
 function httpApiText(api: DeployedHttpApi): string[] {
-  const out = [`${pc.bold(api.logicalId)} ${pc.dim(`(HTTP API, stage ${api.stageName}, ${formatPos(api.pos)})`)}`];
+  const out = [
+    `${pc.bold(api.logicalId)} ${pc.dim(`(HTTP API, stage ${api.stageName}, ${formatPos(api.pos)})`)}`,
+  ];
   for (const resource of api.resources) {
-    out.push(`  ${pc.cyan(resource.path)}${resource.path === '$default' ? pc.dim(' (catch-all route)') : ''}`);
+    out.push(
+      `  ${pc.cyan(resource.path)}${resource.path === '$default' ? pc.dim(' (catch-all route)') : ''}`,
+    );
     for (const m of resource.methods) {
       const integration =
         m.integration === 'aws_proxy'
@@ -59,10 +63,18 @@ function httpApiText(api: DeployedHttpApi): string[] {
           : m.integration;
       const scopes = m.authorizationScopes.length ? ` [${m.authorizationScopes.join(' ')}]` : '';
       const guard = m.authorizer ? `  ${pc.yellow(`authorizer ${m.authorizer}${scopes}`)}` : '';
-      out.push(`    ${m.method.padEnd(7)} ${integration}${m.timeoutMs ? `, timeout ${m.timeoutMs} ms` : ''}${guard}`);
+      out.push(
+        `    ${m.method.padEnd(7)} ${integration}${m.timeoutMs ? `, timeout ${m.timeoutMs} ms` : ''}${guard}`,
+      );
     }
   }
-  out.push(...corsText(api.cors, 'CorsConfiguration', 'API Gateway answers preflights itself and adds these to every answer; the integration\'s own CORS headers are dropped'));
+  out.push(
+    ...corsText(
+      api.cors,
+      'CorsConfiguration',
+      "API Gateway answers preflights itself and adds these to every answer; the integration's own CORS headers are dropped",
+    ),
+  );
   const authorizers = Object.values(api.authorizers);
   if (authorizers.length > 0)
     out.push(
@@ -85,13 +97,22 @@ function functionUrlText(url: DeployedFunctionUrl): string[] {
     `${pc.bold(url.logicalId)} ${pc.dim(`(Function URL, ${formatPos(url.pos)})`)}`,
     `  every path and method → ${url.functionId}, payload 2.0, AuthType ${url.authType}${url.invokeMode ? `, InvokeMode ${url.invokeMode}` : ''}`,
   ];
-  out.push(...corsText(url.cors, 'Cors', 'Lambda answers preflights itself and adds these beside the function\'s own headers'));
+  out.push(
+    ...corsText(
+      url.cors,
+      'Cors',
+      "Lambda answers preflights itself and adds these beside the function's own headers",
+    ),
+  );
   for (const note of url.notes) out.push(pc.dim(`  note: ${note}`));
   return out;
 }
 
 function corsText(cors: DeployedCors | undefined, name: string, how: string): string[] {
-  if (!cors) return [`  ${pc.dim(`no ${name}: a preflight reaches the routes, and only the function's own headers answer CORS`)}`];
+  if (!cors)
+    return [
+      `  ${pc.dim(`no ${name}: a preflight reaches the routes, and only the function's own headers answer CORS`)}`,
+    ];
   if (cors.unresolved) return [`  ${pc.dim(`${name} ${cors.unresolved}`)}`];
   const out = [`  ${pc.dim(`${name}: ${how}`)}`];
   const line = (label: string, values: string[]) => {

@@ -118,7 +118,8 @@ export async function serve(
     servers.push(server);
     for (const [i, url] of deployment.functionUrls.entries()) {
       const urlGateway = createFunctionUrlGateway(url, gatewayOptions);
-      const base = options.functionUrlPort ?? (options.port === 0 || options.port === undefined ? 0 : options.port + 2);
+      const base =
+        options.functionUrlPort ?? (options.port === 0 || options.port === undefined ? 0 : options.port + 2);
       const urlServer = await startGatewayServer(urlGateway, {
         host: options.host,
         port: base === 0 ? 0 : base + i,
@@ -165,11 +166,15 @@ export function serveNotes(deployment: Deployment, jwks: boolean): string[] {
     );
   for (const u of deployment.functionUrls)
     if (u.authType === 'AWS_IAM')
-      notes.push(`${u.logicalId}: AuthType AWS_IAM is not enforced locally: unsigned requests reach ${u.functionId}`);
+      notes.push(
+        `${u.logicalId}: AuthType AWS_IAM is not enforced locally: unsigned requests reach ${u.functionId}`,
+      );
   const iam = deployment.httpApis.filter((a) =>
     a.resources.some((r) => r.methods.some((m) => m.authorizer === 'AWS_IAM')),
   );
   for (const a of iam)
-    notes.push(`${a.logicalId}: AWS_IAM routes need a SigV4 Authorization header; its signature is not verified locally`);
+    notes.push(
+      `${a.logicalId}: AWS_IAM routes need a SigV4 Authorization header; its signature is not verified locally`,
+    );
   return [...new Set(notes)];
 }

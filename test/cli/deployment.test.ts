@@ -62,7 +62,10 @@ describe('crossgate deployment', () => {
     });
     expect(model.functionUrls[0].cors.at.maxAge).toMatch(/^examples\/function-url\/template\.yaml:\d+:\d+$/);
     const http = JSON.parse((await run(['deployment', 'examples/http-api/template.yaml', '--json'])).stdout);
-    expect(http.httpApis[0].resources.map((r: { path: string }) => r.path)).toEqual(['/items', '/items/{id}']);
+    expect(http.httpApis[0].resources.map((r: { path: string }) => r.path)).toEqual([
+      '/items',
+      '/items/{id}',
+    ]);
     expect(http.httpApis[0].body).toBeUndefined();
   });
 
