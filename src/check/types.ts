@@ -25,7 +25,9 @@ export type FixEdit =
   /** In the mapping that holds the value written at `pos`, set `key` to `value`. */
   | { kind: 'set-sibling'; pos: Pos; key: string; value: unknown }
   /** Set a value at a path from the document root (creating mappings on the way). */
-  | { kind: 'set-path'; path: string[]; value: unknown };
+  | { kind: 'set-path'; path: string[]; value: unknown; plain?: boolean }
+  /** Replace the value written at `pos` with a list of plain strings (flow style kept). */
+  | { kind: 'set-list'; pos: Pos; values: string[] };
 
 export interface Fix {
   description: string;
