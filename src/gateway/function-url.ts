@@ -70,12 +70,12 @@ export function createFunctionUrl(url: DeployedFunctionUrl, ctx: GatewayContext)
       headers.push(['x-amzn-RequestId', trace.requestId]);
       return { status: cors.preflightStatus, headers, body: '', trace };
     }
-    if (req.body && req.body.length > FUNCTION_URL_MAX_PAYLOAD_BYTES)
+    if ((req.bodyTooLarge ?? req.body?.length ?? 0) > FUNCTION_URL_MAX_PAYLOAD_BYTES)
       return error(
         413,
         req,
         trace,
-        `the body is ${req.body.length} bytes; Lambda accepts at most 6 MB`,
+        `the body is ${req.bodyTooLarge === undefined ? '' : 'at least '}${req.bodyTooLarge ?? req.body?.length} bytes; Lambda accepts at most 6 MB`,
         '{"Message":"Request must be smaller than 6291456 bytes for the InvokeFunction operation"}',
       );
     const event = buildProxyEventV2({

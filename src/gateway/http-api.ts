@@ -129,13 +129,14 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
     trace.resource = resource;
     trace.method = method;
     const requestId = trace.requestId;
-    if (req.body && req.body.length > MAX_PAYLOAD_BYTES)
+    const bodyBytes = req.bodyTooLarge ?? req.body?.length ?? 0;
+    if (bodyBytes > MAX_PAYLOAD_BYTES)
       return answer(
         c,
         413,
         req,
         trace,
-        `the body is ${req.body.length} bytes; API Gateway accepts at most 10 MB`,
+        `the body is ${req.bodyTooLarge === undefined ? '' : 'at least '}${bodyBytes} bytes; API Gateway accepts at most 10 MB and never invokes the function`,
       );
     const stage = c.api.stageName;
     const rawPath = req.path;
