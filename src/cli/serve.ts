@@ -112,6 +112,7 @@ export const serveCommand = {
           port: p,
           apiUrl: loopbackUrl(running.server.url),
           apis: running.gateway.apis,
+          httpApis: running.gateway.httpApis,
           template: { file, model },
           stagePrefix: values['stage-prefix'],
           apiKeys: running.keys.map((k) => k.value),

@@ -368,7 +368,11 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
       return candidate;
     },
     fallback: async (req) => {
-      const trace: GatewayTrace = { requestId: newRequestId(), kind: 'gateway-response' };
+      const trace: GatewayTrace = {
+        requestId: newRequestId(),
+        kind: 'gateway-response',
+        api: { kind: 'http', logicalId: apis.map((a) => a.logicalId).join(', ') },
+      };
       return answer(
         undefined,
         404,
