@@ -125,7 +125,7 @@ function samplePath(path: string): string {
 }
 
 /** A JWT (unsigned: check verifies no signature) whose claims an HTTP API's JWT authorizer accepts. */
-export function checkJwt(
+export function sampleJwt(
   issuer: string | undefined,
   audience: string | undefined,
   scopes: unknown[],
@@ -156,7 +156,7 @@ function authorizerHeaders(api: DeployedEndpoint, method: DeployedMethod): Array
       const name = source.slice('$request.header.'.length);
       const value =
         a.type === 'JWT'
-          ? `Bearer ${checkJwt(a.issuer, a.audience[0], method.authorizationScopes)}`
+          ? `Bearer ${sampleJwt(a.issuer, a.audience[0], method.authorizationScopes)}`
           : name.toLowerCase() === 'authorization'
             ? 'Bearer crossgate-check'
             : 'crossgate-check';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkJwt } from '../../src/check/simulate.js';
+import { sampleJwt } from '../../src/check/simulate.js';
 import { probe } from '../../src/probe/probe.js';
 import { buildDeployment } from '../../src/sam/deployment.js';
 import { type RunningServe, serve } from '../../src/serve/serve.js';
@@ -27,7 +27,7 @@ describe('probe against crossgate serve: an HTTP API', () => {
   afterAll(() => running?.close());
 
   it('a DELETE with a JWT from the allowed origin: the preflight is answered 204 by API Gateway, the answer allowed', async () => {
-    const token = checkJwt('https://auth.example.com/', 'items-api', []);
+    const token = sampleJwt('https://auth.example.com/', 'items-api', []);
     const result = await probe({
       url: `${running.server.url}/items/1`,
       origin: APP,
