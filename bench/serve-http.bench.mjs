@@ -65,11 +65,11 @@ try {
   const load = (t, duration) =>
     autocannon({ url: t.url, method: t.method ?? 'GET', headers: t.headers, connections: 20, duration });
   for (const t of Object.values(targets)) await load(t, 2); // warm-up
-  const rounds = {};
+  const rounds = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
   for (let round = 0; round < 3; round++)
     for (const [name, t] of Object.entries(targets)) {
       const r = await load(t, 5);
-      (rounds[name] ??= []).push({
+      rounds[name].push({
         rps: r.requests.average,
         p99: r.latency.p99,
         errors: r.errors + r.non2xx,
