@@ -9,7 +9,7 @@
  * each is modelled as its own document says.
  */
 import { fromBase64 } from './proxy-event.js';
-import type { ProxyResult } from './proxy-result.js';
+import { MAX_STATUS, MIN_STATUS, type ProxyResult } from './proxy-result.js';
 import type { HeaderList } from './types.js';
 
 export interface ResultV2Options {
@@ -28,10 +28,10 @@ export function readProxyResultV2(value: unknown, o: ResultV2Options): ProxyResu
   const r = value as Record<string, unknown>;
   const status =
     typeof r.statusCode === 'string' && /^\d+$/.test(r.statusCode) ? Number(r.statusCode) : r.statusCode;
-  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599)
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < MIN_STATUS || status > MAX_STATUS)
     return {
       ok: false,
-      reason: `statusCode is ${JSON.stringify(r.statusCode)}; it must be an integer from 100 to 599`,
+      reason: `statusCode is ${JSON.stringify(r.statusCode)}; it must be an integer from ${MIN_STATUS} to ${MAX_STATUS}`,
     };
   const headers: HeaderList = [];
   if (r.headers !== undefined && r.headers !== null) {

@@ -203,6 +203,15 @@ describe('payload format 2.0 (AWS docs: "Working with AWS Lambda proxy integrati
     expect((await bad.send('POST', '/items')).status).toBe(500);
   });
 
+  it('a statusCode outside 200-599 (1xx is no final answer, RFC 9110 §15.2) is the same 500, as for REST (proxy-result.ts)', async () => {
+    for (const statusCode of [100, 101, 199, 600]) {
+      const g = gatewayFor(t, () => ok({ statusCode, body: 'x' }));
+      const res = await g.send('POST', '/items');
+      expect(res.status).toBe(500);
+      expect(JSON.parse(bodyText(res))).toEqual({ message: 'Internal Server Error' });
+    }
+  });
+
   it('an integration timeout is 503 {"message":"Service Unavailable"}; the timeout is at most 30 s', async () => {
     const g = gatewayFor(t, () => ({ ok: false, kind: 'timeout', errorType: 'Timeout', message: 'late' }), {
       functionTimeouts: { Fn: 60 },
