@@ -64,10 +64,10 @@ export const CHROMIUM_ONLY_SAFELISTED: ReadonlySet<string> = new Set([
  * Seconds each engine keeps a successful preflight in its cache for an `Access-Control-Max-Age` value.
  * What the suites measure (engines.test.ts, "preflight cache"): the 5 s default, that `0` and negative
  * values are not cached, and that Firefox does not cache at all for a value that is not digits while
- * Chromium and WebKit fall back to 5 s. The caps themselves (Chromium 7,200 s, Firefox 86,400 s, WebKit
- * 600 s) are the engines' source constants (preflight_result.cc kMaxCacheTimeout,
- * nsCORSListenerProxy.cpp, CrossOriginPreflightResultCache.cpp maxPreflightCacheTimeout): a test cannot
- * wait hours, so they are read from source, not measured.
+ * Chromium and WebKit fall back to 5 s. The caps: Chromium's 7,200 s and WebKit's 600 s are measured
+ * too, with the engine's clock moved forward by libfaketime ("preflight cache caps"); Firefox does not
+ * start under libfaketime, so its 86,400 s is its source constant (nsCORSListenerProxy.cpp
+ * AddResultToCache), not measured.
  */
 export const MAX_AGE_CAPS: Record<Engine, number> = { chromium: 7200, firefox: 86_400, webkit: 600 };
 

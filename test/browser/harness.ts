@@ -2,8 +2,11 @@
 // the API's origin) and records, per scenario, what the page saw, what the API server received and what
 // the console printed.
 
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { FetchCall, WireRequest, WireResponse } from '../../src/browser/index.js';
 import { CHROMIUM_PATH, hasChromium, launchChromium, openChromiumPage } from './engines/chromium.js';
 import type { EngineName, EnginePage } from './engines/engine.js';
@@ -22,7 +25,12 @@ export { CHROMIUM_PATH, hasChromium, launchChromium };
 /** Each engine: whether it is installed here, where, and how to open a page in it. */
 export const ENGINES: Record<
   EngineName,
-  { installed: boolean; where: string; install: string; open: () => Promise<EnginePage> }
+  {
+    installed: boolean;
+    where: string;
+    install: string;
+    open: (env?: Record<string, string>) => Promise<EnginePage>;
+  }
 > = {
   chromium: {
     installed: hasChromium,
@@ -416,5 +424,71 @@ export async function runCacheProbes(
     pageServer.closeAllConnections();
     api.close();
     pageServer.close();
+  }
+}
+
+export const LIBFAKETIME = process.env.LIBFAKETIME ?? '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+
+/**
+ * Measures a preflight cache's cap without waiting for it: the engine runs with libfaketime preloaded
+ * and reads its clock offset (wall and monotonic) from a file. A PUT is preflighted with
+ * `Access-Control-Max-Age: 1000000`; then, for each offset in turn, the file moves the engine's clock
+ * that far ahead and the same PUT is sent again. Returns, per offset, how many new preflights it took:
+ * 0 while the cached preflight lives, 1 once the cap has passed.
+ */
+export async function runClockProbe(engine: EngineName, offsets: number[]): Promise<number[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'crossgate-clock-'));
+  const clock = path.join(dir, 'offset');
+  writeFileSync(clock, '+0\n');
+  let preflights = 0;
+  let page = '';
+  const api = http.createServer((req, res) => {
+    req.resume();
+    const headers: Record<string, string> = { 'access-control-allow-origin': page };
+    if (req.method === 'OPTIONS') {
+      preflights++;
+      headers['access-control-allow-methods'] = 'PUT';
+      headers['access-control-max-age'] = '1000000';
+    }
+    res.writeHead(200, headers).end();
+  });
+  const pageServer = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>crossgate</title>');
+  });
+  await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => pageServer.listen(0, '127.0.0.1', r));
+  page = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
+  // A host name, not 127.0.0.1: Firefox caches nothing for an IP-literal host.
+  const url = `http://localhost:${(api.address() as AddressInfo).port}/clock/x`;
+  try {
+    const tab = await ENGINES[engine].open({
+      LD_PRELOAD: LIBFAKETIME,
+      FAKETIME_TIMESTAMP_FILE: clock,
+      // The file is read again at most once a second.
+      FAKETIME_CACHE_DURATION: '1',
+    });
+    try {
+      await tab.goto(`${page}/`);
+      const put = () => tab.evaluate(`async (u) => (await fetch(u, { method: 'PUT' })).status`, url);
+      await put();
+      if (preflights !== 1) throw new Error(`${engine}: expected one preflight first, saw ${preflights}`);
+      const out: number[] = [];
+      for (const offset of offsets) {
+        writeFileSync(clock, `+${offset}\n`);
+        await new Promise((r) => setTimeout(r, 2500));
+        const before = preflights;
+        await put();
+        out.push(preflights - before);
+      }
+      return out;
+    } finally {
+      await tab.close();
+    }
+  } finally {
+    api.closeAllConnections();
+    pageServer.closeAllConnections();
+    api.close();
+    pageServer.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }

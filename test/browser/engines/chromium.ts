@@ -7,11 +7,12 @@ import type { EnginePage } from './engine.js';
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM_PATH);
 
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(env?: Record<string, string>): Promise<Browser> {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
+    ...(env ? { env: { ...process.env, ...env } as Record<string, string> } : {}),
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -23,8 +24,8 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-export async function openChromiumPage(): Promise<EnginePage> {
-  const browser = await launchChromium();
+export async function openChromiumPage(env?: Record<string, string>): Promise<EnginePage> {
+  const browser = await launchChromium(env);
   const tab = await browser.newPage();
   const messages: string[] = [];
   tab.on('console', (m) => messages.push(m.text()));

@@ -43,7 +43,8 @@ const PREFS: Record<string, string | number | boolean> = {
   'network.http.max-persistent-connections-per-server': 64,
 };
 
-export async function openFirefoxPage(): Promise<EnginePage> {
+/** `env` adds to the browser's environment (e.g. a time offset for the preflight cache tests). */
+export async function openFirefoxPage(env?: Record<string, string>): Promise<EnginePage> {
   const profile = mkdtempSync(path.join(tmpdir(), 'crossgate-firefox-'));
   writeFileSync(
     path.join(profile, 'user.js'),
@@ -54,7 +55,7 @@ export async function openFirefoxPage(): Promise<EnginePage> {
   const proc = spawn(
     FIREFOX_PATH,
     ['--headless', '--no-remote', '--remote-debugging-port=0', '--profile', profile, 'about:blank'],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MOZ_CRASHREPORTER_DISABLE: '1' } },
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MOZ_CRASHREPORTER_DISABLE: '1', ...env } },
   );
   const cleanup = () => {
     if (proc.exitCode === null) proc.kill('SIGKILL');

@@ -69,12 +69,13 @@ function stop(proc: ChildProcess): Promise<void> {
   });
 }
 
-export async function openWebKitPage(): Promise<EnginePage> {
+/** `env` adds to the driver's and so the browser's environment. */
+export async function openWebKitPage(env?: Record<string, string>): Promise<EnginePage> {
   const xvfb = await startXvfb();
   const port = await freePort();
   const driver = spawn(WEBKIT_DRIVER_PATH, [`--port=${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, DISPLAY: xvfb.display, WEBKIT_DISABLE_COMPOSITING_MODE: '1' },
+    env: { ...process.env, DISPLAY: xvfb.display, WEBKIT_DISABLE_COMPOSITING_MODE: '1', ...env },
   });
   driver.stdout!.resume();
   let stderr = '';
