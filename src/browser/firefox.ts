@@ -49,8 +49,8 @@ export const FIREFOX_TEXT = {
   missingAllowHeader: (url: string, name: string) =>
     `${line(url, `header ‘${name}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response`)}.`,
   /**
-   * CORSAllowHeaderFromPreflightDeprecation: a warning Firefox's source logs when `*` covers
-   * Authorization. Not observed: WebDriver BiDi forwards only console errors, not warnings.
+   * CORSAllowHeaderFromPreflightDeprecation: the warning Firefox prints when `*` covers Authorization
+   * (read from its console service over Marionette: WebDriver BiDi forwards only errors).
    */
   authorizationWildcardWarning: (url: string) =>
     `Cross-Origin Request Warning: The Same Origin Policy will disallow reading the remote resource at ${url} soon. (Reason: When the \`Access-Control-Allow-Headers\` is \`*\`, the \`Authorization\` header is not covered. To include the \`Authorization\` header, it must be explicitly listed in CORS header \`Access-Control-Allow-Headers\`).`,

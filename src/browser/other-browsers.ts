@@ -63,7 +63,7 @@ export function engineNotes(verdict: FetchVerdict): string[] {
       plan.credentialsMode !== 'include'
     )
       notes.push(
-        'Access-Control-Allow-Headers: * covers Authorization in Chromium, Firefox and WebKit alike, but not in the Fetch standard (§2.2.2 "CORS non-wildcard request-header name"), and Firefox’s own string table carries a warning that it will stop (CORSAllowHeaderFromPreflightDeprecation). List `Authorization` explicitly.',
+        'Access-Control-Allow-Headers: * covers Authorization in Chromium, Firefox and WebKit alike, but not in the Fetch standard (§2.2.2 "CORS non-wildcard request-header name"), and Firefox prints a warning that it will stop (CORSAllowHeaderFromPreflightDeprecation). List `Authorization` explicitly.',
       );
     if (h.maxAge !== undefined) {
       const secs = ENGINES.map((x) => enginePreflightCacheSeconds(x, h.maxAge));

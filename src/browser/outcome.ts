@@ -5,7 +5,12 @@
 
 import { readCorsHeaders, sentRequests } from './cors-check.js';
 import { type Engine, enginePreflightCacheSeconds } from './engines.js';
-import { firefoxConsole, firefoxFailure } from './firefox.js';
+import {
+  FIREFOX_TEXT,
+  firefoxConsole,
+  firefoxFailure,
+  firefoxWarnsWildcardAuthorization,
+} from './firefox.js';
 import type { EngineOutcome, FetchCall, FetchVerdict, WireRequest } from './types.js';
 import { webkitConsole, webkitFailure } from './webkit.js';
 
@@ -53,6 +58,12 @@ export class VerdictOutcome implements EngineOutcome {
     return this.#lines;
   }
 
+  get consoleWarnings(): string[] {
+    return this.#engine === 'firefox' && firefoxWarnsWildcardAuthorization(this.#v)
+      ? [FIREFOX_TEXT.authorizationWildcardWarning(this.#v.preflight!.request.url)]
+      : [];
+  }
+
   get requests(): WireRequest[] {
     if (this.#requests === undefined) this.#requests = sentRequests(this.#v);
     return this.#requests;
@@ -81,6 +92,7 @@ export class VerdictOutcome implements EngineOutcome {
       needsPreflight: this.needsPreflight,
       requests: this.requests,
       consoleMessages: this.consoleMessages,
+      consoleWarnings: this.consoleWarnings,
       exception: this.exception,
       preflightCacheSeconds: this.preflightCacheSeconds,
       unverified: this.unverified,

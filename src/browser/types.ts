@@ -195,6 +195,8 @@ export interface EngineOutcome {
   readonly requests: WireRequest[];
   /** The lines this engine's console prints for the failure, in its own words and order; empty when allowed. */
   readonly consoleMessages: string[];
+  /** Warnings this engine's console prints, blocked or not (Firefox's Authorization-under-`*` deprecation). */
+  readonly consoleWarnings: string[];
   /** What the page's `fetch()` promise rejects with in this engine. */
   readonly exception: string | undefined;
   /** Seconds this engine caches the successful preflight. */

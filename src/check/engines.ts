@@ -12,12 +12,18 @@ export interface FindingBrowsers {
   summary: string;
   /** Each engine's console lines for the failure, in its own words. */
   consoleMessages: Partial<Record<Engine, string[]>>;
+  /** Warnings an engine prints even when it allows the request (Firefox: Authorization under `*`). */
+  consoleWarnings: Partial<Record<Engine, string[]>>;
 }
 
 export function findingBrowsers(v: FetchVerdict, engines: readonly Engine[] = ENGINES): FindingBrowsers {
   const consoleMessages: Partial<Record<Engine, string[]>> = {};
-  for (const e of engines) consoleMessages[e] = v.engines[e].consoleMessages;
-  return { summary: engineSummary(v.engines, engines), consoleMessages };
+  const consoleWarnings: Partial<Record<Engine, string[]>> = {};
+  for (const e of engines) {
+    consoleMessages[e] = v.engines[e].consoleMessages;
+    if (v.engines[e].consoleWarnings.length > 0) consoleWarnings[e] = v.engines[e].consoleWarnings;
+  }
+  return { summary: engineSummary(v.engines, engines), consoleMessages, consoleWarnings };
 }
 
 /**

@@ -117,6 +117,8 @@ export function probeText(r: ProbeResult, color = false): string {
       out.push(
         `  preflight cached: ${cached.map((e) => `${ENGINE_NAMES[e]} ${v.engines[e].preflightCacheSeconds} s`).join(', ')}`,
       );
+    for (const e of engines)
+      for (const w of v.engines[e].consoleWarnings) out.push(`  ${ENGINE_NAMES[e]} (warning): ${w}`);
     if (r.note) out.push(`  note: ${r.note}`);
     return `${out.join('\n')}\n`;
   }
@@ -175,6 +177,7 @@ export function probeJson(r: ProbeResult): Record<string, unknown> {
             {
               allowed: v.engines[e].allowed,
               consoleMessages: v.engines[e].consoleMessages,
+              consoleWarnings: v.engines[e].consoleWarnings,
               exception: v.engines[e].exception ?? null,
               preflightCacheSeconds: v.engines[e].preflightCacheSeconds ?? null,
             },

@@ -46,8 +46,11 @@ function findingText(f: Finding, lines: string[], engines: readonly Engine[]): s
   if (f.verdict) {
     const b = findingBrowsers(f.verdict, engines);
     out.push(`  ${pc.dim('browser:')} ${b.summary}`);
-    for (const e of engines)
+    for (const e of engines) {
       for (const line of b.consoleMessages[e] ?? []) out.push(`    ${pc.dim(`${ENGINE_NAMES[e]}:`)} ${line}`);
+      for (const line of f.verdict.engines[e].consoleWarnings)
+        out.push(`    ${pc.dim(`${ENGINE_NAMES[e]} (warning):`)} ${line}`);
+    }
   } else if (f.consoleMessage) out.push(`  ${pc.dim('browser:')} ${f.consoleMessage}`);
   if (f.fix) out.push(`  ${pc.green('fix:')} ${f.fix.description}`);
   else if (f.hint) out.push(`  ${pc.cyan('how:')} ${f.hint}`);

@@ -8,6 +8,9 @@ export function engineLines(f: Finding, engines: readonly Engine[] = ENGINES): s
   if (!f.verdict) return f.consoleMessage === undefined ? undefined : `Browser: ${f.consoleMessage}`;
   const b = findingBrowsers(f.verdict, engines);
   const lines = [`Browsers: ${b.summary}.`];
-  for (const e of engines) for (const l of b.consoleMessages[e] ?? []) lines.push(`${ENGINE_NAMES[e]}: ${l}`);
+  for (const e of engines) {
+    for (const l of b.consoleMessages[e] ?? []) lines.push(`${ENGINE_NAMES[e]}: ${l}`);
+    for (const l of b.consoleWarnings[e] ?? []) lines.push(`${ENGINE_NAMES[e]} (warning): ${l}`);
+  }
   return lines.join('\n');
 }

@@ -15,6 +15,7 @@ import {
   simulateFetch,
   VERIFIED_VERSIONS,
 } from '../../src/browser/index.js';
+import { openFirefoxConsolePage } from './engines/marionette.js';
 import {
   type BrowserOutcome,
   type CacheProbe,
@@ -175,13 +176,51 @@ for (const engine of ['chromium', 'firefox', 'webkit'] as const) {
   });
 }
 
+// Firefox's console service read over Marionette: BiDi forwards console errors only, so Firefox's
+// warnings (the Authorization-under-`*` deprecation) are checked here, with every error line again.
+describe.runIf(ENGINES.firefox.installed)("firefox's console service, warnings included (Marionette)", () => {
+  const diffs: string[] = [];
+  let warned = 0;
+  beforeAll(async () => {
+    const run = await runInEngine('firefox', [...SCENARIOS], openFirefoxConsolePage);
+    for (const s of SCENARIOS) {
+      const e = { ...run.env, base: `${run.env.api}/s/${s.id}` };
+      const v = simulateFetch(run.env.page, { ...s.call, url: `${e.base}/x` }, (req) => s.respond(req, e));
+      const lines = (run.outcomes.get(s.id)?.consoleMessages ?? []).filter((m) =>
+        /^(warning: )?(Cross-Origin Request|Security Error)/.test(m),
+      );
+      const warnings = lines.filter((m) => m.startsWith('warning: ')).map((m) => m.slice(9));
+      const errors = lines.filter((m) => !m.startsWith('warning: '));
+      warned += warnings.length;
+      const model = v.engines.firefox;
+      if (warnings.join('\n') !== model.consoleWarnings.join('\n'))
+        diffs.push(
+          `${s.id} ${s.title}\n  warnings: model [${model.consoleWarnings.join(' | ')}]\n  firefox [${warnings.join(' | ')}]`,
+        );
+      if (errors.join('\n') !== model.consoleMessages.join('\n'))
+        diffs.push(
+          `${s.id} ${s.title}\n  errors: model [${model.consoleMessages.join(' | ')}]\n  firefox [${errors.join(' | ')}]`,
+        );
+    }
+  }, 180_000);
+  afterAll(() => {
+    console.log(
+      `firefox console service: ${warned} Authorization-under-* deprecation warnings seen, ${diffs.length} differences`,
+    );
+  });
+  it('every warning and error line of every scenario is the model’s, and the deprecation warning is among them', () => {
+    expect(diffs, diffs.join('\n')).toEqual([]);
+    expect(warned).toBeGreaterThan(0);
+  });
+});
+
 // The preflight cache, measured: the same PUT twice against one URL, and how many preflights the API saw.
 // What a test can wait for is measured here; the caps (hours) are the engines' source constants, and
 // the model says so (engines.ts MAX_AGE_CAPS).
 const CACHE_PROBES: Array<CacheProbe & { what: string }> = [
   { id: 'absent-0', delayMs: 0, what: 'no Max-Age: cached (5 s default)' },
   { id: 'absent-6', delayMs: 6000, what: 'no Max-Age: expired after 6 s (5 s default)' },
-  { id: 'ten-6', maxAge: '10', delayMs: 6000, what: 'Max-Age 10: still cached after 6 s' },
+  { id: 'long-6', maxAge: '30', delayMs: 6000, what: 'Max-Age 30: still cached after 6 s' },
   { id: 'two-3', maxAge: '2', delayMs: 3000, what: 'Max-Age 2: expired after 3 s' },
   { id: 'zero', maxAge: '0', delayMs: 0, what: 'Max-Age 0: not cached' },
   { id: 'minus', maxAge: '-1', delayMs: 0, what: 'Max-Age -1: not cached' },

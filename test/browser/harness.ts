@@ -299,11 +299,12 @@ export interface EngineRun {
 export async function runInEngine(
   engine: EngineName,
   scenarios: Scenario[],
+  open: () => Promise<EnginePage> = () => ENGINES[engine].open(),
 ): Promise<EngineRun & { consoleRunDisagrees: string[] }> {
   const servers = await startServers(scenarios);
   let run: EngineRun;
   try {
-    const page = await ENGINES[engine].open();
+    const page = await open();
     try {
       await page.goto(`${servers.env.page}/`);
       const results = await page.evaluate<Record<string, JobResult>>(RUNNER, {

@@ -1,5 +1,5 @@
 /** `crossgate check`: exit codes, output formats (text, json, SARIF 2.1.0, GitHub annotations), --fix. */
-import { copyFileSync, cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,44 @@ import { runCli } from '../support/run-cli.js';
 const run = (argv: string[]) => runCli(argv, { plain: true });
 
 const pitfall = 'examples/pitfalls/api-key-on-preflight.yaml';
+
+// AllowHeaders '*' in front of a TOKEN authorizer: the routes send Authorization.
+const STAR_AUTHORIZATION = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: Prod
+      Cors:
+        AllowOrigin: "'https://app.example.com'"
+        AllowHeaders: "'*'"
+      Auth:
+        DefaultAuthorizer: Tok
+        AddDefaultAuthorizerToCorsPreflight: false
+        Authorizers:
+          Tok:
+            FunctionArn: !GetAtt AuthFn.Arn
+  AuthFn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: "exports.handler = async () => ({})"
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: "exports.handler = async () => ({ statusCode: 200, headers: { 'Access-Control-Allow-Origin': 'https://app.example.com' }, body: '{}' })"
+      Events:
+        Get:
+          Type: Api
+          Properties:
+            RestApiId: !Ref Api
+            Path: /items
+            Method: get
+`;
 
 describe('crossgate check', () => {
   it('exits 0 on the clean example and prints the routes × origins table', async () => {
@@ -54,6 +92,17 @@ describe('crossgate check', () => {
     const bad = await run(['check', pitfall, '--browser', 'opera']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--browser: 'opera'");
+  });
+  it("CG114 says the request is allowed in all three and quotes Firefox's deprecation warning (engines.test.ts, Firefox's console service)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crossgate-cg114-'));
+    const file = join(dir, 'template.yaml');
+    writeFileSync(file, STAR_AUTHORIZATION);
+    const { stdout } = await run(['check', file]);
+    expect(stdout).toContain('info CG114');
+    expect(stdout).toContain('browser: allowed in all three');
+    expect(stdout).toContain(
+      'Firefox (warning): Cross-Origin Request Warning: The Same Origin Policy will disallow reading the remote resource at https://api.crossgate.local/Prod/items soon.',
+    );
   });
   it('--format json: findings with file, line, column and the console message', async () => {
     const { stdout } = await run(['check', pitfall, '--format', 'json']);

@@ -44,6 +44,11 @@ const PREFS: Record<string, string | number | boolean> = {
 };
 
 /** `env` adds to the browser's environment (e.g. a time offset for the preflight cache tests). */
+/** The profile preferences every Firefox of the suites runs with. */
+export function firefoxPrefs(): Record<string, string | number | boolean> {
+  return { ...PREFS };
+}
+
 export async function openFirefoxPage(env?: Record<string, string>): Promise<EnginePage> {
   const profile = mkdtempSync(path.join(tmpdir(), 'crossgate-firefox-'));
   writeFileSync(
