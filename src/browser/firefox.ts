@@ -122,7 +122,7 @@ const FETCH = 'TypeError: Window.fetch: ';
 
 /** What `fetch()` rejects with in Firefox, and whether the suites leave this failure unexercised. */
 export function firefoxFailure(v: FetchVerdict): { exception?: string; unverified?: string } {
-  if (v.allowed) return {};
+  if (v.allowed) return NO_FAILURE;
   const plan = v.plan;
   switch (v.errorCode) {
     case 'InvalidMethod':
@@ -137,8 +137,11 @@ export function firefoxFailure(v: FetchVerdict): { exception?: string; unverifie
     case 'RedirectContainsCredentials':
       return { exception: FIREFOX_EXCEPTION, unverified: UNVERIFIED };
   }
-  return { exception: FIREFOX_EXCEPTION };
+  return BLOCKED_FAILURE;
 }
+
+const NO_FAILURE = Object.freeze({});
+const BLOCKED_FAILURE = Object.freeze({ exception: FIREFOX_EXCEPTION });
 
 const UNVERIFIED =
   'Firefox’s text for this failure is not exercised by the engine suites, so it is not given.';

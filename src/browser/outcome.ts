@@ -99,3 +99,38 @@ export class VerdictOutcome implements EngineOutcome {
     };
   }
 }
+
+/**
+ * The three engines' outcomes of one verdict, each made when first read: a verdict whose engines no
+ * front end asks about costs one object.
+ */
+export class VerdictOutcomes {
+  #chromium: VerdictOutcome | undefined = undefined;
+  #firefox: VerdictOutcome | undefined = undefined;
+  #webkit: VerdictOutcome | undefined = undefined;
+  #v: FetchVerdict;
+  #standard: FetchVerdict;
+  #call: FetchCall | undefined;
+
+  /** `v` is Chromium's verdict; `standard` the one Firefox and WebKit reach (the same object unless they plan otherwise). */
+  constructor(v: FetchVerdict, standard: FetchVerdict, call?: FetchCall) {
+    this.#v = v;
+    this.#standard = standard;
+    this.#call = call;
+  }
+  get chromium(): VerdictOutcome {
+    if (this.#chromium === undefined) this.#chromium = new VerdictOutcome(this.#v, 'chromium');
+    return this.#chromium;
+  }
+  get firefox(): VerdictOutcome {
+    if (this.#firefox === undefined) this.#firefox = new VerdictOutcome(this.#standard, 'firefox');
+    return this.#firefox;
+  }
+  get webkit(): VerdictOutcome {
+    if (this.#webkit === undefined) this.#webkit = new VerdictOutcome(this.#standard, 'webkit', this.#call);
+    return this.#webkit;
+  }
+  toJSON(): Record<Engine, EngineOutcome> {
+    return { chromium: this.chromium.toJSON(), firefox: this.firefox.toJSON(), webkit: this.webkit.toJSON() };
+  }
+}

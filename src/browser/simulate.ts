@@ -4,7 +4,7 @@
 
 import { judgeResponse } from './cors-check.js';
 import { CHROMIUM_ONLY_SAFELISTED } from './engines.js';
-import { VerdictOutcome } from './outcome.js';
+import { VerdictOutcomes } from './outcome.js';
 import { judgePreflight } from './preflight.js';
 import { planFetch } from './request.js';
 import type {
@@ -170,11 +170,7 @@ function usesChromiumOnlyHeaders(plan: FetchPlan): boolean {
  * Fetch-standard verdict `standard` that Firefox and WebKit follow.
  */
 function attachEngines(v: FetchVerdict, standard: FetchVerdict, call: FetchCall): FetchVerdict {
-  v.engines = {
-    chromium: new VerdictOutcome(v, 'chromium'),
-    firefox: new VerdictOutcome(standard, 'firefox'),
-    webkit: new VerdictOutcome(standard, 'webkit', call),
-  };
+  v.engines = new VerdictOutcomes(v, standard, call);
   return v;
 }
 

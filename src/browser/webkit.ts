@@ -144,7 +144,7 @@ const UNVERIFIED =
 
 /** What `fetch()` rejects with in WebKit, and whether the suites leave this failure unexercised. */
 export function webkitFailure(v: FetchVerdict): { exception?: string; unverified?: string } {
-  if (v.allowed) return {};
+  if (v.allowed) return NO_FAILURE;
   switch (v.errorCode) {
     case 'InvalidMethod':
       return { exception: `${TYPE_ERROR}Method is not a valid HTTP token.` };
@@ -160,8 +160,11 @@ export function webkitFailure(v: FetchVerdict): { exception?: string; unverified
     case 'RedirectContainsCredentials':
       return { exception: WEBKIT_EXCEPTION, unverified: UNVERIFIED };
   }
-  return { exception: WEBKIT_EXCEPTION };
+  return BLOCKED_FAILURE;
 }
+
+const NO_FAILURE = Object.freeze({});
+const BLOCKED_FAILURE = Object.freeze({ exception: WEBKIT_EXCEPTION });
 
 /**
  * WebKit's console lines for a verdict computed with the Fetch-standard plan (no client-hint
