@@ -380,17 +380,50 @@ export async function runCacheProbes(
   probes: CacheProbe[],
 ): Promise<{ version: string; preflights: Map<string, number> }> {
   const byId = new Map(probes.map((p) => [p.id, p]));
-  const preflights = new Map<string, number>(probes.map((p) => [p.id, 0]));
+  const servers = await startCacheServers('m', (id) => byId.get(id)?.maxAge);
+  try {
+    const tab = await ENGINES[engine].open();
+    try {
+      await tab.goto(`${servers.page}/`);
+      await tab.evaluate(
+        `async (jobs) => Promise.all(jobs.map(async (j) => {
+          await fetch(j.url, { method: 'PUT' });
+          await new Promise((r) => setTimeout(r, j.delayMs));
+          await fetch(j.url, { method: 'PUT' });
+        }))`,
+        probes.map((p) => ({
+          url: `http://${p.host ?? 'localhost'}:${servers.apiPort}/m/${p.id}/x`,
+          delayMs: p.delayMs,
+        })),
+      );
+      return {
+        version: tab.version,
+        preflights: new Map(probes.map((p) => [p.id, servers.preflights(p.id)])),
+      };
+    } finally {
+      await tab.close();
+    }
+  } finally {
+    servers.close();
+  }
+}
+
+/**
+ * The two servers of a cache probe: a blank page, and an API that allows the page's PUTs and counts
+ * the preflights it answers per path segment `/<prefix>/<id>/`, sending `maxAge(id)` as Max-Age.
+ */
+async function startCacheServers(prefix: string, maxAge: (id: string) => string | undefined) {
+  const preflights = new Map<string, number>();
   let page = '';
   const api = http.createServer((req, res) => {
-    const p = byId.get(/^\/m\/([^/]+)\//.exec(req.url ?? '')?.[1] ?? '');
     req.resume();
-    if (!p) return void res.writeHead(404).end();
+    const id = new RegExp(`^/${prefix}/([^/]+)/`).exec(req.url ?? '')?.[1] ?? '';
     const headers: Record<string, string> = { 'access-control-allow-origin': page };
     if (req.method === 'OPTIONS') {
-      preflights.set(p.id, (preflights.get(p.id) ?? 0) + 1);
+      preflights.set(id, (preflights.get(id) ?? 0) + 1);
       headers['access-control-allow-methods'] = 'PUT';
-      if (p.maxAge !== undefined) headers['access-control-max-age'] = p.maxAge;
+      const age = maxAge(id);
+      if (age !== undefined) headers['access-control-max-age'] = age;
     }
     res.writeHead(200, headers).end();
   });
@@ -399,33 +432,18 @@ export async function runCacheProbes(
   });
   await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
   await new Promise<void>((r) => pageServer.listen(0, '127.0.0.1', r));
-  const apiPort = (api.address() as AddressInfo).port;
   page = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
-  try {
-    const tab = await ENGINES[engine].open();
-    try {
-      await tab.goto(`${page}/`);
-      await tab.evaluate(
-        `async (jobs) => Promise.all(jobs.map(async (j) => {
-          await fetch(j.url, { method: 'PUT' });
-          await new Promise((r) => setTimeout(r, j.delayMs));
-          await fetch(j.url, { method: 'PUT' });
-        }))`,
-        probes.map((p) => ({
-          url: `http://${p.host ?? 'localhost'}:${apiPort}/m/${p.id}/x`,
-          delayMs: p.delayMs,
-        })),
-      );
-      return { version: tab.version, preflights };
-    } finally {
-      await tab.close();
-    }
-  } finally {
-    api.closeAllConnections();
-    pageServer.closeAllConnections();
-    api.close();
-    pageServer.close();
-  }
+  return {
+    page,
+    apiPort: (api.address() as AddressInfo).port,
+    preflights: (id: string) => preflights.get(id) ?? 0,
+    close() {
+      api.closeAllConnections();
+      pageServer.closeAllConnections();
+      api.close();
+      pageServer.close();
+    },
+  };
 }
 
 export const LIBFAKETIME = process.env.LIBFAKETIME ?? '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
@@ -441,26 +459,9 @@ export async function runClockProbe(engine: EngineName, offsets: number[]): Prom
   const dir = mkdtempSync(path.join(tmpdir(), 'crossgate-clock-'));
   const clock = path.join(dir, 'offset');
   writeFileSync(clock, '+0\n');
-  let preflights = 0;
-  let page = '';
-  const api = http.createServer((req, res) => {
-    req.resume();
-    const headers: Record<string, string> = { 'access-control-allow-origin': page };
-    if (req.method === 'OPTIONS') {
-      preflights++;
-      headers['access-control-allow-methods'] = 'PUT';
-      headers['access-control-max-age'] = '1000000';
-    }
-    res.writeHead(200, headers).end();
-  });
-  const pageServer = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>crossgate</title>');
-  });
-  await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
-  await new Promise<void>((r) => pageServer.listen(0, '127.0.0.1', r));
-  page = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
+  const servers = await startCacheServers('clock', () => '1000000');
   // A host name, not 127.0.0.1: Firefox caches nothing for an IP-literal host.
-  const url = `http://localhost:${(api.address() as AddressInfo).port}/clock/x`;
+  const url = `http://localhost:${servers.apiPort}/clock/x/`;
   try {
     const tab = await ENGINES[engine].open({
       LD_PRELOAD: LIBFAKETIME,
@@ -469,27 +470,25 @@ export async function runClockProbe(engine: EngineName, offsets: number[]): Prom
       FAKETIME_CACHE_DURATION: '1',
     });
     try {
-      await tab.goto(`${page}/`);
+      await tab.goto(`${servers.page}/`);
       const put = () => tab.evaluate(`async (u) => (await fetch(u, { method: 'PUT' })).status`, url);
       await put();
-      if (preflights !== 1) throw new Error(`${engine}: expected one preflight first, saw ${preflights}`);
+      const first = servers.preflights('x');
+      if (first !== 1) throw new Error(`${engine}: expected one preflight first, saw ${first}`);
       const out: number[] = [];
       for (const offset of offsets) {
         writeFileSync(clock, `+${offset}\n`);
         await new Promise((r) => setTimeout(r, 2500));
-        const before = preflights;
+        const before = servers.preflights('x');
         await put();
-        out.push(preflights - before);
+        out.push(servers.preflights('x') - before);
       }
       return out;
     } finally {
       await tab.close();
     }
   } finally {
-    api.closeAllConnections();
-    pageServer.closeAllConnections();
-    api.close();
-    pageServer.close();
+    servers.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

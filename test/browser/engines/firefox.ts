@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connectBidi } from './bidi.js';
 import type { EnginePage } from './engine.js';
+import { stopProcess } from './process.js';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 export const hasFirefox = existsSync(FIREFOX_PATH);
@@ -126,17 +127,7 @@ export async function openFirefoxPage(env?: Record<string, string>): Promise<Eng
         // The connection drops as the browser exits.
       }
       bidi.close();
-      await new Promise<void>((r) => {
-        if (proc.exitCode !== null) return r();
-        const t = setTimeout(() => {
-          proc.kill('SIGKILL');
-          r();
-        }, 5000);
-        proc.on('exit', () => {
-          clearTimeout(t);
-          r();
-        });
-      });
+      await stopProcess(proc, false);
       rmSync(profile, { recursive: true, force: true });
     },
   };

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { EnginePage } from './engine.js';
 import { FIREFOX_PATH, firefoxPrefs } from './firefox.js';
+import { stopProcess } from './process.js';
 
 type Reply = [
   number,
@@ -134,17 +135,7 @@ export async function openFirefoxConsolePage(): Promise<EnginePage> {
         // The connection drops as the browser quits.
       }
       socket.destroy();
-      await new Promise<void>((r) => {
-        if (proc.exitCode !== null) return r();
-        const t = setTimeout(() => {
-          proc.kill('SIGKILL');
-          r();
-        }, 5000);
-        proc.on('exit', () => {
-          clearTimeout(t);
-          r();
-        });
-      });
+      await stopProcess(proc, false);
       kill();
     },
   };

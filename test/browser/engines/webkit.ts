@@ -12,6 +12,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { EnginePage } from './engine.js';
+import { stopProcess } from './process.js';
 
 export const WEBKIT_DRIVER_PATH = process.env.WEBKIT_DRIVER_PATH ?? '/usr/bin/WebKitWebDriver';
 export const MINIBROWSER_PATH =
@@ -54,21 +55,6 @@ function startXvfb(): Promise<{ display: string; proc: ChildProcess }> {
   });
 }
 
-function stop(proc: ChildProcess): Promise<void> {
-  return new Promise((r) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return r();
-    const t = setTimeout(() => {
-      proc.kill('SIGKILL');
-      r();
-    }, 5000);
-    proc.on('exit', () => {
-      clearTimeout(t);
-      r();
-    });
-    proc.kill('SIGTERM');
-  });
-}
-
 /** `env` adds to the driver's and so the browser's environment. */
 export async function openWebKitPage(env?: Record<string, string>): Promise<EnginePage> {
   const xvfb = await startXvfb();
@@ -95,8 +81,8 @@ export async function openWebKitPage(env?: Record<string, string>): Promise<Engi
     return json.value;
   };
   const shutdown = async () => {
-    await stop(driver);
-    await stop(xvfb.proc);
+    await stopProcess(driver);
+    await stopProcess(xvfb.proc);
   };
   let sessionId: string;
   let version: string;
@@ -200,8 +186,8 @@ export async function openMiniBrowser(
         })
         .filter((l) => l !== ''),
     async close() {
-      await stop(proc);
-      await stop(xvfb.proc);
+      await stopProcess(proc);
+      await stopProcess(xvfb.proc);
       rmSync(home, { recursive: true, force: true });
     },
   };
