@@ -3,6 +3,7 @@
  * requests through the gateway model, run every rule, and order the findings.
  */
 import { resolve } from 'node:path';
+import type { Engine } from '../browser/index.js';
 import type { Invoke } from '../gateway/types.js';
 import type { DeployedEndpoint, Deployment } from '../sam/model.js';
 import type { ApiModel, TemplateModel } from '../template/model.js';
@@ -14,6 +15,7 @@ import {
   endpointCredentials,
   isPlatformEndpoint,
 } from './endpoints.js';
+import { attachEngineOutcomes } from './engines.js';
 import { type HandlerCors, scanHandler } from './handler-scan.js';
 import { RULES } from './rules/index.js';
 import { normalizeOrigin } from './rules/malformed-origin.js';
@@ -35,6 +37,8 @@ export interface CheckResult {
   notes: string[];
   simulations: SimulatedRequest[];
   rules: Rule[];
+  /** The engines the report speaks of (`--browser`); all three when absent. */
+  engines?: Engine[];
 }
 
 /** When nothing says which origin the pages live on. */
@@ -158,6 +162,7 @@ export async function runCheck(
     findings.filter((f) => f.code !== 'CG120' && f.severity === 'error').map((f) => f.api),
   );
   findings = findings.filter((f) => f.code !== 'CG120' || !explained.has(f.api));
+  attachEngineOutcomes(findings, sims);
   findings.sort(
     (a, b) =>
       (a.pos?.line ?? 0) - (b.pos?.line ?? 0) ||
