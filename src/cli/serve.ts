@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { type Inspector, startInspector } from '../inspector/index.js';
+import { lifecycleLines } from '../runtime/index.js';
 import { routeTable } from '../serve/banner.js';
+import { EnvVarsError, readEnvVarsFile } from '../serve/functions.js';
 import { requestLogLine } from '../serve/log.js';
 import { serve } from '../serve/serve.js';
 import type { Exchange } from '../serve/server.js';
@@ -19,6 +21,9 @@ const HELP = `usage: crossgate serve [template.yaml] [options]
   --no-watch                    do not reload handlers when their files change
   --inspector <port|off>        the inspector's port (default: the API port + 1), or off
   --workers <n>                 concurrent executions per function (default 4; each runs one event at a time)
+  --env-vars <file.json>        override Environment.Variables, in sam local's format:
+                                {"Parameters": {"NAME": "v"}, "MyFunction": {"NAME": "v"}}
+  --python <path>               the Python interpreter for every python3.x function (default: found, see README)
 `;
 
 export const serveCommand = {
@@ -35,6 +40,8 @@ export const serveCommand = {
         'parameter-overrides': { type: 'string', multiple: true, default: [] },
         'no-watch': { type: 'boolean', default: false },
         workers: { type: 'string', default: '4' },
+        'env-vars': { type: 'string' },
+        python: { type: 'string' },
         inspector: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -64,6 +71,13 @@ export const serveCommand = {
       (!Number.isInteger(inspectorPort) || inspectorPort < 0 || inspectorPort > 65535)
     )
       throw new UsageError(`--inspector: '${values.inspector}' is not a port number or off`);
+    let envVars: ReturnType<typeof readEnvVarsFile> | undefined;
+    try {
+      envVars = values['env-vars'] === undefined ? undefined : readEnvVarsFile(values['env-vars']);
+    } catch (error) {
+      if (error instanceof EnvVarsError) throw new UsageError(error.message);
+      throw error;
+    }
     const started = performance.now();
     let inspect: ((x: Exchange) => void) | undefined;
     const { model, deployment } = loadTemplateFile(
@@ -77,12 +91,18 @@ export const serveCommand = {
       apiKeys: values['api-key'],
       watch: !values['no-watch'],
       workers: parseWorkers(values.workers),
+      envVars,
+      python: values.python,
       onExchange: (x) => {
         log(`${requestLogLine(x)}\n`);
         inspect?.(x);
       },
-      onLog: (fn, requestId, line) =>
-        process.stdout.write(pc.dim(`  ${fn} ${requestId.slice(0, 8)} ${line}\n`)),
+      onLog: (fn, requestId, line) => log(pc.dim(`  ${fn} ${requestId.slice(0, 8)} ${line}\n`)),
+      // Lambda's START / END / REPORT lines, in the same log as the function's own.
+      onInvocation: (fn, record) => {
+        for (const line of lifecycleLines(record))
+          log(pc.dim(`  ${fn} ${record.requestId.slice(0, 8)} ${line}\n`));
+      },
       onReload: (fn, f) => process.stdout.write(pc.dim(`reloaded ${fn} (${f} changed)\n`)),
     });
     process.stdout.write(

@@ -79,13 +79,9 @@ export function findPython(
   runtime: string,
   options: FindPythonOptions = {},
 ): Promise<PythonFound | PythonMissing> {
-  const key = JSON.stringify([
-    runtime,
-    options.override,
-    options.templateDir,
-    options.codeDir,
-    !!options.env,
-  ]);
+  // A search in an environment given for a test is not remembered.
+  if (options.env) return search_(runtime, options);
+  const key = JSON.stringify([runtime, options.override, options.templateDir, options.codeDir]);
   let search = searches.get(key);
   if (!search) {
     search = search_(runtime, options);

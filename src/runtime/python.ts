@@ -42,10 +42,12 @@ export function pythonKind(options: PythonKindOptions): EnvironmentKind<ProcessP
       }
       const args = [
         // Unbuffered output, as the runtime interface client makes it: each print() reaches the log at once.
-        // Bytecode is cached in __pycache__ beside the sources, as any Python run does (a pycache_prefix
-        // would hide the standard library's own cached bytecode and cost every cold start ~80 ms); the
-        // watcher ignores those folders.
         '-u',
+        // No bytecode written for the function's code, as in Lambda (/var/task is read-only). Python tells
+        // a cached .pyc from its source by mtime in whole seconds and size: an edit of the same size within
+        // the second would be served stale after a reload. The standard library's and installed packages'
+        // own caches are still read.
+        '-B',
         PYTHON_BOOTSTRAP,
         ...layers.flatMap((layer) => ['--layer', layer]),
       ];

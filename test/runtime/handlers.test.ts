@@ -307,7 +307,11 @@ describe('errors are reported as Lambda reports them (AWS Lambda docs: Troublesh
   });
 
   test('a runtime crossgate does not run (java21) is reported unsupported, not run', async () => {
-    expect(await invoke('Java')).toMatchObject({ ok: false, kind: 'unsupported', errorType: 'Runtime.Unsupported' });
+    expect(await invoke('Java')).toMatchObject({
+      ok: false,
+      kind: 'unsupported',
+      errorType: 'Runtime.Unsupported',
+    });
   });
 
   test('an unknown function is ResourceNotFoundException, as the Invoke API answers', async () => {
