@@ -7,7 +7,7 @@ import type { Invoke } from '../gateway/types.js';
 import type { DeployedApi, Deployment } from '../sam/model.js';
 import type { ApiModel, TemplateModel } from '../template/model.js';
 import { formatPos } from '../template/position.js';
-import { type HandlerCors, scanHandler } from './handler-scan.js';
+import { scanHandlers } from './handler-scan.js';
 import { RULES } from './rules/index.js';
 import { normalizeOrigin } from './rules/malformed-origin.js';
 import { allowOriginOf } from './rules/util.js';
@@ -19,6 +19,8 @@ export interface CheckOptions {
   origins?: string[];
   /** Run handlers for real (`--invoke`) instead of reading their source. */
   invoke?: Invoke;
+  /** The interpreter that reads Python handlers (`--python`); default: the one their Runtime finds. */
+  python?: string;
   rules?: Rule[];
 }
 
@@ -39,12 +41,7 @@ export async function runCheck(
   options: CheckOptions = {},
 ): Promise<CheckResult> {
   const rules = options.rules ?? RULES;
-  const handlers = new Map<string, HandlerCors>();
-  for (const fn of Object.values(model.functions))
-    handlers.set(
-      fn.logicalId,
-      scanHandler(resolve(model.baseDir, fn.codeUri ?? '.'), fn.handler, fn.inlineCode),
-    );
+  const { handlers, notes: handlerNotes } = await scanHandlers(model, { python: options.python });
   const apiModels = new Map<string, ApiModel>(model.apis.map((a) => [a.logicalId, a]));
   const userOrigins = (options.origins ?? []).map((o) => normalizeOrigin(o) ?? o);
 
@@ -140,6 +137,7 @@ export async function runCheck(
   const notes = [
     ...deployment.notes.map((n) => (n.pos ? `${formatPos(n.pos)}: ${n.message}` : n.message)),
     ...deployment.apis.flatMap((a) => a.notes),
+    ...handlerNotes,
   ];
   return { findings, notes: [...new Set(notes)], simulations: ctx.simulations, rules };
 }

@@ -176,8 +176,19 @@ export async function simulateRequests(input: SimulationInput): Promise<Simulate
         policy.credentials ||= credentials;
       }
   }
+  const readInvoke = staticInvoke(input, policies);
+  const runInvoke = input.invoke;
   const gateway = createGateway(input.deployment, {
-    invoke: input.invoke ?? staticInvoke(input, policies),
+    // A handler the local runtime cannot run (no Python here, a Runtime crossgate does not run) answers
+    // from its reading instead; the runtime's notes say so.
+    invoke: runInvoke
+      ? async (functionId, event, requestId, timeoutMs) => {
+          const outcome = await runInvoke(functionId, event, requestId, timeoutMs);
+          return !outcome.ok && outcome.kind === 'unsupported'
+            ? readInvoke(functionId, event, requestId, timeoutMs)
+            : outcome;
+        }
+      : readInvoke,
     apiKeys: input.keys,
     stagePrefix: true,
     functionTimeouts: input.functionTimeouts,

@@ -29,6 +29,8 @@ export interface ProcessPrepared extends Prepared {
   env: Record<string, string>;
   /** Variables of Lambda's that this runtime does not set (provided.* has no AWS_EXECUTION_ENV). */
   unset?: string[];
+  /** The code folder when it is not the function's CodeUri (InlineCode, written out). */
+  codeDir?: string;
 }
 
 /** How often the resident memory is read while an event runs, and while idle. */
@@ -105,13 +107,14 @@ export class ProcessEnvironment implements Environment {
       void api.close();
       return;
     }
-    const env = functionEnvironment(spec, region, this.logStreamName);
+    const codeDir = this.prepared.codeDir ?? spec.codeDir;
+    const env = functionEnvironment({ ...spec, codeDir }, region, this.logStreamName);
     for (const name of this.prepared.unset ?? []) delete env[name];
     Object.assign(env, this.prepared.env, { AWS_LAMBDA_RUNTIME_API: api.address });
     let child: ChildProcess;
     try {
       child = spawn(this.prepared.command, this.prepared.args, {
-        cwd: spec.codeDir,
+        cwd: codeDir,
         env,
         // Its own process group: a signal it sends to its group (kill(0, …)) stays in it, and the
         // host ends the whole group (a shell bootstrap's children too).

@@ -3,7 +3,7 @@
  * (python/bootstrap.py, standard library only), which speaks the Runtime API as Lambda's Python runtime
  * interface client does, on the interpreter python-interpreter.ts finds.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type EnvironmentKind, failure, type KindOptions } from './environment.js';
@@ -22,7 +22,7 @@ export function pythonKind(options: PythonKindOptions): EnvironmentKind<ProcessP
   const { spec } = options;
   const layers = spec.layers ?? [];
   return {
-    async prepare() {
+    async prepare(generation) {
       const found = await findPython(spec.runtime ?? 'python3', {
         override: options.python,
         templateDir: options.templateDir,
@@ -30,7 +30,15 @@ export function pythonKind(options: PythonKindOptions): EnvironmentKind<ProcessP
       });
       if (!found.ok)
         return { ...failure('unsupported', 'Crossgate.PythonNotFound', found.message), watch: [] };
-      if (!isDirectory(spec.codeDir)) {
+      // InlineCode (the template's ZipFile) is written out as the module the Handler names.
+      let codeDir = spec.codeDir;
+      if (spec.inlineCode !== undefined) {
+        const module = spec.handler.slice(0, Math.max(0, spec.handler.lastIndexOf('.'))) || 'index';
+        codeDir = join(options.outDir, `${spec.id.replace(/[^\w.-]/g, '_')}-inline-${generation}`);
+        const file = join(codeDir, `${module.replaceAll('.', '/')}.py`);
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, spec.inlineCode);
+      } else if (!isDirectory(spec.codeDir)) {
         return {
           ...failure(
             'load',
@@ -54,7 +62,8 @@ export function pythonKind(options: PythonKindOptions): EnvironmentKind<ProcessP
       return {
         ok: true,
         files: [],
-        trees: [spec.codeDir, ...layers],
+        trees: spec.inlineCode === undefined ? [spec.codeDir, ...layers] : layers,
+        codeDir,
         command: found.executable,
         args,
         env: { ...layerPaths(layers), LAMBDA_RUNTIME_DIR: dirname(PYTHON_BOOTSTRAP) },
