@@ -120,8 +120,20 @@ describe('faults: each gets API Gateway’s answer and the next request is serve
     ['hang', 502, '{"message":"Internal server error"}'],
     ['exit', 502, '{"message":"Internal server error"}'],
     ['oom', 502, '{"message":"Internal server error"}'],
+    // Issue 13: a signal to serve's own process ended serve; Buffers past MemorySize were answered 200.
+    ['kill', 502, '{"message":"Internal server error"}'],
+    ['buffers', 502, '{"message":"Internal server error"}'],
   ] as const) {
-    it(`a handler that ${kind === 'garbage' ? 'returns garbage' : kind === 'oom' ? 'allocates without end' : kind === 'exit' ? 'exits the process' : `${kind}s`}: ${status}, then the next request is served`, async () => {
+    const what = {
+      garbage: 'returns garbage',
+      oom: 'allocates without end',
+      exit: 'exits the process',
+      kill: "signals serve's own process (process.kill(process.pid, 'SIGTERM'))",
+      buffers: 'holds Buffers past its MemorySize',
+      throw: 'throws',
+      hang: 'hangs',
+    }[kind];
+    it(`a handler that ${what}: ${status}, then the next request is served`, async () => {
       const res = await get(kind);
       expect(res.status).toBe(status);
       expect(await res.text()).toBe(body);
