@@ -17,7 +17,7 @@ import {
 } from './environment.js';
 import { LineSplitter } from './log-lines.js';
 import { outOfMemory } from './node-environment.js';
-import { treeResidentBytes } from './process-memory.js';
+import { ResidentMemory } from './process-memory.js';
 import { RuntimeApi } from './runtime-api.js';
 import { signalText } from './signals.js';
 
@@ -33,9 +33,27 @@ export interface ProcessPrepared extends Prepared {
   codeDir?: string;
 }
 
-/** How often the resident memory is read while an event runs, and while idle. */
-const MEMORY_POLL_BUSY_MS = 20;
-const MEMORY_POLL_IDLE_MS = 250;
+/**
+ * Besides after each answer, memory is read every MEMORY_POLL_MS while an event runs (a handler that
+ * runs long) and every IDLE_POLLS of those while idle (a leak in a background thread). One timer for every
+ * process environment of the host.
+ */
+const MEMORY_POLL_MS = 20;
+const IDLE_POLLS = 12;
+const watched = new Set<ProcessEnvironment>();
+let memoryTicker: NodeJS.Timeout | undefined;
+let ticks = 0;
+function watchMemoryOf(environment: ProcessEnvironment): void {
+  watched.add(environment);
+  memoryTicker ??= setInterval(() => {
+    ticks++;
+    for (const each of watched) each.pollMemory(ticks % IDLE_POLLS === 0);
+    if (watched.size === 0) {
+      clearInterval(memoryTicker);
+      memoryTicker = undefined;
+    }
+  }, MEMORY_POLL_MS).unref();
+}
 
 /** Process groups still running, ended when the host exits however it exits. */
 const liveGroups = new Set<number>();
@@ -70,7 +88,7 @@ export class ProcessEnvironment implements Environment {
   private running: Invocation | undefined;
   /** The running event's answer has arrived; it is handed on after the output written before it. */
   private answered = false;
-  private memoryTimer: NodeJS.Timeout | undefined;
+  private memory: ResidentMemory | undefined;
   private maxResidentBytes = 0;
   private readonly memoryLimitBytes: number;
 
@@ -140,7 +158,10 @@ export class ProcessEnvironment implements Environment {
         ),
       );
     });
-    if (child.pid !== undefined) trackGroup(child.pid);
+    if (child.pid !== undefined) {
+      trackGroup(child.pid);
+      this.memory = new ResidentMemory(child.pid);
+    }
     for (const stream of [child.stdout!, child.stderr!]) {
       const lines = new LineSplitter((line) => this.events.log(null, line));
       stream.setEncoding('utf8');
@@ -149,6 +170,7 @@ export class ProcessEnvironment implements Environment {
     }
     child.once('exit', (code, signal) => {
       if (child.pid !== undefined) liveGroups.delete(child.pid);
+      this.memory?.close();
       // Whatever it wrote last is read before its end is reported.
       setImmediate(() => {
         if (this.stopped) return;
@@ -164,7 +186,7 @@ export class ProcessEnvironment implements Environment {
         this.events.crashed({ errorType: 'Runtime.ExitError', reason, exited: true });
       });
     });
-    this.watchMemory(MEMORY_POLL_IDLE_MS);
+    this.watchMemory();
   }
 
   send(invocation: Invocation): void {
@@ -176,7 +198,6 @@ export class ProcessEnvironment implements Environment {
       deadlineMs: Date.now() + invocation.timeoutMs,
       traceId: invocation.traceId,
     });
-    this.watchMemory(MEMORY_POLL_BUSY_MS);
   }
 
   takeBack(invocation: Invocation): boolean {
@@ -214,7 +235,6 @@ export class ProcessEnvironment implements Environment {
     setImmediate(() => {
       if (this.stopped || this.running?.id !== requestId) return;
       this.running = undefined;
-      this.watchMemory(MEMORY_POLL_IDLE_MS);
       if (this.overMemory()) return;
       if (error) {
         this.events.answered(requestId, error);
@@ -224,23 +244,25 @@ export class ProcessEnvironment implements Environment {
     });
   }
 
-  private watchMemory(everyMs: number): void {
-    if (this.stopped || this.child?.pid === undefined) return;
-    clearInterval(this.memoryTimer);
-    this.memoryTimer = setInterval(() => this.overMemory(), everyMs);
-    this.memoryTimer.unref();
+  private watchMemory(): void {
+    if (!this.stopped && this.memory !== undefined) watchMemoryOf(this);
+  }
+
+  /** Called by the shared timer: memory is read while an event runs, and now and then while idle. */
+  pollMemory(idleToo: boolean): void {
+    if (this.running || idleToo) this.overMemory();
   }
 
   private stopMemoryWatch(): void {
-    clearInterval(this.memoryTimer);
-    this.memoryTimer = undefined;
+    watched.delete(this);
+    this.memory?.close();
   }
 
   /** Lambda stops an environment whose memory goes over MemorySize; API Gateway then answers 502. */
   private overMemory(): boolean {
     const pid = this.child?.pid;
     if (this.stopped || pid === undefined) return false;
-    const bytes = treeResidentBytes(pid);
+    const bytes = this.memory?.bytes();
     if (bytes === undefined) return false;
     if (bytes > this.maxResidentBytes) this.maxResidentBytes = bytes;
     if (bytes <= this.memoryLimitBytes) return false;

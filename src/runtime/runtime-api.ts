@@ -241,8 +241,20 @@ export class RuntimeApi {
       if (body.truncated) res.once('finish', () => res.socket?.destroy());
       return;
     }
-    this.events.response(requestId, body.data);
+    this.acknowledge(res, () => this.events.response(requestId, body.data));
+  }
+
+  /**
+   * 202, written with whatever the answer leads to at once (the next event, to the /next the runtime
+   * pipelined behind it): one write and one wake-up of the runtime, not two. The environment hands the
+   * answer on in a setImmediate (process-environment.ts); the socket is uncorked in the one after it.
+   */
+  private acknowledge(res: ServerResponse, answer: () => void): void {
+    const socket = res.socket;
+    socket?.cork();
     accepted(res);
+    answer();
+    setImmediate(() => socket?.uncork());
   }
 
   /** POST /runtime/invocation/{id}/error: the body is the error as the invoker sees it. */
@@ -258,8 +270,9 @@ export class RuntimeApi {
     this.state = 'RuntimeResponseSentState';
     this.current = undefined;
     const described = describeError(req, data);
-    this.events.error(requestId, described.errorType, described.errorMessage, described.stackTrace);
-    accepted(res);
+    this.acknowledge(res, () =>
+      this.events.error(requestId, described.errorType, described.errorMessage, described.stackTrace),
+    );
   }
 
   /** POST /runtime/init/error: only during init (Started); the runtime is expected to exit next. */
