@@ -2,7 +2,6 @@
  * `check`, as a function: build the context (origins, handler readings), simulate the browser's
  * requests through the gateway model, run every rule, and order the findings.
  */
-import { resolve } from 'node:path';
 import type { Invoke } from '../gateway/types.js';
 import type { DeployedApi, Deployment } from '../sam/model.js';
 import type { ApiModel, TemplateModel } from '../template/model.js';

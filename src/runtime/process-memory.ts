@@ -31,7 +31,7 @@ export class ResidentMemory {
   private statm: number | undefined;
   private children: number | undefined;
 
-  constructor(private readonly pid: number) {
+  constructor(pid: number) {
     try {
       this.statm = openSync(`/proc/${pid}/statm`, 'r');
       this.children = openSync(`/proc/${pid}/task/${pid}/children`, 'r');
