@@ -104,8 +104,9 @@ export const serveCommand = {
       onLog: (fn, requestId, line) => log(pc.dim(`  ${fn} ${requestId.slice(0, 8)} ${line}\n`)),
       // Lambda's START / END / REPORT lines, in the same log as the function's own.
       onInvocation: (fn, record) => {
-        for (const line of lifecycleLines(record))
-          log(pc.dim(`  ${fn} ${record.requestId.slice(0, 8)} ${line}\n`));
+        const prefix = `  ${fn} ${record.requestId.slice(0, 8)} `;
+        const [first, second] = lifecycleLines(record);
+        log(pc.dim(second === undefined ? `${prefix}${first}\n` : `${prefix}${first}\n${prefix}${second}\n`));
       },
       onReload: (fn, f) => process.stdout.write(pc.dim(`reloaded ${fn} (${f} changed)\n`)),
     });

@@ -250,7 +250,7 @@ export class ProcessEnvironment implements Environment {
 
   /** Called by the shared timer: memory is read while an event runs, and now and then while idle. */
   pollMemory(idleToo: boolean): void {
-    if (this.running || idleToo) this.overMemory();
+    if (this.running || idleToo) this.overMemory(true);
   }
 
   private stopMemoryWatch(): void {
@@ -259,10 +259,10 @@ export class ProcessEnvironment implements Environment {
   }
 
   /** Lambda stops an environment whose memory goes over MemorySize; API Gateway then answers 502. */
-  private overMemory(): boolean {
+  private overMemory(withChildren = false): boolean {
     const pid = this.child?.pid;
     if (this.stopped || pid === undefined) return false;
-    const bytes = this.memory?.bytes();
+    const bytes = this.memory?.bytes(withChildren);
     if (bytes === undefined) return false;
     if (bytes > this.maxResidentBytes) this.maxResidentBytes = bytes;
     if (bytes <= this.memoryLimitBytes) return false;

@@ -30,6 +30,8 @@ export class ResidentMemory {
   private readonly buffer = Buffer.alloc(512);
   private statm: number | undefined;
   private children: number | undefined;
+  /** The descendants' resident bytes when last read (they are read on `withChildren` only). */
+  private childrenBytes = 0;
 
   constructor(pid: number) {
     try {
@@ -40,15 +42,24 @@ export class ResidentMemory {
     }
   }
 
-  /** Bytes resident in the process and its descendants, or undefined when /proc cannot tell. */
-  bytes(): number | undefined {
+  /**
+   * Bytes resident in the process and its descendants, or undefined when /proc cannot tell. The
+   * descendants are read again only `withChildren` (a second read, and more for each child); otherwise
+   * their last figure is used.
+   */
+  bytes(withChildren: boolean): number | undefined {
     if (this.statm === undefined) return undefined;
     const own = residentOf(this.readAt(this.statm));
     if (own === undefined) return undefined;
-    if (this.children === undefined) return own;
+    if (withChildren) this.childrenBytes = this.readChildren();
+    return own + this.childrenBytes;
+  }
+
+  private readChildren(): number {
+    if (this.children === undefined) return 0;
     const direct = this.readAt(this.children)?.trim();
-    if (!direct) return own;
-    let total = own;
+    if (!direct) return 0;
+    let total = 0;
     let seen = 1;
     const stack = direct.split(' ').map(Number);
     while (stack.length > 0 && seen < MAX_PROCESSES) {
