@@ -3,12 +3,13 @@
  * (python/bootstrap.py, standard library only), which speaks the Runtime API as Lambda's Python runtime
  * interface client does, on the interpreter python-interpreter.ts finds.
  */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type EnvironmentKind, failure, type KindOptions } from './environment.js';
 import { ProcessEnvironment, type ProcessPrepared } from './process-environment.js';
 import { findPython } from './python-interpreter.js';
+import { isDirectory } from './watch.js';
 
 /** The bootstrap, next to this module in the sources and in dist/ (the build copies it). */
 export const PYTHON_BOOTSTRAP = fileURLToPath(new URL('./python/bootstrap.py', import.meta.url));
@@ -86,12 +87,4 @@ export function layerPaths(layers: string[]): Record<string, string> {
   if (libs.length > 0)
     out.LD_LIBRARY_PATH = [...libs.reverse(), process.env.LD_LIBRARY_PATH ?? ''].filter(Boolean).join(':');
   return out;
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

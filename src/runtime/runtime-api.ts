@@ -215,16 +215,7 @@ export class RuntimeApi {
 
   /** POST /runtime/invocation/{id}/response: 202, or 413 over the size limit, 400 for another id. */
   private response(requestId: string, body: Body, res: ServerResponse): void {
-    if (this.state !== 'Running') {
-      forbidden(res, this.state, 'InvocationResponse');
-      return;
-    }
-    if (!this.isCurrent(requestId)) {
-      invalidRequestId(res);
-      return;
-    }
-    this.state = 'RuntimeResponseSentState';
-    this.current = undefined;
+    if (!this.answer(requestId, res, 'InvocationResponse')) return;
     if (body.size > MAX_PAYLOAD_BYTES) {
       // The invocation fails with Function.ResponseSizeTooLarge and the runtime is told 413
       // (handler/invocationresponse.go, ErrorResponseTooLarge).
@@ -259,16 +250,7 @@ export class RuntimeApi {
 
   /** POST /runtime/invocation/{id}/error: the body is the error as the invoker sees it. */
   private error(req: IncomingMessage, requestId: string, data: Buffer, res: ServerResponse): void {
-    if (this.state !== 'Running') {
-      forbidden(res, this.state, 'InvocationErrorResponse');
-      return;
-    }
-    if (!this.isCurrent(requestId)) {
-      invalidRequestId(res);
-      return;
-    }
-    this.state = 'RuntimeResponseSentState';
-    this.current = undefined;
+    if (!this.answer(requestId, res, 'InvocationErrorResponse')) return;
     const described = describeError(req, data);
     this.acknowledge(res, () =>
       this.events.error(requestId, described.errorType, described.errorMessage, described.stackTrace),
@@ -287,8 +269,22 @@ export class RuntimeApi {
     accepted(res);
   }
 
-  private isCurrent(requestId: string): boolean {
-    return this.current?.id === requestId && this.delivered;
+  /**
+   * An answer (response or error) for `requestId`: allowed only while its event runs (403
+   * InvalidStateTransition otherwise), for that event only (400 InvalidRequestID). True when taken.
+   */
+  private answer(requestId: string, res: ServerResponse, to: string): boolean {
+    if (this.state !== 'Running') {
+      forbidden(res, this.state, to);
+      return false;
+    }
+    if (this.current?.id !== requestId || !this.delivered) {
+      invalidRequestId(res);
+      return false;
+    }
+    this.state = 'RuntimeResponseSentState';
+    this.current = undefined;
+    return true;
   }
 }
 

@@ -108,7 +108,7 @@ function walk(root: string): string[] {
   return out;
 }
 
-function isDirectory(path: string): boolean {
+export function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {
