@@ -117,7 +117,9 @@ function layersOf(model: TemplateModel, f: FunctionModel, notes: string[]): stri
     const contentUri = resource?.Type === 'AWS::Serverless::LayerVersion' ? properties.ContentUri : undefined;
     const path = typeof contentUri === 'string' ? contentUri : undefined;
     if (path !== undefined && !/^s3:\/\//.test(path)) {
-      dirs.push(resolve(model.baseDir, path));
+      // Globals' Layers come before the function's own (SAM appends lists); one folder is used once.
+      const dir = resolve(model.baseDir, path);
+      if (!dirs.includes(dir)) dirs.push(dir);
       continue;
     }
     const shown = ref ?? (typeof item === 'string' ? item : JSON.stringify(item));
