@@ -144,7 +144,11 @@ export class ProcessEnvironment implements Environment {
       return;
     }
     this.child = child;
-    this.exited = new Promise((resolve) => child.once('close', () => resolve()));
+    // 'close' follows an exit; a spawn that failed ('error': no such file, not executable) may have none.
+    this.exited = new Promise((resolve) => {
+      child.once('close', () => resolve());
+      child.once('error', () => resolve());
+    });
     child.once('error', (error: NodeJS.ErrnoException) => {
       // spawn failed: no such file, not executable (Lambda: "fork/exec /var/task/bootstrap: permission denied").
       if (this.stopped) return;
