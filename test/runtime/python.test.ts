@@ -72,6 +72,11 @@ beforeAll(() => {
       py('Malformed', 'app'),
       py('ImportRaises', 'raises_at_import.handler'),
       spec('Syntax', join(scratch, 'broken'), 'syntax.handler', { runtime: testPython.runtime }),
+      spec('Inline', join(scratch, 'nowhere'), 'index.handler', {
+        runtime: testPython.runtime,
+        inlineCode:
+          'def handler(event, context):\n    return {"statusCode": 200, "body": "inline " + str(event["n"])}\n',
+      }),
     ],
     {
       region: 'eu-west-3',
@@ -175,6 +180,10 @@ describe.skipIf(!testPython)(
         errorType: 'Runtime.MarshalError',
         message: 'Unable to marshal response: Object of type set is not JSON serializable',
       });
+    });
+
+    test("InlineCode (the template's ZipFile) runs as the module its Handler names", async () => {
+      expect(value(await invoke('Inline', { n: 7 }))).toEqual({ statusCode: 200, body: 'inline 7' });
     });
 
     test('bytes returned by the handler are the payload as they are', async () => {
