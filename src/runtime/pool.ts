@@ -594,7 +594,11 @@ function noteRunTime(slot: Slot, ms: number): void {
 /** The X-Ray header API Gateway sent the function, for the Runtime API's Lambda-Runtime-Trace-Id. */
 function traceIdOf(event: unknown): string | undefined {
   const headers = (event as { headers?: Record<string, unknown> } | null)?.headers;
-  const value = headers && typeof headers === 'object' ? headers['X-Amzn-Trace-Id'] : undefined;
+  if (!headers || typeof headers !== 'object') return undefined;
+  let value = headers['X-Amzn-Trace-Id'];
+  // A client may send it itself, in its own case; API Gateway passes it on.
+  if (value === undefined)
+    for (const name in headers) if (name.toLowerCase() === 'x-amzn-trace-id') value = headers[name];
   return typeof value === 'string' ? value : undefined;
 }
 
