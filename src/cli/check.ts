@@ -9,6 +9,7 @@ import { checkJson } from '../report/check-json.js';
 import { checkText } from '../report/check-text.js';
 import { checkGithub } from '../report/github.js';
 import { checkSarif } from '../report/sarif.js';
+import { CorsConfigurationError } from '../sam/http-api.js';
 import { TemplateError } from '../template/errors.js';
 import { loadTemplateFile, parseParameterOverrides, UsageError } from './template-file.js';
 
@@ -89,9 +90,11 @@ export const checkCommand = {
         await runtime?.close();
       }
     } catch (error) {
-      // SAM refuses AllowCredentials with a '*' origin at transform: that is a CORS finding, not bad input.
+      // SAM refuses a REST API's AllowCredentials with a '*' origin at transform: that is a CORS
+      // finding, not bad input. An HTTP API's or Function URL's refused CORS configuration is bad input.
       if (
         error instanceof TemplateError &&
+        !(error instanceof CorsConfigurationError) &&
         /AllowCredentials/.test(error.detail) &&
         /origin/i.test(error.detail)
       ) {
