@@ -67,15 +67,16 @@ function trackGroup(pid: number): void {
   });
 }
 
+/**
+ * The environment's whole process group (it leads its own: spawned detached). Never the pid alone: once
+ * the process is gone its pid may belong to another process, while a group id stays reserved as long as
+ * any member lives.
+ */
 function killGroup(pid: number): void {
   try {
     process.kill(-pid, 'SIGKILL');
   } catch {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
+    // The group is gone.
   }
 }
 
