@@ -59,6 +59,7 @@ beforeAll(() => {
       py('Exits', 'app.exits'),
       py('KillsItself', 'app.kills_itself'),
       py('KillsGroup', 'app.kills_its_group'),
+      py('KillsParent', 'app.kills_its_parent'),
       py('Hangs', 'app.hangs'),
       py('Sleeps', 'app.sleeps'),
       py('NotJson', 'app.not_json'),
@@ -331,6 +332,17 @@ describe.skipIf(!testPython)(
       const before = await pidOf();
       const outcome = await invoke('KillsGroup');
       expect(outcome).toMatchObject({ kind: 'crash', errorType: 'Runtime.ExitError' });
+      expect(await pidOf()).toBe(before);
+    });
+
+    test("a handler that signals its parent (crossgate itself) ends only its own environment, as signalling the sandbox's parent would in Lambda", async () => {
+      const before = await pidOf();
+      const id = requestId();
+      expect(await runtime.invoke('KillsParent', {}, id, 3000)).toMatchObject({
+        kind: 'crash',
+        errorType: 'Runtime.ExitError',
+        message: `RequestId: ${id} Error: Runtime exited with error: signal: terminated`,
+      });
       expect(await pidOf()).toBe(before);
     });
 

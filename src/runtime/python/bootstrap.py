@@ -316,7 +316,33 @@ def set_import_paths(task_root, layers):
                 site.addsitedir(directory)
 
 
+def confine_signals():
+    """A signal the handler sends to its parent (crossgate, which runs every function) or the parent's group
+    goes to this environment instead: in Lambda the parent is the sandbox's own, and signalling it ends only
+    this environment. Signals to the environment's own group (kill(0, …)) stay in it: crossgate starts each
+    environment in a process group of its own."""
+    parent = os.getppid()
+    try:
+        parent_group = os.getpgid(parent)
+    except OSError:
+        parent_group = None
+    real_kill, real_killpg = os.kill, os.killpg
+
+    def kill(pid, sig):
+        if pid == parent or (parent_group is not None and pid == -parent_group):
+            return real_kill(os.getpid(), sig)
+        return real_kill(pid, sig)
+
+    def killpg(pgid, sig):
+        if pgid == parent_group:
+            return real_killpg(os.getpgid(0), sig)
+        return real_killpg(pgid, sig)
+
+    os.kill, os.killpg = kill, killpg
+
+
 def main():
+    confine_signals()
     layers = []
     args = sys.argv[1:]
     while args:
