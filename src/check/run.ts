@@ -2,6 +2,7 @@
  * `check`, as a function: build the context (origins, handler readings), simulate the browser's
  * requests through the gateway model, run every rule, and order the findings.
  */
+import type { Engine } from '../browser/index.js';
 import type { Invoke } from '../gateway/types.js';
 import type { DeployedEndpoint, Deployment } from '../sam/model.js';
 import type { ApiModel, TemplateModel } from '../template/model.js';
@@ -13,6 +14,7 @@ import {
   endpointCredentials,
   isPlatformEndpoint,
 } from './endpoints.js';
+import { attachEngineOutcomes } from './engines.js';
 import { scanHandlers } from './handler-scan.js';
 import { RULES } from './rules/index.js';
 import { normalizeOrigin } from './rules/malformed-origin.js';
@@ -36,6 +38,8 @@ export interface CheckResult {
   notes: string[];
   simulations: SimulatedRequest[];
   rules: Rule[];
+  /** The engines the report speaks of (`--browser`); all three when absent. */
+  engines?: Engine[];
 }
 
 /** When nothing says which origin the pages live on. */
@@ -154,6 +158,7 @@ export async function runCheck(
     findings.filter((f) => f.code !== 'CG120' && f.severity === 'error').map((f) => f.api),
   );
   findings = findings.filter((f) => f.code !== 'CG120' || !explained.has(f.api));
+  attachEngineOutcomes(findings, sims);
   findings.sort(
     (a, b) =>
       (a.pos?.line ?? 0) - (b.pos?.line ?? 0) ||

@@ -42,6 +42,8 @@ export interface Finding {
   pos: Pos | undefined;
   /** What Chromium prints for the failure this causes, when a simulated request showed it. */
   consoleMessage?: string;
+  /** The simulated request's verdict in every engine (check/engines.ts), when a request showed it. */
+  verdict?: FetchVerdict;
   /** The API it concerns (logical id), when it concerns one. */
   api?: string;
   /** The route and origin that showed it. */

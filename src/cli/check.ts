@@ -1,6 +1,7 @@
 /** `crossgate check template.yaml`: every CORS defect, at its line, with the fix. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseEngines } from '../browser/index.js';
 import { applyFixes, unifiedDiff } from '../check/fix.js';
 import { RULES } from '../check/rules/index.js';
 import { normalizeOrigin } from '../check/rules/malformed-origin.js';
@@ -20,6 +21,7 @@ const HELP = `usage: crossgate check <template.yaml> [options]
   --fix                         apply the safe fixes to the template (keeps comments and order)
   --dry-run                     with --fix: print the diff, write nothing
   --invoke                      run the handlers (local runtime) instead of reading their source
+  --browser chromium|firefox|webkit|all   the engines to judge by and quote (default all; a list works)
   --parameter-overrides K=V     template parameters, as sam deploy takes them
   --python <path>               the Python that reads (and with --invoke runs) Python handlers
 
@@ -41,6 +43,7 @@ export const checkCommand = {
         'dry-run': { type: 'boolean', default: false },
         invoke: { type: 'boolean', default: false },
         python: { type: 'string' },
+        browser: { type: 'string', default: 'all' },
         'parameter-overrides': { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -60,6 +63,11 @@ export const checkCommand = {
           `--origin: '${origin}' is not an origin as a browser sends it (scheme://host[:port], no path)${normal ? `; did you mean '${normal}'?` : ''}`,
         );
     }
+    const engines = parseEngines(values.browser);
+    if (!engines)
+      throw new UsageError(
+        `--browser: '${values.browser}' is not chromium, firefox, webkit or all (or a comma-separated list)`,
+      );
     const file = positionals[0];
     let result: CheckResult;
     let source: string;
@@ -119,6 +127,7 @@ export const checkCommand = {
       } else throw error;
     }
 
+    result.engines = engines;
     if (values.fix) {
       const fixed = applyFixes(source, result.findings);
       const diff = unifiedDiff(source, fixed.output, file);

@@ -3,7 +3,7 @@
  * (sent over Server-Sent Events) and the detail shown when a row is selected. Built only while someone
  * watches; everything here is plain JSON.
  */
-import type { Check } from '../browser/index.js';
+import { type Check, ENGINE_NAMES, ENGINES, engineSummary } from '../browser/index.js';
 import type { HeaderList } from '../gateway/types.js';
 import type { Exchange } from '../serve/server.js';
 import { exchangeVerdict } from '../serve/verdict.js';
@@ -69,6 +69,10 @@ export interface ExchangeDetail {
         reason: string | undefined;
         consoleMessage: string | undefined;
         disallowedHeaders: string[] | undefined;
+        /** "blocked in all three", or the engines that differ. */
+        engines: string;
+        /** Each engine's console lines, in its own words: [engine name, line]. */
+        engineMessages: Array<[string, string]>;
       }
     | undefined;
 }
@@ -195,6 +199,10 @@ export function detailOf(r: Recorded, secrets: 'masked' | 'shown' = 'masked'): E
       reason: j.reason,
       consoleMessage: j.consoleMessage,
       disallowedHeaders: j.disallowedHeaders,
+      engines: engineSummary(r.judgement!.engines),
+      engineMessages: ENGINES.flatMap((e) =>
+        r.judgement!.engines[e].consoleMessages.map((m): [string, string] => [ENGINE_NAMES[e], m]),
+      ),
     },
   };
 }

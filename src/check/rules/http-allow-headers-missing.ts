@@ -5,9 +5,10 @@ import { blockedRequest, routeName } from './util.js';
 /**
  * A request header the routes need (Content-Type for JSON, Authorization for a JWT, Lambda or IAM
  * authorizer, an x-api-key a Lambda authorizer reads) that AllowHeaders leaves out: the platform's
- * preflight answer does not list it and the browser stops (Fetch §4.8 step 8). `*` covers every
- * header but Authorization in the Fetch standard, Firefox and Safari (Chromium 156 lets it cover
- * Authorization without credentials; docs/browser.md), and nothing with credentials.
+ * preflight answer does not list it and the browser stops (Fetch §4.8 step 8). Without credentials
+ * `*` covers every header in Chromium 156, Firefox 153 and WebKitGTK 2.50, Authorization included
+ * (test/browser/engines.test.ts; the Fetch standard excludes Authorization, docs/browser.md), and
+ * with credentials it covers nothing.
  */
 export const httpAllowHeadersMissing: Rule = {
   code: 'CG141',
@@ -21,9 +22,7 @@ export const httpAllowHeadersMissing: Rule = {
     for (const site of corsSites(ctx)) {
       const listed = site.cors.allowHeaders.map((h) => h.toLowerCase());
       const star = listed.includes('*') && !site.cors.allowCredentials;
-      const missing = [...neededHeaders(site.api)].filter(
-        ([lower]) => !listed.includes(lower) && !(star && lower !== 'authorization'),
-      );
+      const missing = [...neededHeaders(site.api)].filter(([lower]) => !listed.includes(lower) && !star);
       if (missing.length === 0) continue;
       const sim = blockedRequest(
         ctx,

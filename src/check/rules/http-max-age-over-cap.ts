@@ -2,7 +2,7 @@ import { MAX_AGE_CAPS } from '../../browser/index.js';
 import type { Finding, Rule } from '../types.js';
 import { corsSites, keyName } from './platform-cors.js';
 
-/** The caps come from the browser model (Chromium's preflight_result.cc; Firefox, Safari). */
+/** The caps come from the browser model (engines.ts: Chromium's and WebKit's measured, Firefox's its source). */
 const CHROMIUM_MAX_AGE = MAX_AGE_CAPS.chromium;
 /** Lambda refuses a Function URL's MaxAge above this (Lambda API reference: Cors, MaxAge 0–86400). */
 const LAMBDA_MAX_AGE = 86400;
@@ -26,7 +26,7 @@ export const httpMaxAgeOverCap: Rule = {
         rule: this.name,
         severity: this.severity,
         api: site.api.logicalId,
-        message: `${site.label}: MaxAge ${n} s; Chromium caches a preflight for at most ${CHROMIUM_MAX_AGE} s (Firefox ${MAX_AGE_CAPS.firefox} s, Safari ${MAX_AGE_CAPS.safari} s)${refused ? `, and Lambda refuses more than ${LAMBDA_MAX_AGE} s` : ''}.`,
+        message: `${site.label}: MaxAge ${n} s; browsers cap a preflight's cache at ${CHROMIUM_MAX_AGE} s (Chromium, measured), ${MAX_AGE_CAPS.firefox} s (Firefox, its source), ${MAX_AGE_CAPS.webkit} s (WebKit, measured)${refused ? `, and Lambda refuses more than ${LAMBDA_MAX_AGE} s` : ''}.`,
         pos: at ?? site.cors.pos,
         fix: at
           ? {
