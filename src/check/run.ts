@@ -2,7 +2,6 @@
  * `check`, as a function: build the context (origins, handler readings), simulate the browser's
  * requests through the gateway model, run every rule, and order the findings.
  */
-import { resolve } from 'node:path';
 import type { Engine } from '../browser/index.js';
 import type { Invoke } from '../gateway/types.js';
 import type { DeployedEndpoint, Deployment } from '../sam/model.js';
@@ -16,7 +15,7 @@ import {
   isPlatformEndpoint,
 } from './endpoints.js';
 import { attachEngineOutcomes } from './engines.js';
-import { type HandlerCors, scanHandler } from './handler-scan.js';
+import { scanHandlers } from './handler-scan.js';
 import { RULES } from './rules/index.js';
 import { normalizeOrigin } from './rules/malformed-origin.js';
 import { allowOriginOf } from './rules/util.js';
@@ -28,6 +27,8 @@ export interface CheckOptions {
   origins?: string[];
   /** Run handlers for real (`--invoke`) instead of reading their source. */
   invoke?: Invoke;
+  /** The interpreter that reads Python handlers (`--python`); default: the one their Runtime finds. */
+  python?: string;
   rules?: Rule[];
 }
 
@@ -50,12 +51,7 @@ export async function runCheck(
   options: CheckOptions = {},
 ): Promise<CheckResult> {
   const rules = options.rules ?? RULES;
-  const handlers = new Map<string, HandlerCors>();
-  for (const fn of Object.values(model.functions))
-    handlers.set(
-      fn.logicalId,
-      scanHandler(resolve(model.baseDir, fn.codeUri ?? '.'), fn.handler, fn.inlineCode),
-    );
+  const { handlers, notes: handlerNotes } = await scanHandlers(model, { python: options.python });
   const handlerNamedOrigins = (id: string): string[] => {
     const h = handlers.get(id);
     const env = model.functions[id]?.environment ?? {};
@@ -175,6 +171,7 @@ export async function runCheck(
     ...deployment.httpApis.flatMap((a) => a.notes),
     ...deployment.functionUrls.flatMap((u) => u.notes),
     ...browser.notes,
+    ...handlerNotes,
   ];
   return { findings, notes: [...new Set(notes)], simulations: ctx.simulations, rules };
 }

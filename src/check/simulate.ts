@@ -258,8 +258,19 @@ export async function simulateRequests(input: SimulationInput): Promise<Simulate
         policy.platformCors &&= platform;
       }
   }
+  const readInvoke = staticInvoke(input, policies);
+  const runInvoke = input.invoke;
   const options = {
-    invoke: input.invoke ?? staticInvoke(input, policies),
+    // A handler the local runtime cannot run (no Python here, a Runtime crossgate does not run) answers
+    // from its reading instead; the runtime's notes say so.
+    invoke: runInvoke
+      ? async (functionId: string, event: unknown, requestId: string, timeoutMs: number) => {
+          const outcome = await runInvoke(functionId, event, requestId, timeoutMs);
+          return !outcome.ok && outcome.kind === 'unsupported'
+            ? readInvoke(functionId, event, requestId, timeoutMs)
+            : outcome;
+        }
+      : readInvoke,
     apiKeys: input.keys,
     stagePrefix: true,
     functionTimeouts: input.functionTimeouts,

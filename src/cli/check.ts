@@ -23,6 +23,7 @@ const HELP = `usage: crossgate check <template.yaml> [options]
   --invoke                      run the handlers (local runtime) instead of reading their source
   --browser chromium|firefox|webkit|all   the engines to judge by and quote (default all; a list works)
   --parameter-overrides K=V     template parameters, as sam deploy takes them
+  --python <path>               the Python that reads (and with --invoke runs) Python handlers
 
 Exit codes: 0 no error-level finding, 1 findings at error level, 2 bad input.
 `;
@@ -41,6 +42,7 @@ export const checkCommand = {
         fix: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
         invoke: { type: 'boolean', default: false },
+        python: { type: 'string' },
         browser: { type: 'string', default: 'all' },
         'parameter-overrides': { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false },
@@ -74,17 +76,24 @@ export const checkCommand = {
       const loaded = loadTemplateFile(file, parseParameterOverrides(values['parameter-overrides']));
       source = loaded.model.source;
       path = loaded.path;
-      let runtime: { invoke: import('../gateway/types.js').Invoke; close(): Promise<void> } | undefined;
+      let runtime: import('../runtime/types.js').Runtime | undefined;
       if (values.invoke) {
         const { createRuntime } = await import('../runtime/index.js');
         const { functionSpecs } = await import('../serve/serve.js');
-        runtime = createRuntime(functionSpecs(loaded.model), { watch: false });
+        runtime = createRuntime(functionSpecs(loaded.model), {
+          watch: false,
+          templateDir: loaded.model.baseDir,
+          python: values.python,
+        });
       }
       try {
         result = await runCheck(loaded.model, loaded.deployment, {
           origins: values.origin,
           invoke: runtime ? runtime.invoke.bind(runtime) : undefined,
+          python: values.python,
         });
+        // What the runtime could not run (no Python, a Runtime it does not run) was read instead.
+        if (runtime) result.notes.push(...(await runtime.notes()).filter((n) => !result.notes.includes(n)));
       } finally {
         await runtime?.close();
       }

@@ -3,7 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { type Inspector, startInspector } from '../inspector/index.js';
+import { lifecycleLines } from '../runtime/index.js';
 import { routeTable } from '../serve/banner.js';
+import { EnvVarsError, readEnvVarsFile } from '../serve/functions.js';
 import { requestLogLine } from '../serve/log.js';
 import { serve } from '../serve/serve.js';
 import type { Exchange } from '../serve/server.js';
@@ -24,6 +26,9 @@ const HELP = `usage: crossgate serve [template.yaml] [options]
   --function-url-port <n>       port of the first Function URL, the next ones counting up (default: the API port + 2)
   --jwks <file>                 a JSON Web Key Set JWT authorizers verify token signatures against
                                 (without it signatures are not verified, and serve says so)
+  --env-vars <file.json>        override Environment.Variables, in sam local's format:
+                                {"Parameters": {"NAME": "v"}, "MyFunction": {"NAME": "v"}}
+  --python <path>               the Python interpreter for every python3.x function (default: found, see README)
 `;
 
 export const serveCommand = {
@@ -40,6 +45,8 @@ export const serveCommand = {
         'parameter-overrides': { type: 'string', multiple: true, default: [] },
         'no-watch': { type: 'boolean', default: false },
         workers: { type: 'string', default: '4' },
+        'env-vars': { type: 'string' },
+        python: { type: 'string' },
         inspector: { type: 'string' },
         'function-url-port': { type: 'string' },
         jwks: { type: 'string' },
@@ -73,6 +80,13 @@ export const serveCommand = {
       (!Number.isInteger(inspectorPort) || inspectorPort < 0 || inspectorPort > 65535)
     )
       throw new UsageError(`--inspector: '${values.inspector}' is not a port number or off`);
+    let envVars: ReturnType<typeof readEnvVarsFile> | undefined;
+    try {
+      envVars = values['env-vars'] === undefined ? undefined : readEnvVarsFile(values['env-vars']);
+    } catch (error) {
+      if (error instanceof EnvVarsError) throw new UsageError(error.message);
+      throw error;
+    }
     const started = performance.now();
     let inspect: ((x: Exchange) => void) | undefined;
     const { model, deployment } = loadTemplateFile(
@@ -88,12 +102,19 @@ export const serveCommand = {
       workers: parseWorkers(values.workers),
       functionUrlPort: parsePort('--function-url-port', values['function-url-port']),
       jwks: values.jwks === undefined ? undefined : readJwks(values.jwks),
+      envVars,
+      python: values.python,
       onExchange: (x) => {
         log(`${requestLogLine(x)}\n`);
         inspect?.(x);
       },
-      onLog: (fn, requestId, line) =>
-        process.stdout.write(pc.dim(`  ${fn} ${requestId.slice(0, 8)} ${line}\n`)),
+      onLog: (fn, requestId, line) => log(pc.dim(`  ${fn} ${requestId.slice(0, 8)} ${line}\n`)),
+      // Lambda's START / END / REPORT lines, in the same log as the function's own.
+      onInvocation: (fn, record) => {
+        const prefix = `  ${fn} ${record.requestId.slice(0, 8)} `;
+        const [first, second] = lifecycleLines(record);
+        log(pc.dim(second === undefined ? `${prefix}${first}\n` : `${prefix}${first}\n${prefix}${second}\n`));
+      },
       onReload: (fn, f) => process.stdout.write(pc.dim(`reloaded ${fn} (${f} changed)\n`)),
     });
     process.stdout.write(

@@ -233,7 +233,9 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
     const outcome = await options.invoke(method.functionId, event, requestId, timeoutMs);
     trace.outcome = outcome;
     if (!outcome.ok) {
-      if (outcome.kind === 'timeout')
+      // The integration's timeout is API Gateway's (503); a function stopped at its own Timeout first is a
+      // function error (500), as for any error the function returns.
+      if (outcome.kind === 'timeout' && timeoutMs < fnTimeout)
         return answer(c, 503, req, trace, `${method.functionId} did not answer within ${timeoutMs / 1000} s`);
       return answer(
         c,

@@ -215,13 +215,24 @@ export function createRestApis(
     const outcome = await options.invoke(method.functionId, event, requestId, timeoutMs);
     trace.outcome = outcome;
     if (!outcome.ok) {
-      if (outcome.kind === 'timeout')
+      // Only API Gateway's own limit is its 504: a function stopped at its own Timeout is a Lambda
+      // function error, which API Gateway answers 502 (AWS Lambda docs: "Handling Lambda errors with an
+      // API Gateway API"; API Gateway quotas: 29 s integration timeout).
+      if (outcome.kind === 'timeout' && timeoutMs >= INTEGRATION_TIMEOUT_MS)
         return gatewayAnswer(
           c,
           'INTEGRATION_TIMEOUT',
           req,
           trace,
-          `${method.functionId} did not answer within ${timeoutMs / 1000} s`,
+          `${method.functionId} did not answer within API Gateway's ${INTEGRATION_TIMEOUT_MS / 1000} s integration timeout`,
+        );
+      if (outcome.kind === 'timeout')
+        return gatewayAnswer(
+          c,
+          'LAMBDA_ERROR',
+          req,
+          trace,
+          `${method.functionId} ran past its Timeout (${timeoutMs / 1000} s): ${outcome.errorType}: ${outcome.message}`,
         );
       return gatewayAnswer(
         c,

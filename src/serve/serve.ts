@@ -2,14 +2,14 @@
  * `crossgate serve`, assembled: template → deployment → gateway, the Lambda runtime behind it, the HTTP
  * server in front, a log line per request. Everything here is wiring; the behaviour lives in gateway/.
  */
-import { resolve } from 'node:path';
 import type { ApiKey } from '../gateway/api-keys.js';
 import { generateApiKeyValue } from '../gateway/api-keys.js';
 import { createFunctionUrlGateway, createGateway, type Gateway } from '../gateway/gateway.js';
 import { createRuntime } from '../runtime/index.js';
-import type { FunctionSpec, Runtime } from '../runtime/types.js';
+import type { FunctionSpec, InvocationRecord, Runtime } from '../runtime/types.js';
 import type { DeployedFunctionUrl, Deployment } from '../sam/model.js';
 import type { TemplateModel } from '../template/model.js';
+import { type EnvVarsFile, functionSpecsOf } from './functions.js';
 import { type Exchange, type GatewayServer, startGatewayServer } from './server.js';
 
 export interface ServeOptions {
@@ -25,6 +25,12 @@ export interface ServeOptions {
   workers?: number;
   /** Build and start every function's worker before listening (first request is then warm). */
   warm?: boolean;
+  /** Each invocation's start and end (Lambda's START, END and REPORT lines). */
+  onInvocation?: (functionId: string, record: InvocationRecord) => void;
+  /** `--env-vars`: overrides of Environment.Variables, in SAM CLI's format. */
+  envVars?: EnvVarsFile;
+  /** `--python`: the interpreter for every Python function. */
+  python?: string;
   /** Port of the first Function URL (each has its own, the next ones counting up); 0: free ports. */
   functionUrlPort?: number;
   /** A JSON Web Key Set JWT authorizers verify signatures against; without one they are skipped. */
@@ -49,17 +55,8 @@ export interface RunningServe {
   close(): Promise<void>;
 }
 
-export function functionSpecs(model: TemplateModel): FunctionSpec[] {
-  return Object.values(model.functions).map((f) => ({
-    id: f.logicalId,
-    codeDir: resolve(model.baseDir, f.codeUri ?? '.'),
-    handler: f.handler ?? '',
-    runtime: f.runtime,
-    environment: f.environment,
-    timeoutSeconds: f.timeout,
-    memoryMB: f.memorySize,
-    inlineCode: f.inlineCode,
-  }));
+export function functionSpecs(model: TemplateModel, envVars?: EnvVarsFile): FunctionSpec[] {
+  return functionSpecsOf(model, { envVars }).specs;
 }
 
 /** Keys the local gateway accepts: the template's values, `--api-key`, else one generated now. */
@@ -83,12 +80,15 @@ export async function serve(
   options: ServeOptions = {},
 ): Promise<RunningServe> {
   const keys = apiKeysFor(model, deployment, options.apiKeys);
-  const specs = functionSpecs(model);
+  const { specs, notes: functionNotes } = functionSpecsOf(model, { envVars: options.envVars });
   const runtime = createRuntime(specs, {
     watch: options.watch ?? true,
     maxWorkersPerFunction: options.workers,
     onLog: options.onLog,
     onReload: options.onReload,
+    onInvocation: options.onInvocation,
+    python: options.python,
+    templateDir: model.baseDir,
   });
   const functionTimeouts: Record<string, number> = {};
   for (const f of Object.values(model.functions)) functionTimeouts[f.logicalId] = f.timeout;
@@ -107,6 +107,8 @@ export async function serve(
     throw error;
   }
   if (options.warm) await runtime.warm();
+  // Said once at start-up: a Python that runs instead of the one a Runtime names, or none at all.
+  const runtimeNotes = await runtime.notes();
   const servers: GatewayServer[] = [];
   const functionUrls: ServedFunctionUrl[] = [];
   try {
@@ -139,7 +141,9 @@ export async function serve(
     functionUrls,
     runtime,
     keys,
-    notes: serveNotes(deployment, options.jwks !== undefined),
+    notes: [
+      ...new Set([...serveNotes(deployment, options.jwks !== undefined), ...functionNotes, ...runtimeNotes]),
+    ],
     close: async () => {
       await Promise.all(servers.map((s) => s.close()));
       await runtime.close();

@@ -221,6 +221,20 @@ describe('payload format 2.0 (AWS docs: "Working with AWS Lambda proxy integrati
     expect(JSON.parse(bodyText(res))).toEqual({ message: 'Service Unavailable' });
     expect(g.timeouts[0]).toBe(30_000);
   });
+
+  it('a function stopped at its own Timeout (3 s, under the 30 s integration timeout) is a function error: 500 {"message":"Internal Server Error"}', async () => {
+    const g = gatewayFor(
+      t,
+      () => ({ ok: false, kind: 'timeout', errorType: 'Sandbox.Timedout', message: 'late' }),
+      {
+        functionTimeouts: { Fn: 3 },
+      },
+    );
+    const res = await g.send('POST', '/items');
+    expect(g.timeouts[0]).toBe(3000);
+    expect(res.status).toBe(500);
+    expect(JSON.parse(bodyText(res))).toEqual({ message: 'Internal Server Error' });
+  });
 });
 
 describe('CORS from CorsConfiguration (AWS docs: "Configuring CORS for an HTTP API")', () => {
