@@ -16,6 +16,7 @@ import {
   VERIFIED_VERSIONS,
 } from '../../src/browser/index.js';
 import { openFirefoxConsolePage } from './engines/marionette.js';
+import { stopAll } from './engines/process.js';
 import {
   type BrowserOutcome,
   type CacheProbe,
@@ -103,6 +104,9 @@ function compare(
 }
 
 const mustRun = process.env.CI === 'true';
+
+// A hook that timed out leaves its engine running: end every engine process the file started.
+afterAll(stopAll);
 const GROUPS: Array<[string, string]> = [
   [G_SIMPLE, 'verdict and console messages match'],
   [G_PREFLIGHT, 'verdict and console messages match'],

@@ -2,15 +2,15 @@
 // the API's origin) and records, per scenario, what the page saw, what the API server received and what
 // the console printed.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FetchCall, WireRequest, WireResponse } from '../../src/browser/index.js';
 import { CHROMIUM_PATH, hasChromium, launchChromium, openChromiumPage } from './engines/chromium.js';
 import type { EngineName, EnginePage } from './engines/engine.js';
 import { FIREFOX_PATH, hasFirefox, openFirefoxPage } from './engines/firefox.js';
+import { makeTempDir, removeTempDir } from './engines/process.js';
 import {
   hasWebKit,
   MINIBROWSER_PATH,
@@ -256,13 +256,54 @@ async function startServers(scenarios: Scenario[]): Promise<Servers> {
   };
 }
 
-/** Console lines arrive after the promises settle (over CDP, BiDi or a pipe): wait until they stop arriving. */
-async function settle(messages: () => string[] | undefined): Promise<void> {
-  let seen = -1;
-  while (seen !== (messages()?.length ?? 0)) {
-    seen = messages()?.length ?? 0;
-    await new Promise((r) => setTimeout(r, 250));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `ready` every 100 ms until it holds; fails after `ms` with `what` (a slow machine gets all of it). */
+async function waitFor(ready: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await ready())) {
+    if (Date.now() > deadline) throw new Error(`${what} in ${ms / 1000} s`);
+    await sleep(100);
   }
+}
+
+/** `p`, or a failure saying `what` after `ms`. */
+async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} in ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The page's console lines once every fetch's are in. They arrive after the fetches settle (over CDP,
+ * BiDi or Firefox's console service; Firefox's by another way than the fetch's result), so one more fetch
+ * that fails the CORS check is sent last, and its line, naming `/settle/`, waited for: a console keeps
+ * its lines in the order they were made. Then until no more arrive for 250 ms, for good measure.
+ */
+async function settledConsole(page: EnginePage, api: string): Promise<string[] | undefined> {
+  if ((await page.consoleMessages()) === undefined) return undefined;
+  await page.evaluate('async (u) => { await fetch(u).catch(() => undefined); }', `${api}/settle/x`);
+  let lines: string[] = [];
+  await waitFor(
+    async () => {
+      lines = (await page.consoleMessages()) ?? [];
+      return lines.some((l) => l.includes('/settle/x'));
+    },
+    60_000,
+    `${page.engine}: the console line of the last fetch did not arrive`,
+  );
+  for (let seen = -1; seen !== lines.length; ) {
+    seen = lines.length;
+    await sleep(250);
+    lines = (await page.consoleMessages()) ?? [];
+  }
+  return lines;
 }
 
 function record(
@@ -312,8 +353,7 @@ export async function runInEngine(
         batch: 100,
         mark: false,
       });
-      await settle(() => page.consoleMessages());
-      record(servers, scenarios, results, page.consoleMessages());
+      record(servers, scenarios, results, await settledConsole(page, servers.env.api));
       run = { engine, version: page.version, env: servers.env, outcomes: servers.outcomes };
     } finally {
       await page.close();
@@ -327,13 +367,19 @@ export async function runInEngine(
     try {
       const mini = await openMiniBrowser(`${again.env.page}/run`);
       try {
-        const results = await Promise.race([
-          again.posted,
-          new Promise<never>((_, reject) =>
-            setTimeout(() => reject(new Error('MiniBrowser did not post its results in 60 s')), 60_000),
-          ),
-        ]);
-        await settle(() => mini.consoleMessages());
+        const results = await within(
+          Promise.race([again.posted, mini.exited]),
+          180_000,
+          'webkit: MiniBrowser did not post its results',
+        );
+        // The page runs the fetches one at a time, in order, each between its console marks: once the
+        // last end mark is in, every line before it is.
+        const last = `crossgate:end ${scenarios[scenarios.length - 1].id}`;
+        await waitFor(
+          () => mini.consoleMessages().some((l) => l.endsWith(last)),
+          60_000,
+          'webkit: MiniBrowser did not print its last console mark',
+        );
         // Port numbers differ between the two runs: compare the messages with both runs' origins named alike.
         const portable = (m: string) =>
           m.replaceAll(again.env.api, run.env.api).replaceAll(again.env.page, run.env.page);
@@ -456,7 +502,7 @@ export const LIBFAKETIME = process.env.LIBFAKETIME ?? '/usr/lib/x86_64-linux-gnu
  * 0 while the cached preflight lives, 1 once the cap has passed.
  */
 export async function runClockProbe(engine: EngineName, offsets: number[]): Promise<number[]> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'crossgate-clock-'));
+  const dir = makeTempDir('crossgate-clock-');
   const clock = path.join(dir, 'offset');
   writeFileSync(clock, '+0\n');
   const servers = await startCacheServers('clock', () => '1000000');
@@ -477,8 +523,13 @@ export async function runClockProbe(engine: EngineName, offsets: number[]): Prom
       if (first !== 1) throw new Error(`${engine}: expected one preflight first, saw ${first}`);
       const out: number[] = [];
       for (const offset of offsets) {
-        writeFileSync(clock, `+${offset}\n`);
-        await new Promise((r) => setTimeout(r, 2500));
+        // Written whole (a rename), so that no process reads it half-written.
+        writeFileSync(`${clock}.new`, `+${offset}\n`);
+        renameSync(`${clock}.new`, clock);
+        // Every process of the engine (the network process holds the preflight cache) reads the file
+        // again at its first clock read once its copy is a second old (real time): no page can show
+        // when that has happened in another process, so wait the documented bound, and more.
+        await sleep(2500);
         const before = servers.preflights('x');
         await put();
         out.push(servers.preflights('x') - before);
@@ -489,6 +540,6 @@ export async function runClockProbe(engine: EngineName, offsets: number[]): Prom
     }
   } finally {
     servers.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   }
 }

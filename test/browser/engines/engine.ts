@@ -17,6 +17,6 @@ export interface EnginePage {
    * Console lines the engine printed for the page so far (CORS errors and warnings included), or
    * `undefined` when this driver cannot see the console.
    */
-  consoleMessages(): string[] | undefined;
+  consoleMessages(): Promise<string[] | undefined>;
   close(): Promise<void>;
 }
