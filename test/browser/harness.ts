@@ -11,6 +11,7 @@ import { CHROMIUM_PATH, hasChromium, launchChromium, openChromiumPage } from './
 import type { EngineName, EnginePage } from './engines/engine.js';
 import { FIREFOX_PATH, hasFirefox, openFirefoxPage } from './engines/firefox.js';
 import { makeTempDir, removeTempDir } from './engines/process.js';
+import { multiarchLib } from './engines/system.js';
 import {
   hasWebKit,
   MINIBROWSER_PATH,
@@ -492,7 +493,7 @@ async function startCacheServers(prefix: string, maxAge: (id: string) => string 
   };
 }
 
-export const LIBFAKETIME = process.env.LIBFAKETIME ?? '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+export const LIBFAKETIME = process.env.LIBFAKETIME ?? multiarchLib('faketime/libfaketime.so.1');
 
 /**
  * Measures a preflight cache's cap without waiting for it: the engine runs with libfaketime preloaded

@@ -12,10 +12,10 @@ import net from 'node:net';
 import path from 'node:path';
 import type { EnginePage } from './engine.js';
 import { launch, makeTempDir, removeTempDir, START_TIMEOUT_MS, stopProcess } from './process.js';
+import { multiarchLib } from './system.js';
 
 export const WEBKIT_DRIVER_PATH = process.env.WEBKIT_DRIVER_PATH ?? '/usr/bin/WebKitWebDriver';
-export const MINIBROWSER_PATH =
-  process.env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+export const MINIBROWSER_PATH = process.env.MINIBROWSER_PATH ?? multiarchLib('webkit2gtk-4.1/MiniBrowser');
 export const XVFB_PATH = process.env.XVFB_PATH ?? '/usr/bin/Xvfb';
 export const hasWebKit =
   existsSync(WEBKIT_DRIVER_PATH) && existsSync(MINIBROWSER_PATH) && existsSync(XVFB_PATH);
