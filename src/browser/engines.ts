@@ -1,8 +1,8 @@
 // The three engines crossgate models, the versions whose behaviour the suites in test/browser/ verified,
 // and the few behaviours where they differ from Chromium in ways the suites measured.
 
-/** Fetch §4.8 and all three engines: without an Access-Control-Max-Age a preflight is cached 5 s. */
-const DEFAULT_MAX_AGE = 5;
+/** Fetch §4.8 and all three engines: without a usable Access-Control-Max-Age a preflight is cached 5 s. */
+export const DEFAULT_MAX_AGE = 5;
 
 /** Chromium (Chrome, Edge), Firefox (Gecko) and WebKit (Safari's engine; verified in WebKitGTK). */
 export type Engine = 'chromium' | 'firefox' | 'webkit';
@@ -63,8 +63,9 @@ export const CHROMIUM_ONLY_SAFELISTED: ReadonlySet<string> = new Set([
 /**
  * Seconds each engine keeps a successful preflight in its cache for an `Access-Control-Max-Age` value.
  * What the suites measure (engines.test.ts, "preflight cache"): the 5 s default, that `0` and negative
- * values are not cached, and that Firefox does not cache at all for a value that is not digits while
- * Chromium and WebKit fall back to 5 s. The caps: Chromium's 7,200 s and WebKit's 600 s are measured
+ * values are not cached, that Firefox does not cache at all for a value that is not digits, and that
+ * Chromium and WebKit read an optional sign (`+10` is 10 s) and fall back to 5 s for anything else
+ * (`abc`, `30.5`). The caps: Chromium's 7,200 s and WebKit's 600 s are measured
  * too, with the engine's clock moved forward by libfaketime ("preflight cache caps"); Firefox does not
  * start under libfaketime, so its 86,400 s is its source constant (nsCORSListenerProxy.cpp
  * AddResultToCache), not measured.
@@ -113,10 +114,11 @@ export function enginePreflightCacheSeconds(
     if (!allDigits(maxAge, 0)) return 0;
     return Math.min(Number(maxAge), cap);
   }
-  // Chromium (base::StringToInt64) and WebKit (parseInteger<int64_t>) read an optional sign and digits;
-  // anything else falls back to the 5 s default, and a negative value caches nothing.
-  const signed = maxAge.charCodeAt(0) === 0x2d || (engine === 'webkit' && maxAge.charCodeAt(0) === 0x2b);
-  if (!allDigits(maxAge, signed ? 1 : 0)) return DEFAULT_MAX_AGE;
+  // Chromium (base::StringToInt64) and WebKit (parseInteger<int64_t>) read an optional sign and digits
+  // (measured: `+10` is cached past 6 s in both); anything else falls back to the 5 s default, and a
+  // negative value caches nothing.
+  const sign = maxAge.charCodeAt(0);
+  if (!allDigits(maxAge, sign === 0x2d || sign === 0x2b ? 1 : 0)) return DEFAULT_MAX_AGE;
   const n = Number(maxAge);
   return n <= 0 ? 0 : Math.min(n, cap);
 }

@@ -225,8 +225,21 @@ const CACHE_PROBES: Array<CacheProbe & { what: string }> = [
   { id: 'zero', maxAge: '0', delayMs: 0, what: 'Max-Age 0: not cached' },
   { id: 'minus', maxAge: '-1', delayMs: 0, what: 'Max-Age -1: not cached' },
   { id: 'junk', maxAge: 'abc', delayMs: 0, what: 'Max-Age abc: 5 s default, or not cached' },
+  {
+    id: 'junk-6',
+    maxAge: 'abc',
+    delayMs: 6000,
+    what: 'Max-Age abc: expired after 6 s (5 s default), or not cached',
+  },
   { id: 'plus', maxAge: '+10', delayMs: 0, what: 'Max-Age +10' },
+  {
+    id: 'plus-6',
+    maxAge: '+10',
+    delayMs: 6000,
+    what: 'Max-Age +10 after 6 s: read as 10 s, or the 5 s default',
+  },
   { id: 'fraction', maxAge: '1.5', delayMs: 0, what: 'Max-Age 1.5' },
+  { id: 'fraction-6', maxAge: '30.5', delayMs: 6000, what: 'Max-Age 30.5 after 6 s: not read as 30 s' },
   { id: 'ip', maxAge: '10', delayMs: 0, host: '127.0.0.1', what: 'Max-Age 10 to an IP-literal host' },
 ];
 
