@@ -46,7 +46,7 @@ export function parseEngines(value: string): Engine[] | undefined {
 /**
  * Request headers Chromium alone treats as CORS-safelisted (client hints, services/network/public/cpp/
  * cors/cors.cc IsCorsSafelistedHeader). Firefox 153 and WebKitGTK 2.50 preflight them, as the Fetch
- * standard (§2.2.2) says: measured by the scenarios "DPR 2", "Save-Data on, ECT 4g" and "safelisted
+ * standard (§2.2.2) says: measured by the scenarios "DPR 2", "Save-Data on, ECT 4g", "RTT 50" and "safelisted
  * values exactly 1,024 bytes in total".
  */
 export const CHROMIUM_ONLY_SAFELISTED: ReadonlySet<string> = new Set([
