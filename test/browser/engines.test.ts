@@ -341,15 +341,26 @@ const CACHE_PROBES: Array<CacheProbe & { what: string }> = [
   { id: 'plus-6', maxAge: '+30', delayMs: 6000, what: 'Max-Age +30 after 6 s: read as 30 s, or 5 s' },
   { id: 'fraction', maxAge: '1.5', delayMs: 0, what: 'Max-Age 1.5' },
   { id: 'fraction-6', maxAge: '30.5', delayMs: 6000, what: 'Max-Age 30.5 after 6 s: not read as 30 s' },
-  { id: 'ip', maxAge: '10', delayMs: 0, host: '127.0.0.1', what: 'Max-Age 10 to an IP-literal host' },
 ];
+/**
+ * Six PUT pairs to an IP-literal host (Max-Age 10, no delay). Chromium and WebKit reuse the preflight for
+ * each. Firefox 153 does not reliably: it sent the preflight again for nearly every such pair (44 of 46 in
+ * four fresh browsers), but now and then reused one, so one pair alone cannot decide; six can say that it
+ * sends it again, which is what the model (0 s: do not count on it) stands for.
+ */
+const IP_PROBES: CacheProbe[] = [1, 2, 3, 4, 5, 6].map((i) => ({
+  id: `ip-${i}`,
+  maxAge: '10',
+  delayMs: 0,
+  host: '127.0.0.1',
+}));
 
 describe('preflight cache: the Max-Age rules each engine follows, measured', () => {
   const measured = new Map<EngineName, Map<string, number>>();
   beforeAll(async () => {
     // Its own round: the engines of the first are closed by now (every describe above awaited them).
     await Promise.allSettled(firstRoundWork);
-    const runs = await Promise.all(INSTALLED.map((e) => runCacheProbes(e, CACHE_PROBES)));
+    const runs = await Promise.all(INSTALLED.map((e) => runCacheProbes(e, [...CACHE_PROBES, ...IP_PROBES])));
     INSTALLED.forEach((e, i) => {
       measured.set(e, runs[i].preflights);
     });
@@ -365,4 +376,17 @@ describe('preflight cache: the Max-Age rules each engine follows, measured', () 
         const expected = p.delayMs >= seconds * 1000 ? 2 : 1;
         expect(measured.get(engine)?.get(p.id)).toBe(expected);
       });
+  for (const engine of INSTALLED) {
+    const seconds = enginePreflightCacheSeconds(engine, '10', 'http://127.0.0.1:8080/');
+    it(
+      seconds === 0
+        ? `${engine}: Max-Age 10 to an IP-literal host — preflighted again, not cached as for a host name (the model: ${engine} cannot be counted on to cache it)`
+        : `${engine}: Max-Age 10 to an IP-literal host — cached ${seconds} s, as for a host name (the model's ${engine} cache lifetime)`,
+      () => {
+        const counts = IP_PROBES.map((p) => measured.get(engine)?.get(p.id));
+        if (seconds === 0) expect(counts.filter((n) => n === 2).length, `${counts}`).toBeGreaterThan(0);
+        else expect(counts).toEqual(IP_PROBES.map(() => 1));
+      },
+    );
+  }
 });

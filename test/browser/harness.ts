@@ -507,7 +507,7 @@ export async function runClockProbe(engine: EngineName, offsets: number[]): Prom
   const clock = path.join(dir, 'offset');
   writeFileSync(clock, '+0\n');
   const servers = await startCacheServers('clock', () => '1000000');
-  // A host name, not 127.0.0.1: Firefox caches nothing for an IP-literal host.
+  // A host name, not 127.0.0.1: Firefox cannot be counted on to cache a preflight to an IP-literal host.
   const url = `http://localhost:${servers.apiPort}/clock/x/`;
   try {
     const tab = await ENGINES[engine].open({
