@@ -27,6 +27,7 @@ import {
   runClockProbe,
   runInEngine,
   type Scenario,
+  withPage,
 } from './harness.js';
 import { G_EXPOSE, G_PREFLIGHT, G_REDIRECT, G_SAFELIST, G_SIMPLE, SCENARIOS } from './scenarios.js';
 
@@ -47,14 +48,19 @@ function engineLines(engine: EngineName, o: BrowserOutcome): string[] {
     : lines;
 }
 
+/** The model's verdict for scenario `s` as the run served it (its page and API origins). */
+function modelVerdict(s: Scenario, env: { page: string; api: string }): FetchVerdict {
+  const e = { ...env, base: `${env.api}/s/${s.id}` };
+  return simulateFetch(env.page, { ...s.call, url: `${e.base}/x` }, (req) => s.respond(req, e));
+}
+
 function compare(
   engine: EngineName,
   s: Scenario,
   outcome: BrowserOutcome,
   env: { page: string; api: string },
 ): Comparison {
-  const e = { ...env, base: `${env.api}/s/${s.id}` };
-  const verdict = simulateFetch(env.page, { ...s.call, url: `${e.base}/x` }, (req) => s.respond(req, e));
+  const verdict = modelVerdict(s, env);
   const model: EngineOutcome = verdict.engines[engine];
   const diffs: string[] = [];
   let headerChoice = false;
@@ -166,16 +172,13 @@ let firstRoundWork: Promise<unknown>[] = [];
 
 /** What `new URL('https://app.example.com<c>.attacker.com/').host` is in `engine`, for each character. */
 async function parseHosts(engine: EngineName, chars: string): Promise<Record<string, string>> {
-  const page = await ENGINES[engine].open();
-  try {
+  return withPage(ENGINES[engine].open, async (page) => {
     await page.goto('about:blank');
-    return await page.evaluate<Record<string, string>>(
+    return page.evaluate<Record<string, string>>(
       `async (chars) => { const out = {}; for (const c of chars) { try { out[c] = new URL('https://app.example.com' + c + '.attacker.com/').host; } catch { out[c] = 'rejected'; } } return out; }`,
       chars,
     );
-  } finally {
-    await page.close();
-  }
+  });
 }
 
 const GROUPS: Array<[string, string]> = [
@@ -257,8 +260,7 @@ describe.runIf(ENGINES.firefox.installed)("firefox's console service, warnings i
   beforeAll(async () => {
     const run = (await firstRound().consoleService)!;
     for (const s of SCENARIOS) {
-      const e = { ...run.env, base: `${run.env.api}/s/${s.id}` };
-      const v = simulateFetch(run.env.page, { ...s.call, url: `${e.base}/x` }, (req) => s.respond(req, e));
+      const v = modelVerdict(s, run.env);
       const lines = run.outcomes.get(s.id)?.consoleMessages ?? [];
       const warnings = lines.filter((m) => m.startsWith('warning: ')).map((m) => m.slice(9));
       const errors = lines.filter((m) => !m.startsWith('warning: '));
@@ -362,7 +364,7 @@ describe('preflight cache: the Max-Age rules each engine follows, measured', () 
     await Promise.allSettled(firstRoundWork);
     const runs = await Promise.all(INSTALLED.map((e) => runCacheProbes(e, [...CACHE_PROBES, ...IP_PROBES])));
     INSTALLED.forEach((e, i) => {
-      measured.set(e, runs[i].preflights);
+      measured.set(e, runs[i]);
     });
   }, 120_000);
   for (const engine of INSTALLED)

@@ -156,9 +156,14 @@ async function startServers(scenarios: Scenario[]): Promise<Servers> {
   const outcomes = new Map<string, BrowserOutcome>();
   for (const s of scenarios) outcomes.set(s.id, { resolved: false, consoleMessages: [], received: [] });
   const env = { page: '', api: '' };
+  const scenarioAt = (path: string | undefined) => byId.get(/^\/s\/([^/]+)\//.exec(path ?? '')?.[1] ?? '');
+  /** Records what the API received for scenario `s` and answers it as the scenario says. */
+  const answer = (s: Scenario, wire: WireRequest) => {
+    outcomes.get(s.id)!.received.push(wire);
+    return s.respond(wire, { ...env, base: `${env.api}/s/${s.id}` });
+  };
   const api = http.createServer((req, res) => {
-    const m = /^\/s\/([^/]+)\//.exec(req.url ?? '');
-    const s = m ? byId.get(m[1]) : undefined;
+    const s = scenarioAt(req.url);
     if (!s) {
       res.writeHead(404).end();
       return;
@@ -172,8 +177,7 @@ async function startServers(scenarios: Scenario[]): Promise<Servers> {
       headers,
       credentials: false,
     };
-    outcomes.get(s.id)!.received.push(wire);
-    const r = s.respond(wire, { ...env, base: `${env.api}/s/${s.id}` });
+    const r = answer(s, wire);
     const out: Record<string, string[]> = {};
     for (const [k, v] of r.headers) {
       if (!out[k]) out[k] = [];
@@ -188,8 +192,7 @@ async function startServers(scenarios: Scenario[]): Promise<Servers> {
     const raw = err.rawPacket ? new TextDecoder('latin1').decode(err.rawPacket) : '';
     const [line, ...rest] = raw.split('\r\n');
     const [method, path] = (line ?? '').split(' ');
-    const m = /^\/s\/([^/]+)\//.exec(path ?? '');
-    const s = m ? byId.get(m[1]) : undefined;
+    const s = scenarioAt(path);
     if (!s || !method) {
       socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
@@ -199,9 +202,7 @@ async function startServers(scenarios: Scenario[]): Promise<Servers> {
       const i = l.indexOf(':');
       if (i > 0) headers.push([l.slice(0, i).toLowerCase(), l.slice(i + 1).trim()]);
     }
-    const wire: WireRequest = { method, url: env.api + path, headers, credentials: false };
-    outcomes.get(s.id)!.received.push(wire);
-    const r = s.respond(wire, { ...env, base: `${env.api}/s/${s.id}` });
+    const r = answer(s, { method, url: env.api + path, headers, credentials: false });
     let head = `HTTP/1.1 ${r.status} X\r\n`;
     for (const [k, v] of r.headers) head += `${k}: ${v}\r\n`;
     socket.end(`${head}content-length: 2\r\nconnection: close\r\n\r\nok`);
@@ -343,11 +344,35 @@ export async function runInEngine(
   scenarios: Scenario[],
   open: () => Promise<EnginePage> = () => ENGINES[engine].open(),
 ): Promise<EngineRun & { consoleRunDisagrees: string[] }> {
+  // WebKit's console run needs nothing of the driver's: both run at once.
+  const [run, webkitConsole] = await Promise.all([
+    driverRun(engine, scenarios, open),
+    engine === 'webkit' ? consoleRun(scenarios) : undefined,
+  ]);
+  const consoleRunDisagrees: string[] = [];
+  if (webkitConsole) {
+    // Port numbers differ between the two runs: name both runs' origins alike in the messages.
+    const portable = (m: string) =>
+      m.replaceAll(webkitConsole.env.api, run.env.api).replaceAll(webkitConsole.env.page, run.env.page);
+    for (const s of scenarios) {
+      const first = run.outcomes.get(s.id)!;
+      const r = webkitConsole.results[s.id];
+      if (r.ok !== first.resolved || r.exception !== first.exception) consoleRunDisagrees.push(s.id);
+      first.consoleMessages = (webkitConsole.lines.get(s.id) ?? []).map(portable);
+    }
+  }
+  return { ...run, consoleRunDisagrees };
+}
+
+/** Every scenario in one page opened with `open`, driven from here; the console as the driver sees it. */
+async function driverRun(
+  engine: EngineName,
+  scenarios: Scenario[],
+  open: () => Promise<EnginePage>,
+): Promise<EngineRun> {
   const servers = await startServers(scenarios);
-  let run: EngineRun;
   try {
-    const page = await open();
-    try {
+    return await withPage(open, async (page) => {
       await page.goto(`${servers.env.page}/`);
       const results = await page.evaluate<Record<string, JobResult>>(RUNNER, {
         jobs: servers.jobs,
@@ -355,57 +380,66 @@ export async function runInEngine(
         mark: false,
       });
       record(servers, scenarios, results, await settledConsole(page, servers.env.api));
-      run = { engine, version: page.version, env: servers.env, outcomes: servers.outcomes };
+      return { engine, version: page.version, env: servers.env, outcomes: servers.outcomes };
+    });
+  } finally {
+    servers.close();
+  }
+}
+
+/**
+ * Every scenario in a plain MiniBrowser that runs them by itself, one at a time between console marks:
+ * what each fetch gave the page, and the console lines printed for each.
+ */
+async function consoleRun(scenarios: Scenario[]): Promise<{
+  env: Omit<Env, 'base'>;
+  results: Record<string, JobResult>;
+  lines: Map<string, string[]>;
+}> {
+  const servers = await startServers(scenarios);
+  try {
+    const mini = await openMiniBrowser(`${servers.env.page}/run`);
+    try {
+      const results = await within(
+        Promise.race([servers.posted, mini.exited]),
+        180_000,
+        'webkit: MiniBrowser did not post its results',
+      );
+      // The page runs the fetches in order: once the last end mark is in, every line before it is.
+      const last = `crossgate:end ${scenarios[scenarios.length - 1].id}`;
+      await waitFor(
+        () => mini.consoleMessages().some((l) => l.endsWith(last)),
+        60_000,
+        'webkit: MiniBrowser did not print its last console mark',
+      );
+      const lines = new Map<string, string[]>();
+      let current: string[] | undefined;
+      for (const line of mini.consoleMessages()) {
+        const m = /^CONSOLE LOG crossgate:(begin|end) (\S+)$/.exec(line);
+        if (m) current = m[1] === 'begin' ? [] : undefined;
+        if (m?.[1] === 'begin') lines.set(m[2], current!);
+        else if (!m && current) current.push(line);
+      }
+      return { env: servers.env, results, lines };
     } finally {
-      await page.close();
+      await mini.close();
     }
   } finally {
     servers.close();
   }
-  const consoleRunDisagrees: string[] = [];
-  if (engine === 'webkit') {
-    const again = await startServers(scenarios);
-    try {
-      const mini = await openMiniBrowser(`${again.env.page}/run`);
-      try {
-        const results = await within(
-          Promise.race([again.posted, mini.exited]),
-          180_000,
-          'webkit: MiniBrowser did not post its results',
-        );
-        // The page runs the fetches one at a time, in order, each between its console marks: once the
-        // last end mark is in, every line before it is.
-        const last = `crossgate:end ${scenarios[scenarios.length - 1].id}`;
-        await waitFor(
-          () => mini.consoleMessages().some((l) => l.endsWith(last)),
-          60_000,
-          'webkit: MiniBrowser did not print its last console mark',
-        );
-        // Port numbers differ between the two runs: compare the messages with both runs' origins named alike.
-        const portable = (m: string) =>
-          m.replaceAll(again.env.api, run.env.api).replaceAll(again.env.page, run.env.page);
-        const byScenario = new Map<string, string[]>();
-        let current: string[] | undefined;
-        for (const line of mini.consoleMessages()) {
-          const m = /^CONSOLE LOG crossgate:(begin|end) (\S+)$/.exec(line);
-          if (m) current = m[1] === 'begin' ? [] : undefined;
-          if (m?.[1] === 'begin') byScenario.set(m[2], current!);
-          else if (!m && current) current.push(portable(line));
-        }
-        for (const s of scenarios) {
-          const first = run.outcomes.get(s.id)!;
-          const r = results[s.id];
-          if (r.ok !== first.resolved || r.exception !== first.exception) consoleRunDisagrees.push(s.id);
-          first.consoleMessages = byScenario.get(s.id) ?? [];
-        }
-      } finally {
-        await mini.close();
-      }
-    } finally {
-      again.close();
-    }
+}
+
+/** Opens a page with `open`, runs `use` on it, and closes it whatever happens. */
+export async function withPage<T>(
+  open: () => Promise<EnginePage>,
+  use: (page: EnginePage) => Promise<T>,
+): Promise<T> {
+  const page = await open();
+  try {
+    return await use(page);
+  } finally {
+    await page.close();
   }
-  return { ...run, consoleRunDisagrees };
 }
 
 /** One preflight-cache probe: the same PUT twice, `delayMs` apart, against a preflight answered with `maxAge`. */
@@ -422,15 +456,11 @@ export interface CacheProbe {
  * Runs every probe at once in one page of `engine` and returns, per probe, how many preflights the API
  * received: 1 when the second PUT reused the cached preflight, 2 when it asked again.
  */
-export async function runCacheProbes(
-  engine: EngineName,
-  probes: CacheProbe[],
-): Promise<{ version: string; preflights: Map<string, number> }> {
+export async function runCacheProbes(engine: EngineName, probes: CacheProbe[]): Promise<Map<string, number>> {
   const byId = new Map(probes.map((p) => [p.id, p]));
   const servers = await startCacheServers('m', (id) => byId.get(id)?.maxAge);
   try {
-    const tab = await ENGINES[engine].open();
-    try {
+    return await withPage(ENGINES[engine].open, async (tab) => {
       await tab.goto(`${servers.page}/`);
       await tab.evaluate(
         `async (jobs) => Promise.all(jobs.map(async (j) => {
@@ -443,13 +473,8 @@ export async function runCacheProbes(
           delayMs: p.delayMs,
         })),
       );
-      return {
-        version: tab.version,
-        preflights: new Map(probes.map((p) => [p.id, servers.preflights(p.id)])),
-      };
-    } finally {
-      await tab.close();
-    }
+      return new Map(probes.map((p) => [p.id, servers.preflights(p.id)]));
+    });
   } finally {
     servers.close();
   }
@@ -510,35 +535,36 @@ export async function runClockProbe(engine: EngineName, offsets: number[]): Prom
   // A host name, not 127.0.0.1: Firefox cannot be counted on to cache a preflight to an IP-literal host.
   const url = `http://localhost:${servers.apiPort}/clock/x/`;
   try {
-    const tab = await ENGINES[engine].open({
+    const env = {
       LD_PRELOAD: LIBFAKETIME,
       FAKETIME_TIMESTAMP_FILE: clock,
       // The file is read again at most once a second.
       FAKETIME_CACHE_DURATION: '1',
-    });
-    try {
-      await tab.goto(`${servers.page}/`);
-      const put = () => tab.evaluate(`async (u) => (await fetch(u, { method: 'PUT' })).status`, url);
-      await put();
-      const first = servers.preflights('x');
-      if (first !== 1) throw new Error(`${engine}: expected one preflight first, saw ${first}`);
-      const out: number[] = [];
-      for (const offset of offsets) {
-        // Written whole (a rename), so that no process reads it half-written.
-        writeFileSync(`${clock}.new`, `+${offset}\n`);
-        renameSync(`${clock}.new`, clock);
-        // Every process of the engine (the network process holds the preflight cache) reads the file
-        // again at its first clock read once its copy is a second old (real time): no page can show
-        // when that has happened in another process, so wait the documented bound, and more.
-        await sleep(2500);
-        const before = servers.preflights('x');
+    };
+    return await withPage(
+      () => ENGINES[engine].open(env),
+      async (tab) => {
+        await tab.goto(`${servers.page}/`);
+        const put = () => tab.evaluate(`async (u) => (await fetch(u, { method: 'PUT' })).status`, url);
         await put();
-        out.push(servers.preflights('x') - before);
-      }
-      return out;
-    } finally {
-      await tab.close();
-    }
+        const first = servers.preflights('x');
+        if (first !== 1) throw new Error(`${engine}: expected one preflight first, saw ${first}`);
+        const out: number[] = [];
+        for (const offset of offsets) {
+          // Written whole (a rename), so that no process reads it half-written.
+          writeFileSync(`${clock}.new`, `+${offset}\n`);
+          renameSync(`${clock}.new`, clock);
+          // Every process of the engine (the network process holds the preflight cache) reads the file
+          // again at its first clock read once its copy is a second old (real time): no page can show
+          // when that has happened in another process, so wait the documented bound, and more.
+          await sleep(2500);
+          const before = servers.preflights('x');
+          await put();
+          out.push(servers.preflights('x') - before);
+        }
+        return out;
+      },
+    );
   } finally {
     servers.close();
     removeTempDir(dir);

@@ -63,6 +63,22 @@ export function firefoxEnv(env?: Record<string, string>): NodeJS.ProcessEnv {
   return { ...process.env, MOZ_CRASHREPORTER_DISABLE: '1', ...env };
 }
 
+/**
+ * Ends a Firefox of the suites: asks it to quit over its protocol (`quit`, 2 s at most; the connection
+ * drops as it does), closes the connection, ends its process group and removes its profile.
+ */
+export async function endFirefox(
+  quit: () => Promise<unknown>,
+  disconnect: () => void,
+  proc: ChildProcess,
+  profile: string,
+): Promise<void> {
+  await Promise.race([quit().catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+  disconnect();
+  await stopProcess(proc, false);
+  removeTempDir(profile);
+}
+
 /** `env` adds to the browser's environment. */
 export async function openFirefoxPage(env?: Record<string, string>): Promise<EnginePage> {
   const profile = makeFirefoxProfile();
@@ -145,15 +161,6 @@ async function connect(wsUrl: string, proc: ChildProcess, profile: string): Prom
       return JSON.parse(r.result?.value ?? 'null') as T;
     },
     consoleMessages: async () => messages,
-    async close() {
-      try {
-        await Promise.race([bidi.send('browser.close', {}), new Promise((r) => setTimeout(r, 2000))]);
-      } catch {
-        // The connection drops as the browser exits.
-      }
-      bidi.close();
-      await stopProcess(proc, false);
-      removeTempDir(profile);
-    },
+    close: () => endFirefox(() => bidi.send('browser.close', {}), bidi.close, proc, profile),
   };
 }

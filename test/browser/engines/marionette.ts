@@ -8,8 +8,8 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import type { EnginePage } from './engine.js';
-import { FIREFOX_PATH, firefoxEnv, makeFirefoxProfile } from './firefox.js';
+import { asyncScript, asyncScriptValue, type EnginePage } from './engine.js';
+import { endFirefox, FIREFOX_PATH, firefoxEnv, makeFirefoxProfile } from './firefox.js';
 import { launch, removeTempDir, START_TIMEOUT_MS, stopProcess } from './process.js';
 
 type Reply = [
@@ -145,31 +145,16 @@ async function connect(port: number, proc: ChildProcess, profile: string): Promi
       await command('WebDriver:Navigate', { url });
     },
     async evaluate<T>(fnSource: string, arg: unknown): Promise<T> {
-      const r = (
-        await command('WebDriver:ExecuteAsyncScript', {
-          script: `const done = arguments[arguments.length - 1];
-            (${fnSource})(JSON.parse(arguments[0])).then((v) => done({ ok: JSON.stringify(v) }), (e) => done({ error: String(e) }));`,
-          args: [JSON.stringify(arg ?? null)],
-        })
-      ).value as { ok?: string; error?: string };
-      if (r.error !== undefined) throw new Error(`firefox: ${r.error}`);
-      return JSON.parse(r.ok ?? 'null') as T;
+      const r = await command('WebDriver:ExecuteAsyncScript', {
+        script: asyncScript(fnSource),
+        args: [JSON.stringify(arg ?? null)],
+      });
+      return asyncScriptValue<T>('firefox', r.value as { ok?: string; error?: string });
     },
     // Read afresh each time: the console service gets a content process's lines some time after the
     // fetch that caused them has settled.
     consoleMessages: () => chrome<string[]>('return Services.wm.getMostRecentWindow(null).__crossgate;'),
-    async close() {
-      try {
-        await Promise.race([
-          command('Marionette:Quit', { flags: ['eForceQuit'] }),
-          new Promise((r) => setTimeout(r, 2000)),
-        ]);
-      } catch {
-        // The connection drops as the browser quits.
-      }
-      client.close();
-      await stopProcess(proc, false);
-      removeTempDir(profile);
-    },
+    close: () =>
+      endFirefox(() => command('Marionette:Quit', { flags: ['eForceQuit'] }), client.close, proc, profile),
   };
 }

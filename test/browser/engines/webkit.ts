@@ -10,7 +10,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import type { EnginePage } from './engine.js';
+import { asyncScript, asyncScriptValue, type EnginePage } from './engine.js';
 import { launch, makeTempDir, removeTempDir, START_TIMEOUT_MS, stopProcess } from './process.js';
 import { multiarchLib } from './system.js';
 
@@ -154,14 +154,11 @@ export async function openWebKitPage(env?: Record<string, string>): Promise<Engi
       await call('POST', `${session}/url`, { url });
     },
     async evaluate<T>(fnSource: string, arg: unknown): Promise<T> {
-      const script = `const done = arguments[arguments.length - 1];
-        (${fnSource})(JSON.parse(arguments[0])).then((v) => done({ ok: JSON.stringify(v) }), (e) => done({ error: String(e) }));`;
       const r = await call<{ ok?: string; error?: string }>('POST', `${session}/execute/async`, {
-        script,
+        script: asyncScript(fnSource),
         args: [JSON.stringify(arg ?? null)],
       });
-      if (r.error !== undefined) throw new Error(`webkit: ${r.error}`);
-      return JSON.parse(r.ok ?? 'null') as T;
+      return asyncScriptValue<T>('webkit', r);
     },
     // Automation mode does not write the console to stdout (WebKitGTK 2.50): see openMiniBrowser().
     consoleMessages: async () => undefined,
