@@ -2,7 +2,7 @@
 // and the few behaviours where they differ from Chromium in ways the suites measured.
 
 /** Fetch §4.8 and all three engines: without a usable Access-Control-Max-Age a preflight is cached 5 s. */
-export const DEFAULT_MAX_AGE = 5;
+const DEFAULT_MAX_AGE = 5;
 
 /** Chromium (Chrome, Edge), Firefox (Gecko) and WebKit (Safari's engine; verified in WebKitGTK). */
 export type Engine = 'chromium' | 'firefox' | 'webkit';

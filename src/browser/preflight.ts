@@ -3,17 +3,15 @@
 // preflight cache lifetime (Fetch §4.8 step 7.7, Chromium preflight_result.cc).
 
 import { corsCheck, isRedirect, parseTokenList, readCorsHeaders, toPreflightCode } from './cors-check.js';
-import { enginePreflightCacheSeconds, MAX_AGE_CAPS } from './engines.js';
+import { enginePreflightCacheSeconds } from './engines.js';
 import { consoleMessage, corsReason } from './messages.js';
 import type { Check, CorsErrorCode, FetchPlan, StepJudgement, WireResponse } from './types.js';
 
-/** Chromium caps Access-Control-Max-Age at 2 hours (preflight_result.cc kMaxCacheTimeout; measured in engines.test.ts). */
-export const CHROMIUM_MAX_AGE_CAP = MAX_AGE_CAPS.chromium;
-
 /**
  * Seconds Chromium caches a successful preflight: the header's integer value, with an optional sign (a
- * negative one means 0, i.e. not cached), capped at 7,200 s; absent or not an integer → 5 s. The Fetch
- * standard sets no cap (a user agent may impose one). Every engine: enginePreflightCacheSeconds().
+ * negative one means 0, i.e. not cached), capped at 7,200 s (preflight_result.cc kMaxCacheTimeout;
+ * measured in engines.test.ts); absent or not an integer → 5 s. The Fetch standard sets no cap (a user
+ * agent may impose one). Every engine: enginePreflightCacheSeconds().
  */
 export function preflightCacheSeconds(maxAge: string | undefined): number {
   return enginePreflightCacheSeconds('chromium', maxAge);

@@ -113,7 +113,7 @@ interface Job {
  * With `mark`, each fetch runs alone between two console lines, `crossgate:begin <id>` and
  * `crossgate:end <id>`, so that console lines that do not name the URL (WebKit's) can be attributed.
  */
-export const RUNNER = `async ({ jobs, batch, mark }) => {
+const RUNNER = `async ({ jobs, batch, mark }) => {
   const out = {};
   const makeBody = (b) => {
     switch (b.type) {
