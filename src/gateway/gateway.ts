@@ -18,6 +18,15 @@ import {
   type PreparedGatewayResponse,
   prepareGatewayResponses,
 } from './gateway-responses.js';
+import {
+  backendUrl,
+  type CallBackend,
+  type IntegrationAnswer,
+  type IntegrationFailure,
+  integrationAnswer,
+  lambdaIntegrationAnswer,
+  offlineBackend,
+} from './integration.js';
 import { buildProxyEvent, headerValue, isBinaryMediaType } from './proxy-event.js';
 import { readProxyResult } from './proxy-result.js';
 import { readRequestReference, requestReference } from './request-reference.js';
@@ -52,6 +61,8 @@ export interface GatewayOptions {
    * values itself (CG101) and simulates the rest, with the refused headers absent.
    */
   refuseUndeployable?: boolean;
+  /** Calls the backend of HTTP, HTTP_PROXY and AWS integrations; default: none is called (offlineBackend). */
+  callBackend?: CallBackend;
 }
 
 interface CompiledApi {
@@ -73,7 +84,8 @@ export function assertDeployable(deployment: Deployment): void {
   for (const api of deployment.apis) {
     for (const r of api.resources)
       for (const m of r.methods)
-        for (const h of m.mockHeaders) refuseInvalid(`${api.logicalId} ${m.method} ${r.path}`, h);
+        for (const h of new Set([...m.mockHeaders, ...m.integrationResponses.flatMap((ir) => ir.headers)]))
+          refuseInvalid(`${api.logicalId} ${m.method} ${r.path}`, h);
     for (const g of api.gatewayResponses)
       for (const h of g.headers) refuseInvalid(`${api.logicalId} GatewayResponses ${g.type}`, h);
   }
@@ -198,14 +210,7 @@ export function createGateway(deployment: Deployment, options: GatewayOptions): 
     }
 
     if (method.integration === 'mock') return mockAnswer(method, req, trace);
-    if (method.integration !== 'aws_proxy')
-      return gatewayAnswer(
-        c,
-        'API_CONFIGURATION_ERROR',
-        req,
-        trace,
-        `${method.integration} integrations are not modelled by crossgate`,
-      );
+    if (method.integration !== 'aws_proxy') return otherIntegration(c, method, req, params, trace);
     if (!method.functionId)
       return gatewayAnswer(
         c,
@@ -303,6 +308,82 @@ export function createGateway(deployment: Deployment, options: GatewayOptions): 
       ? 'the OPTIONS method SAM generated from Cors (mock integration)'
       : 'mock integration';
     return { status: method.mockStatus ?? 200, headers, body: MOCK_BODY, trace };
+  }
+
+  /** HTTP, HTTP_PROXY, AWS service and Lambda non-proxy integrations (src/gateway/integration.ts). */
+  async function otherIntegration(
+    c: CompiledApi,
+    method: DeployedMethod,
+    req: GatewayRequest,
+    params: Record<string, string>,
+    trace: GatewayTrace,
+  ): Promise<GatewayResponse> {
+    const kind = method.integration;
+    let answer: IntegrationAnswer | IntegrationFailure;
+    if (kind === 'aws' && method.functionId) {
+      const timeoutMs = Math.min(
+        INTEGRATION_TIMEOUT_MS,
+        (options.functionTimeouts?.[method.functionId] ?? 3) * 1000,
+      );
+      // Without a mapping template API Gateway passes the JSON body through as the event.
+      let event: unknown = {};
+      const text = req.body ? new TextDecoder().decode(req.body) : '';
+      try {
+        event = text ? JSON.parse(text) : {};
+      } catch {
+        event = text;
+      }
+      trace.functionId = method.functionId;
+      trace.event = event;
+      const outcome = await options.invoke(method.functionId, event, trace.requestId, timeoutMs);
+      trace.outcome = outcome;
+      if (!outcome.ok && outcome.kind === 'timeout')
+        return gatewayAnswer(
+          c,
+          'INTEGRATION_TIMEOUT',
+          req,
+          trace,
+          `${method.functionId} did not answer in time`,
+        );
+      answer = lambdaIntegrationAnswer(
+        method,
+        req,
+        outcome.ok ? outcome : { ok: false, message: outcome.message },
+        `${method.functionId} (Lambda, non-proxy)`,
+      );
+    } else if ((kind === 'aws' || kind === 'http' || kind === 'http_proxy') && method.target) {
+      const url = backendUrl(method.target, params, req.query, kind === 'http_proxy');
+      const via = kind === 'aws' ? `the ${method.target.service ?? 'AWS'} service` : (url ?? 'the backend');
+      const outcome = await (options.callBackend ?? offlineBackend)({
+        kind,
+        api: c.api,
+        method,
+        target: method.target,
+        httpMethod:
+          method.target.httpMethod && method.target.httpMethod !== 'ANY'
+            ? method.target.httpMethod
+            : req.method,
+        url,
+        headers: kind === 'http_proxy' ? req.headers.filter(([n]) => n.toLowerCase() !== 'host') : [],
+        body: req.body,
+        timeoutMs: INTEGRATION_TIMEOUT_MS,
+      });
+      answer = integrationAnswer(method, req, outcome, via);
+    } else {
+      return gatewayAnswer(
+        c,
+        'API_CONFIGURATION_ERROR',
+        req,
+        trace,
+        `${method.integration} integrations are not modelled by crossgate`,
+      );
+    }
+    if ('gatewayResponse' in answer)
+      return gatewayAnswer(c, answer.gatewayResponse, req, trace, answer.reason);
+    answer.headers.push(['x-amzn-RequestId', trace.requestId], ['x-amz-apigw-id', apigwId()]);
+    trace.kind = 'integration';
+    trace.reason = answer.reason;
+    return { status: answer.status, headers: answer.headers, body: answer.body, trace };
   }
 
   async function authorize(

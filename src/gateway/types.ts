@@ -28,8 +28,8 @@ export interface GatewayResponse {
 
 export interface GatewayTrace {
   requestId: string;
-  /** How the answer was made. */
-  kind: 'mock' | 'proxy' | 'gateway-response';
+  /** How the answer was made (`integration`: HTTP, HTTP_PROXY, AWS service or Lambda non-proxy). */
+  kind: 'mock' | 'proxy' | 'integration' | 'gateway-response';
   /** For gateway responses: the type (MISSING_AUTHENTICATION_TOKEN, INVALID_API_KEY, …). */
   responseType?: string;
   /** The route matched, if any. */

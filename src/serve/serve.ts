@@ -10,6 +10,7 @@ import { createRuntime } from '../runtime/index.js';
 import type { FunctionSpec, Runtime } from '../runtime/types.js';
 import type { Deployment } from '../sam/model.js';
 import type { TemplateModel } from '../template/model.js';
+import { forwardingBackend } from './backend.js';
 import { type Exchange, type GatewayServer, startGatewayServer } from './server.js';
 
 export interface ServeOptions {
@@ -87,6 +88,7 @@ export async function serve(
       apiKeys: keys,
       stagePrefix: options.stagePrefix,
       functionTimeouts,
+      callBackend: forwardingBackend,
     });
   } catch (error) {
     await runtime.close();
