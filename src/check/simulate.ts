@@ -7,6 +7,7 @@
 import { type FetchCall, simulateFetchAsync, type WireRequest, type WireResponse } from '../browser/index.js';
 import type { ApiKey } from '../gateway/api-keys.js';
 import { createGateway } from '../gateway/gateway.js';
+import type { CallBackend } from '../gateway/integration.js';
 import type { GatewayRequest, Invoke, InvokeOutcome } from '../gateway/types.js';
 import type { DeployedApi, DeployedMethod, Deployment } from '../sam/model.js';
 import type { HandlerCors } from './handler-scan.js';
@@ -126,10 +127,14 @@ export function shapesFor(
       headers.push(['Content-Type', 'application/json']);
       parts.push('JSON');
     }
-    if (method.apiKeyRequired && key) {
-      headers.push(['x-api-key', key]);
-      parts.push('with x-api-key');
-    }
+    // Each header once, named once: an authorizer may read the x-api-key the API key check reads.
+    const sent: string[] = [];
+    const send = (name: string, value: string) => {
+      if (sent.some((n) => n.toLowerCase() === name.toLowerCase())) return;
+      sent.push(name);
+      headers.push([name, value]);
+    };
+    if (method.apiKeyRequired && key) send('x-api-key', key);
     const authorizer = method.authorizer ? api.authorizers[method.authorizer] : undefined;
     if (authorizer) {
       const names =
@@ -137,15 +142,14 @@ export function shapesFor(
           ? [authorizer.identityHeaders[0] ?? 'Authorization']
           : authorizer.identityHeaders;
       for (const n of names)
-        headers.push([n, n.toLowerCase() === 'authorization' ? 'Bearer crossgate-check' : 'crossgate-check']);
-      if (names.length) parts.push(`with ${names.join(', ')}`);
+        send(n, n.toLowerCase() === 'authorization' ? 'Bearer crossgate-check' : 'crossgate-check');
     } else if (
       method.authorizer === 'AWS_IAM' ||
       (authorizer === undefined && method.authorizer && method.authorizer !== 'NONE')
     ) {
-      headers.push(['Authorization', 'Bearer crossgate-check']);
-      parts.push('with Authorization');
+      send('Authorization', 'Bearer crossgate-check');
     }
+    if (sent.length) parts.push(`with ${sent.join(', ')}`);
     if (credentials) parts.push('credentials');
     out.push({
       name: parts.join(' '),
@@ -160,47 +164,70 @@ export function shapesFor(
   return out;
 }
 
-export async function simulateRequests(input: SimulationInput): Promise<SimulatedRequest[]> {
+/** What the simulation produced: the requests as the browser meets them, and the latent ones. */
+export interface Simulation {
+  requests: SimulatedRequest[];
+  /**
+   * Requests blocked at the preflight, sent again as if the preflight had passed: what the page
+   * would meet once the preflight is fixed (the actual answer, judged on its own).
+   */
+  latent: SimulatedRequest[];
+}
+
+export async function simulateRequests(input: SimulationInput): Promise<Simulation> {
   const policies = new Map<string, HandlerPolicy>();
   for (const api of input.deployment.apis) {
     const credentials = input.credentials(api);
     for (const r of api.resources)
       for (const m of r.methods) {
-        if (!m.functionId) continue;
+        if (!m.functionId || m.integration !== 'aws_proxy') continue;
         let policy = policies.get(m.functionId);
         if (!policy) {
           policy = { origins: new Set<string>(), credentials: false };
           policies.set(m.functionId, policy);
         }
-        for (const o of input.handlerOrigins(m.functionId, api)) policy.origins.add(o);
+        // A handler crossgate could not read is taken to answer the pages that call the API: what it
+        // does is not known, and is not claimed (CG122 says where crossgate looked).
+        const kind = input.handler(m.functionId)?.kind;
+        const origins =
+          kind === 'unknown' || kind === undefined
+            ? input.origins(api)
+            : input.handlerOrigins(m.functionId, api);
+        for (const o of origins) policy.origins.add(o);
         policy.credentials ||= credentials;
       }
   }
-  const gateway = createGateway(input.deployment, {
-    invoke: input.invoke ?? staticInvoke(input, policies),
-    apiKeys: input.keys,
-    stagePrefix: true,
-    functionTimeouts: input.functionTimeouts,
-    // CG101 reports what API Gateway would refuse; the browser sees those headers absent.
-    refuseUndeployable: false,
-  });
-  const respond = async (req: WireRequest): Promise<WireResponse> => {
-    const url = new URL(req.url);
-    const g: GatewayRequest = {
-      method: req.method,
-      path: url.pathname,
-      query: url.search.slice(1),
-      headers: req.headers,
-      body: undefined,
-      sourceIp: '127.0.0.1',
-      domainName: url.host,
-    };
-    const res = await gateway.handle(g);
-    return { status: res.status, headers: res.headers };
-  };
   const out: SimulatedRequest[] = [];
+  const latent: SimulatedRequest[] = [];
   const key = input.keys[0]?.value;
   for (const api of input.deployment.apis) {
+    // One gateway per API: two APIs on the same stage name must not answer for each other.
+    const gateway = createGateway(
+      { ...input.deployment, apis: [api] },
+      {
+        invoke: input.invoke ?? staticInvoke(input, policies),
+        apiKeys: input.keys,
+        stagePrefix: true,
+        functionTimeouts: input.functionTimeouts,
+        // CG101 reports what API Gateway would refuse; the browser sees those headers absent.
+        refuseUndeployable: false,
+        callBackend: staticBackend(new Set(input.origins(api))),
+      },
+    );
+    const respond = async (req: WireRequest): Promise<WireResponse> => {
+      const url = new URL(req.url);
+      const g: GatewayRequest = {
+        method: req.method,
+        path: url.pathname,
+        query: url.search.slice(1),
+        headers: req.headers,
+        body: undefined,
+        sourceIp: '127.0.0.1',
+        domainName: url.host,
+      };
+      const res = await gateway.handle(g);
+      return { status: res.status, headers: res.headers };
+    };
     const origins = input.origins(api);
     const credentials = input.credentials(api);
     const stage = api.stageName ?? 'Prod';
@@ -213,19 +240,62 @@ export async function simulateRequests(input: SimulationInput): Promise<Simulate
               ...shape.call,
             };
             const verdict = await simulateFetchAsync(origin, call, respond);
-            out.push({
-              api,
-              resource,
-              method,
-              origin,
-              expectedAllowed: origin !== FOREIGN_ORIGIN,
-              shape: shape.name,
-              verdict,
-            });
+            const expectedAllowed = origin !== FOREIGN_ORIGIN;
+            const sim = { api, resource, method, origin, expectedAllowed, shape: shape.name, verdict };
+            out.push(sim);
+            if (expectedAllowed && verdict.failedStep === 'preflight') {
+              const after = await simulateFetchAsync(origin, call, preflightPasses(respond));
+              latent.push({ ...sim, verdict: after, assumes: 'preflight' });
+            }
           }
         }
       }
     }
   }
-  return out;
+  return { requests: out, latent };
+}
+
+/**
+ * A responder whose preflights all pass (the preflight a browser would accept for exactly this
+ * request), and whose actual requests the gateway answers: to see what is behind a broken preflight.
+ */
+function preflightPasses(respond: (req: WireRequest) => Promise<WireResponse>) {
+  return async (req: WireRequest): Promise<WireResponse> => {
+    const acrm = req.headers.find(([n]) => n === 'access-control-request-method')?.[1];
+    if (req.method !== 'OPTIONS' || acrm === undefined) return respond(req);
+    const origin = req.headers.find(([n]) => n === 'origin')?.[1] ?? '*';
+    const acrh = req.headers.find(([n]) => n === 'access-control-request-headers')?.[1];
+    const headers: Array<[string, string]> = [
+      ['access-control-allow-origin', origin],
+      ['access-control-allow-methods', acrm],
+      ['access-control-allow-credentials', 'true'],
+    ];
+    if (acrh) headers.push(['access-control-allow-headers', acrh]);
+    return { status: 204, headers };
+  };
+}
+
+/**
+ * check calls no backend. AWS services and HTTP backends behind non-proxy integrations answer as on
+ * success (their integration responses decide what the browser sees); an HTTP_PROXY backend passes
+ * its own headers through, which the template does not show: like a handler crossgate cannot read, it
+ * is taken to answer the pages that call the API.
+ */
+function staticBackend(pageOrigins: Set<string>): CallBackend {
+  return async (call) => {
+    const headers: Array<[string, string]> = [['content-type', 'application/json']];
+    if (call.kind === 'http_proxy') {
+      const origin = call.headers.find(([n]) => n.toLowerCase() === 'origin')?.[1];
+      if (origin !== undefined && pageOrigins.has(origin)) {
+        headers.push(['Access-Control-Allow-Origin', origin], ['Vary', 'Origin']);
+        const acrm = call.headers.find(([n]) => n.toLowerCase() === 'access-control-request-method')?.[1];
+        const acrh = call.headers.find(([n]) => n.toLowerCase() === 'access-control-request-headers')?.[1];
+        if (call.httpMethod === 'OPTIONS' && acrm) {
+          headers.push(['Access-Control-Allow-Methods', acrm]);
+          if (acrh) headers.push(['Access-Control-Allow-Headers', acrh]);
+        }
+      }
+    }
+    return { ok: true, status: 200, headers, body: '{}', simulated: 'not called by check' };
+  };
 }

@@ -20,6 +20,15 @@ export function checkJson(result: CheckResult): unknown {
       hint: f.hint,
     })),
     notes: result.notes,
+    apis: (result.intent ?? []).map((i) => ({
+      api: i.api,
+      judged: i.signals.length > 0,
+      intent: i.signals.map((s) => ({
+        source: s.source,
+        detail: s.detail,
+        position: s.pos ? formatPos(s.pos) : undefined,
+      })),
+    })),
     requests: result.simulations.map((s) => ({
       api: s.api.logicalId,
       route: `${s.method.method} ${s.resource.path}`,

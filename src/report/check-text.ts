@@ -5,23 +5,91 @@ import type { Finding } from '../check/types.js';
 import { formatPos } from '../template/position.js';
 
 export function checkText(result: CheckResult, source: string): string {
-  const lines = source.split('\n');
   const out: string[] = [];
-  for (const f of result.findings) out.push(findingText(f, lines), '');
+  const linesOf = sourceLines(result, source);
+  for (const f of result.findings) out.push(findingText(f, linesOf(f.pos?.file)), '');
   out.push(matrixText(result));
   for (const note of result.notes) out.push(pc.yellow(`note: ${note}`));
   if (result.notes.length > 0) out.push('');
-  const errors = result.findings.filter((f) => f.severity === 'error').length;
-  const warnings = result.findings.filter((f) => f.severity === 'warning').length;
-  const fixable = result.findings.filter((f) => f.fix).length;
+  out.push(summaryLine(result));
+  return `${out.join('\n')}\n`;
+}
+
+/** The lines of the file a finding points into: the template, or an OpenAPI file it reads. */
+function sourceLines(
+  result: CheckResult,
+  source: string | undefined,
+): (file: string | undefined) => string[] {
+  const cache = new Map<string | undefined, string[]>();
+  return (file) => {
+    let lines = cache.get(file);
+    if (!lines) {
+      const text =
+        (file !== undefined ? result.sources?.[file] : undefined) ?? (result.sources ? '' : source) ?? '';
+      lines = text.split('\n');
+      cache.set(file, lines);
+    }
+    return lines;
+  };
+}
+
+/** Several templates: each one's findings and notes (no routes table), then the totals. */
+export function manyText(
+  checked: Array<{
+    file: string;
+    result?: CheckResult;
+    refused?: { message: string; position: string | undefined };
+  }>,
+): string {
+  const out: string[] = [];
+  let errors = 0;
+  let warnings = 0;
+  let infos = 0;
+  for (const c of checked) {
+    if (c.refused) {
+      out.push(`${pc.bold(c.refused.position ?? c.file)} ${pc.red('error')} ${c.refused.message}`, '');
+      continue;
+    }
+    const result = c.result!;
+    if (result.findings.length === 0 && result.notes.length === 0) continue;
+    out.push(pc.bold(`── ${c.file}`));
+    const linesOf = sourceLines(result, undefined);
+    for (const f of result.findings) out.push(findingText(f, linesOf(f.pos?.file)), '');
+    for (const note of result.notes) out.push(pc.yellow(`note: ${note}`));
+    if (result.notes.length > 0) out.push('');
+    for (const f of result.findings) {
+      if (f.severity === 'error') errors++;
+      else if (f.severity === 'warning') warnings++;
+      else infos++;
+    }
+  }
+  const refused = checked.filter((c) => c.refused).length;
   out.push(
-    result.findings.length === 0
-      ? result.notes.length > 0
-        ? pc.green('✓ no CORS defects found in what crossgate models (see the notes above)')
-        : pc.green('✓ no CORS defects found')
-      : `${errors > 0 ? pc.red(`${errors} error${errors === 1 ? '' : 's'}`) : '0 errors'}, ${warnings} warning${warnings === 1 ? '' : 's'}${fixable ? `, ${fixable} fixable with --fix` : ''}`,
+    `${checked.length} template${checked.length === 1 ? '' : 's'}: ${checked.length - refused} checked, ${refused > 0 ? pc.red(`${refused} refused`) : '0 refused'}; ${errors > 0 ? pc.red(`${errors} error${errors === 1 ? '' : 's'}`) : '0 errors'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${infos} info${infos === 1 ? '' : 's'}`,
   );
   return `${out.join('\n')}\n`;
+}
+
+function summaryLine(result: CheckResult): string {
+  const out: string[] = [];
+  const errors = result.findings.filter((f) => f.severity === 'error').length;
+  const warnings = result.findings.filter((f) => f.severity === 'warning').length;
+  const infos = result.findings.filter((f) => f.severity === 'info').length;
+  const fixable = result.findings.filter((f) => f.fix).length;
+  const judged = result.intent ? result.intent.filter((i) => i.signals.length > 0).length : undefined;
+  const defects = errors + warnings;
+  out.push(
+    defects === 0
+      ? judged === 0 && infos > 0
+        ? pc.green(
+            '✓ no API is called from pages on other origins, as far as the template shows (see the info lines)',
+          )
+        : result.notes.length > 0
+          ? pc.green('✓ no CORS defects found in what crossgate models (see the notes above)')
+          : pc.green('✓ no CORS defects found')
+      : `${errors > 0 ? pc.red(`${errors} error${errors === 1 ? '' : 's'}`) : '0 errors'}, ${warnings} warning${warnings === 1 ? '' : 's'}${fixable ? `, ${fixable} fixable with --fix` : ''}`,
+  );
+  return out.join('\n');
 }
 
 function findingText(f: Finding, lines: string[]): string {

@@ -7,14 +7,18 @@ import { corsUnquotedValue } from './cors-unquoted-value.js';
 import { gatewayResponsesWithoutCors } from './gateway-responses-without-cors.js';
 import { handlerCorsMismatch } from './handler-cors-mismatch.js';
 import { handlerMissingCors } from './handler-missing-cors.js';
+import { handlerNotFound } from './handler-not-found.js';
+import { integrationResponseWithoutCors } from './integration-response-without-cors.js';
 import { malformedOrigin } from './malformed-origin.js';
 import { maxAgeOverCap } from './max-age-over-cap.js';
 import { multipleOrigins } from './multiple-origins.js';
+import { noCorsIntent } from './no-cors-intent.js';
 import { originReflected } from './origin-reflected.js';
 import { preflightApiKey } from './preflight-api-key.js';
 import { preflightAuthorizer } from './preflight-authorizer.js';
 import { preflightMissing } from './preflight-missing.js';
 import { reflectedWithoutVary } from './reflected-without-vary.js';
+import { restApiCorsExtension } from './rest-api-cors-extension.js';
 import { wildcardHeadersAuthorization } from './wildcard-headers-authorization.js';
 import { wildcardOrigin } from './wildcard-origin.js';
 import { wildcardWithCredentials } from './wildcard-with-credentials.js';
@@ -37,5 +41,9 @@ export const RULES: Rule[] = [
   maxAgeOverCap,
   reflectedWithoutVary,
   originReflected,
+  noCorsIntent,
+  handlerNotFound,
+  integrationResponseWithoutCors,
+  restApiCorsExtension,
   browserBlocked,
 ];

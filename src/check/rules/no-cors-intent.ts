@@ -1,0 +1,23 @@
+import { noIntentFinding } from '../intent.js';
+import type { Finding, Rule } from '../types.js';
+
+/**
+ * An API nothing shows pages on other origins call: no Cors, no Access-Control-Allow-Origin in its
+ * OpenAPI, its handlers or its gateway responses, no --origin, no configured origins. A browser judges
+ * only what a page sends, so its CORS is not judged; one line says so, and how to declare intent.
+ */
+export const noCorsIntent: Rule = {
+  code: 'CG121',
+  name: 'no-cors-intent',
+  severity: 'info',
+  summary:
+    'Nothing shows that pages on other origins call this API: it is not callable from them, and its CORS is not judged.',
+  fixable: false,
+  everyApi: true,
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const api of ctx.deployment.apis)
+      if (ctx.isJudged && !ctx.isJudged(api)) out.push(noIntentFinding(api.logicalId, 'REST API', api.pos));
+    return out;
+  },
+};
