@@ -19,7 +19,7 @@ import {
 } from './intent.js';
 import { RULES } from './rules/index.js';
 import { normalizeOrigin } from './rules/malformed-origin.js';
-import { allowOriginOf } from './rules/util.js';
+import { allowOriginOf, fewOf } from './rules/util.js';
 import { simulateRequests } from './simulate.js';
 import { mentionsAllowOrigin } from './source-scan.js';
 import type { CheckContext, Finding, Rule, SimulatedRequest } from './types.js';
@@ -38,8 +38,14 @@ export interface CheckOptions {
 
 export interface ApiJudgement {
   api: string;
+  /** `REST API`; other kinds name themselves. */
+  kind: string;
   /** What shows the API is called from pages on other origins; empty: it was not judged for browsers. */
   signals: IntentSignal[];
+  /** Methods crossgate modelled (0: its definition was not read, see the notes). */
+  methods: number;
+  /** The OpenAPI file its methods were read from, when not the template. */
+  definitionFile?: string;
 }
 
 export interface CheckResult {
@@ -92,9 +98,13 @@ export async function runCheck(
   const shared = declaredSignals(declared);
   const intent: ApiJudgement[] = deployment.apis.map((api) => ({
     api: api.logicalId,
+    kind: 'REST API',
     signals: [...shared, ...restApiSignals(api, apiModels.get(api.logicalId), handlerOf, mentions)],
+    methods: api.resources.reduce((n, r) => n + r.methods.length, 0),
+    definitionFile: api.definitionFile,
   }));
-  const judgedIds = new Set(intent.filter((i) => hasIntent(i.signals)).map((i) => i.api));
+  // An API whose methods crossgate could not read is neither judged nor said to be uncallable.
+  const judgedIds = new Set(intent.filter((i) => i.methods > 0 && hasIntent(i.signals)).map((i) => i.api));
   const judged: Deployment = {
     ...deployment,
     apis: deployment.apis.filter((a) => judgedIds.has(a.logicalId)),
@@ -253,10 +263,12 @@ function latentFindings(
   return out;
 }
 
-/** What the simulation assumed because crossgate could not see it, said once per function or backend. */
+/** What the simulation assumed because crossgate could not see it, said once per function or API. */
 function assumptions(model: TemplateModel, judged: Deployment, handlers: Map<string, HandlerCors>): string[] {
   const out: string[] = [];
-  for (const api of judged.apis)
+  for (const api of judged.apis) {
+    const proxied: string[] = [];
+    let vpc = false;
     for (const r of api.resources)
       for (const m of r.methods) {
         if (m.integration === 'aws_proxy' && m.functionId) {
@@ -267,11 +279,16 @@ function assumptions(model: TemplateModel, judged: Deployment, handlers: Map<str
               `${m.functionId} (${fn.runtime}) is not read by crossgate: its answers were taken to carry the CORS headers the page needs; check --invoke runs it, probe judges the deployed API`,
             );
         }
-        if (m.integration === 'http_proxy')
-          out.push(
-            `${api.logicalId} ${m.method} ${r.path} passes ${m.target?.url ?? 'its backend'}'s answer through (HTTP_PROXY${m.target?.connectionType === 'VPC_LINK' ? ' over a VPC link' : ''}): its CORS headers were taken to match the page's origin; probe judges the deployed API`,
-          );
+        if (m.integration === 'http_proxy') {
+          proxied.push(`${m.method} ${r.path}`);
+          vpc ||= m.target?.connectionType === 'VPC_LINK';
+        }
       }
+    if (proxied.length > 0)
+      out.push(
+        `${api.logicalId}: ${fewOf(proxied)} pass${proxied.length === 1 ? 'es' : ''} the backend's answer through (HTTP_PROXY${vpc ? ' over a VPC link' : ''}), whose CORS headers the template does not show: they were taken to match the page's origin; probe judges the deployed API`,
+      );
+  }
   return out;
 }
 

@@ -22,7 +22,10 @@ export function checkJson(result: CheckResult): unknown {
     notes: result.notes,
     apis: (result.intent ?? []).map((i) => ({
       api: i.api,
-      judged: i.signals.length > 0,
+      kind: i.kind,
+      methods: i.methods,
+      definitionFile: i.definitionFile,
+      judged: i.methods > 0 && i.signals.length > 0,
       intent: i.signals.map((s) => ({
         source: s.source,
         detail: s.detail,

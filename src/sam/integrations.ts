@@ -5,7 +5,7 @@
  * backend an http, http_proxy or aws integration calls.
  */
 import { isIntrinsic, Symbolic } from '../template/intrinsics.js';
-import { posOf } from '../template/parse.js';
+import { keyPosOf, posOf } from '../template/parse.js';
 import type { Pos } from '../template/position.js';
 import type { IntegrationResponse, IntegrationTarget, IntegrationType, MappedHeader } from './model.js';
 
@@ -47,7 +47,7 @@ export function readIntegration(
         statusCode: Number.isFinite(status) ? status : 200,
         headers,
         templates: isRecord(r.responseTemplates) ? r.responseTemplates : {},
-        pos: posOf(responses, pattern),
+        pos: keyPosOf(responses, pattern),
       });
     }
   }

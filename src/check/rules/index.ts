@@ -16,6 +16,7 @@ import { noCorsIntent } from './no-cors-intent.js';
 import { originReflected } from './origin-reflected.js';
 import { preflightApiKey } from './preflight-api-key.js';
 import { preflightAuthorizer } from './preflight-authorizer.js';
+import { preflightGuardedAny } from './preflight-guarded-any.js';
 import { preflightMissing } from './preflight-missing.js';
 import { reflectedWithoutVary } from './reflected-without-vary.js';
 import { restApiCorsExtension } from './rest-api-cors-extension.js';
@@ -45,5 +46,6 @@ export const RULES: Rule[] = [
   handlerNotFound,
   integrationResponseWithoutCors,
   restApiCorsExtension,
+  preflightGuardedAny,
   browserBlocked,
 ];

@@ -16,8 +16,10 @@ export const noCorsIntent: Rule = {
   everyApi: true,
   check(ctx) {
     const out: Finding[] = [];
+    // An API whose methods were not read (a note says why) is not said to be uncallable.
     for (const api of ctx.deployment.apis)
-      if (ctx.isJudged && !ctx.isJudged(api)) out.push(noIntentFinding(api.logicalId, 'REST API', api.pos));
+      if (ctx.isJudged && !ctx.isJudged(api) && api.resources.length > 0)
+        out.push(noIntentFinding(api.logicalId, 'REST API', api.pos));
     return out;
   },
 };
