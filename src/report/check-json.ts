@@ -7,6 +7,7 @@ export function checkJson(result: CheckResult): unknown {
     findings: result.findings.map((f) => ({
       code: f.code,
       rule: f.rule,
+      api: f.api,
       severity: f.severity,
       message: f.message,
       file: f.pos?.file,
