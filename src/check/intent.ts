@@ -72,7 +72,7 @@ export function headerSignals(
 ): IntentSignal[] {
   for (const h of headers)
     if (h.name.toLowerCase() === ACAO)
-      return [{ source, detail: `${where} sets Access-Control-Allow-Origin`, pos: h.pos }];
+      return [{ source, detail: `${where} maps Access-Control-Allow-Origin`, pos: h.pos }];
   return [];
 }
 
@@ -126,7 +126,7 @@ export function restApiSignals(
     for (const m of r.methods) {
       if (m.functionId && m.integration === 'aws_proxy') functions.push(m.functionId);
       if (m.corsPreflight) continue;
-      const where = `the OpenAPI definition (${m.method} ${r.path})`;
+      const where = `${m.method} ${r.path} (${m.integration} integration)`;
       out.push(...headerSignals(m.mockHeaders, 'openapi', where));
       for (const ir of m.integrationResponses) out.push(...headerSignals(ir.headers, 'openapi', where));
     }
@@ -134,7 +134,7 @@ export function restApiSignals(
   if (corsExtension !== undefined)
     out.push({
       source: 'openapi',
-      detail: 'the OpenAPI definition has x-amazon-apigateway-cors',
+      detail: 'its OpenAPI definition has x-amazon-apigateway-cors',
       pos: api.pos,
     });
   for (const g of api.gatewayResponses)
