@@ -18,6 +18,8 @@ const HELP = `usage: crossgate serve [template.yaml] [options]
   --parameter-overrides K=V     template parameters, as sam deploy takes them
   --no-watch                    do not reload handlers when their files change
   --inspector <port|off>        the inspector's port (default: the API port + 1), or off
+  --inspector-host <addr>       address the inspector binds (default 127.0.0.1, whatever --host says)
+  --inspector-secrets           show API keys, Authorization, x-api-key and cookies in the inspector (masked by default)
   --workers <n>                 concurrent executions per function (default 4; each runs one event at a time)
 `;
 
@@ -36,6 +38,8 @@ export const serveCommand = {
         'no-watch': { type: 'boolean', default: false },
         workers: { type: 'string', default: '4' },
         inspector: { type: 'string' },
+        'inspector-host': { type: 'string', default: '127.0.0.1' },
+        'inspector-secrets': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -96,13 +100,15 @@ export const serveCommand = {
     if (inspectorPort !== undefined) {
       const start = (p: number) =>
         startInspector({
-          host: values.host,
+          // Never --host: exposing the API does not expose the recorded requests and keys.
+          host: values['inspector-host'],
           port: p,
-          apiUrl: running.server.url,
+          apiUrl: loopbackUrl(running.server.url),
           apis: running.gateway.apis,
           template: { file, model },
           stagePrefix: values['stage-prefix'],
           apiKeys: running.keys.map((k) => k.value),
+          showSecrets: values['inspector-secrets'],
         });
       try {
         inspector = await start(inspectorPort);
@@ -140,6 +146,11 @@ function flushLog(): void {
   const out = pending;
   pending = '';
   process.stdout.write(out);
+}
+
+/** The API as a page on this machine reaches it: a wildcard bind address is no address to fetch. */
+function loopbackUrl(url: string): string {
+  return url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
 }
 
 function parseWorkers(value: string): number {

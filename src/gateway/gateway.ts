@@ -165,13 +165,14 @@ export function createGateway(deployment: Deployment, options: GatewayOptions): 
         if (match.method) break;
       }
     }
-    if (req.body && req.body.length > MAX_PAYLOAD_BYTES)
+    const bodyBytes = req.bodyTooLarge ?? req.body?.length ?? 0;
+    if (bodyBytes > MAX_PAYLOAD_BYTES)
       return gatewayAnswer(
         target?.c,
         'REQUEST_TOO_LARGE',
         req,
         trace,
-        `the body is ${req.body.length} bytes; API Gateway accepts at most 10 MB`,
+        `the body is ${req.bodyTooLarge === undefined ? '' : 'at least '}${bodyBytes} bytes; API Gateway accepts at most 10 MB (${MAX_PAYLOAD_BYTES} bytes) and never invokes the function`,
       );
     if (!target?.method) {
       const why = !target

@@ -12,6 +12,11 @@ export interface GatewayRequest {
   /** Header names as received. */
   headers: HeaderList;
   body: Uint8Array | undefined;
+  /**
+   * Set when the body is larger than any API accepts and the server stopped reading it (`body` is then
+   * undefined): its size, at least — the Content-Length it declared, or the bytes read before stopping.
+   */
+  bodyTooLarge?: number;
   sourceIp: string;
   /** Host the client used (`127.0.0.1:3000`). */
   domainName: string;

@@ -50,7 +50,8 @@ export const INDEX_HTML = `<!doctype html>
           <select id="try-method"><option>GET</option><option>POST</option><option>PUT</option><option>PATCH</option><option>DELETE</option><option>HEAD</option></select></div>
         <div class="field"><label for="try-path">Path</label><input id="try-path" value="/" required spellcheck="false" aria-describedby="try-path-hint"></div>
         <p id="try-path-hint" class="hint">Replace path parameters such as {id} with a value.</p>
-        <div class="field"><label for="try-key">x-api-key header</label><input id="try-key" list="try-keys" autocomplete="off" spellcheck="false" placeholder="(not sent when empty)"><datalist id="try-keys"></datalist></div>
+        <div class="field"><label for="try-key">x-api-key header</label><input id="try-key" list="try-keys" autocomplete="off" spellcheck="false" placeholder="(not sent when empty)" aria-describedby="try-key-hint"><datalist id="try-keys"></datalist></div>
+        <p id="try-key-hint" class="hint" hidden></p>
         <div class="field"><label for="try-ctype">Content-Type header</label>
           <select id="try-ctype"><option value="">(none)</option><option>application/json</option><option>text/plain</option></select></div>
         <div class="field"><label for="try-hname">Another header: name</label><input id="try-hname" spellcheck="false" placeholder="authorization"></div>
@@ -490,6 +491,11 @@ export const APP_JS = String.raw`'use strict';
     $('api-url').textContent = info.apiUrl;
     const dl = $('try-keys');
     for (const k of info.apiKeys) dl.append(h('option', { value: k }));
+    if (info.secrets === 'masked' && info.keyHints.length) {
+      const hint = $('try-key-hint');
+      hint.textContent = 'API keys are masked in the inspector (' + info.keyHints.join(', ') + '): paste one from the terminal where serve runs, or start serve with --inspector-secrets to offer them here.';
+      hint.hidden = false;
+    }
   });
   fetch('/api/routes').then((r) => r.json()).then(renderRoutes);
   const conn = $('conn');
