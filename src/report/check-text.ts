@@ -8,7 +8,9 @@ export function checkText(result: CheckResult, source: string): string {
   const out: string[] = [];
   const linesOf = sourceLines(result, source);
   for (const f of result.findings) out.push(findingText(f, linesOf(f.pos?.file)), '');
-  out.push(matrixText(result));
+  // Nothing simulated because no API is called from pages: the info lines say so already.
+  const unjudged = result.intent?.some((i) => i.signals.length === 0) ?? false;
+  if (result.simulations.length > 0 || !unjudged) out.push(matrixText(result));
   for (const note of result.notes) out.push(pc.yellow(`note: ${note}`));
   if (result.notes.length > 0) out.push('');
   out.push(summaryLine(result));
@@ -45,6 +47,7 @@ export function manyText(
   let errors = 0;
   let warnings = 0;
   let infos = 0;
+  const hints = new Map<string, string | undefined>();
   for (const c of checked) {
     if (c.refused) {
       out.push(`${pc.bold(c.refused.position ?? c.file)} ${pc.red('error')} ${c.refused.message}`, '');
@@ -54,7 +57,12 @@ export function manyText(
     if (result.findings.length === 0 && result.notes.length === 0) continue;
     out.push(pc.bold(`── ${c.file}`));
     const linesOf = sourceLines(result, undefined);
-    for (const f of result.findings) out.push(findingText(f, linesOf(f.pos?.file)), '');
+    for (const f of result.findings) {
+      out.push(findingText(f, linesOf(f.pos?.file), true));
+      if (f.severity !== 'info') out.push('');
+      else hints.set(f.code, f.hint);
+    }
+    if (result.findings.at(-1)?.severity === 'info') out.push('');
     for (const note of result.notes) out.push(pc.yellow(`note: ${note}`));
     if (result.notes.length > 0) out.push('');
     for (const f of result.findings) {
@@ -63,6 +71,9 @@ export function manyText(
       else infos++;
     }
   }
+  // The info lines share one piece of advice: said once, at the end.
+  for (const [code, hint] of hints)
+    if (hint) out.push(`${pc.cyan('how')} ${pc.dim(`(${code}):`)} ${hint}`, '');
   const refused = checked.filter((c) => c.refused).length;
   out.push(
     `${checked.length} template${checked.length === 1 ? '' : 's'}: ${checked.length - refused} checked, ${refused > 0 ? pc.red(`${refused} refused`) : '0 refused'}; ${errors > 0 ? pc.red(`${errors} error${errors === 1 ? '' : 's'}`) : '0 errors'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${infos} info${infos === 1 ? '' : 's'}`,
@@ -92,7 +103,8 @@ function summaryLine(result: CheckResult): string {
   return out.join('\n');
 }
 
-function findingText(f: Finding, lines: string[]): string {
+/** An info finding is its one line (and its hint unless `quiet`), without a code frame. */
+function findingText(f: Finding, lines: string[], quiet = false): string {
   const sev =
     f.severity === 'error'
       ? pc.red('error')
@@ -100,6 +112,10 @@ function findingText(f: Finding, lines: string[]): string {
         ? pc.yellow('warning')
         : pc.blue('info');
   const out = [`${pc.bold(formatPos(f.pos))} ${sev} ${pc.dim(f.code)} ${f.message} ${pc.dim(`(${f.rule})`)}`];
+  if (f.severity === 'info') {
+    if (f.hint && !quiet) out.push(`  ${pc.cyan('how:')} ${f.hint}`);
+    return out.join('\n');
+  }
   if (f.pos) {
     const from = Math.max(1, f.pos.line - 1);
     for (let n = from; n <= Math.min(lines.length, f.pos.line + 1); n++) {
