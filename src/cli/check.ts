@@ -115,7 +115,7 @@ export const checkCommand = {
       format === 'json'
         ? `${JSON.stringify(manyJson(checked), null, 2)}\n`
         : format === 'sarif'
-          ? `${JSON.stringify(checkSarif(merged(checked)), null, 2)}\n`
+          ? `${JSON.stringify(sarifMany(checked), null, 2)}\n`
           : format === 'github'
             ? checked.map((c) => (c.result ? checkGithub(c.result) : refusedGithub(c))).join('')
             : manyText(checked);
@@ -279,6 +279,33 @@ function merged(checked: CheckedTemplate[]): CheckResult {
     simulations: [],
     findings: checked.flatMap((c) => c.result?.findings ?? []),
   };
+}
+
+/** One SARIF run over every template; a refused template is a failed tool execution notification (SARIF 2.1.0 §3.20.21). */
+function sarifMany(checked: CheckedTemplate[]): unknown {
+  const sarif = checkSarif(merged(checked)) as { runs: Array<Record<string, unknown>> };
+  const refused = checked.filter((c) => c.refused);
+  sarif.runs[0].invocations = [
+    {
+      executionSuccessful: refused.length === 0,
+      toolExecutionNotifications: refused.map((c) => {
+        const at = c.refused?.position?.match(/^(.*):(\d+):(\d+)$/);
+        return {
+          level: 'error',
+          message: { text: c.refused?.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: at ? at[1] : c.file },
+                ...(at ? { region: { startLine: Number(at[2]), startColumn: Number(at[3]) } } : {}),
+              },
+            },
+          ],
+        };
+      }),
+    },
+  ];
+  return sarif;
 }
 
 /** The JSON report for several templates: each template's report, then the totals. */

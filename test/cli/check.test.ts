@@ -110,6 +110,21 @@ describe('crossgate check', () => {
     ]);
     expect(report.templates[0].refused.position).toMatch(/bad\/template\.yaml:\d+:\d+$/);
     expect(report.summary).toMatchObject({ templates: 3, loaded: 2, refused: 1, byRule: { CG102: 1 } });
+    const sarif = JSON.parse((await run(['check', dir, pitfall, '--format', 'sarif'])).stdout);
+    expect(sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toContain('CG102');
+    expect(sarif.runs[0].invocations[0]).toMatchObject({
+      executionSuccessful: false,
+      toolExecutionNotifications: [
+        {
+          level: 'error',
+          locations: [
+            {
+              physicalLocation: { artifactLocation: { uri: expect.stringMatching(/bad\/template\.yaml$/) } },
+            },
+          ],
+        },
+      ],
+    });
     const text = await run(['check', join(dir, 'good'), pitfall]);
     expect(text.code).toBe(1);
     expect(text.stdout).toContain(`── ${pitfall}`);
