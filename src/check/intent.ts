@@ -6,7 +6,11 @@
  * CORS headers, `--origin`, or origins in crossgate's configuration.
  *
  * Each kind of API (REST here; HTTP APIs, Function URLs) gathers its own signals with the helpers
- * below and asks `hasIntent`; `noIntentFinding` says the one line an API without intent gets.
+ * below and asks `hasIntent`; `noIntentFinding` says the one line an API without intent gets. To plug
+ * in a kind: signals = [...declaredSignals(declared), ...its own (its CORS configuration: source
+ * 'cors-setting'; OpenAPI headers: headerSignals), ...handlerSignals(its functions, handler, mentions)];
+ * record { api, kind, signals, methods } in CheckResult.intent; judge it only when hasIntent(signals)
+ * (or declared.strict), else report noIntentFinding(id, kind, pos).
  */
 import type { DeployedApi, MappedHeader } from '../sam/model.js';
 import type { ApiModel } from '../template/model.js';
