@@ -142,12 +142,10 @@ export async function runCheck(
   ctx.origins = (api: DeployedApi) => {
     let list = originCache.get(api.logicalId);
     if (!list) {
+      // --origin or the configuration, else the API's AllowOrigin, else the origins its answers name.
+      const allowed = originsIn(allowOriginOf(ctx, api), true);
       const fromTemplate =
-        userOrigins.length > 0
-          ? userOrigins
-          : originsIn(allowOriginOf(ctx, api), true).length > 0
-            ? originsIn(allowOriginOf(ctx, api), true)
-            : namedOrigins(api, handlerOf);
+        userOrigins.length > 0 ? userOrigins : allowed.length > 0 ? allowed : namedOrigins(api, handlerOf);
       list = fromTemplate.length > 0 ? fromTemplate : [SAMPLE_ORIGIN];
       originCache.set(api.logicalId, list);
     }

@@ -71,6 +71,17 @@ describe('CORS intent', () => {
     expect(codes(r.findings)).toContain('CG104');
   });
 
+  it("without --origin or Cors, the page origin is the one the API's own answers name (not a sample origin they would refuse)", async () => {
+    const r = await check(template(WITH_HEADER.replace('https://app.example.com', 'https://shop.example')));
+    expect([...new Set(r.simulations.map((s) => s.origin))]).toEqual([
+      'https://shop.example',
+      'https://not-allowed.example',
+    ]);
+    const get = r.simulations.find((s) => s.origin === 'https://shop.example' && s.method.method === 'GET')!;
+    expect(get.verdict.allowed).toBe(true);
+    expect(codes(r.findings)).toEqual(['CG104']);
+  });
+
   it('Cors on the API shows intent', async () => {
     const r = await check(template(NO_HEADER, `      Cors: "'https://app.example.com'"\n`));
     expect(r.intent?.[0].signals.map((s) => s.source)).toContain('cors-setting');
