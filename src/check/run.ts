@@ -269,6 +269,10 @@ function assumptions(model: TemplateModel, judged: Deployment, handlers: Map<str
     let vpc = false;
     for (const r of api.resources)
       for (const m of r.methods) {
+        if (m.integration === 'aws_proxy' && !m.functionId)
+          out.push(
+            `${api.logicalId} ${m.method} ${r.path} invokes a Lambda function outside this template: its answers were taken to carry the CORS headers the page needs; probe judges the deployed API`,
+          );
         if (m.integration === 'aws_proxy' && m.functionId) {
           const fn = model.functions[m.functionId];
           const h = handlers.get(m.functionId);

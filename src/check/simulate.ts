@@ -180,19 +180,18 @@ export async function simulateRequests(input: SimulationInput): Promise<Simulati
     const credentials = input.credentials(api);
     for (const r of api.resources)
       for (const m of r.methods) {
-        if (!m.functionId || m.integration !== 'aws_proxy') continue;
-        let policy = policies.get(m.functionId);
+        if (m.integration !== 'aws_proxy') continue;
+        const id = m.functionId ?? OUTSIDE_FUNCTION;
+        let policy = policies.get(id);
         if (!policy) {
           policy = { origins: new Set<string>(), credentials: false };
-          policies.set(m.functionId, policy);
+          policies.set(id, policy);
         }
         // A handler crossgate could not read is taken to answer the pages that call the API: what it
         // does is not known, and is not claimed (CG122 says where crossgate looked).
-        const kind = input.handler(m.functionId)?.kind;
+        const kind = input.handler(id)?.kind;
         const origins =
-          kind === 'unknown' || kind === undefined
-            ? input.origins(api)
-            : input.handlerOrigins(m.functionId, api);
+          kind === 'unknown' || kind === undefined ? input.origins(api) : input.handlerOrigins(id, api);
         for (const o of origins) policy.origins.add(o);
         policy.credentials ||= credentials;
       }
@@ -203,7 +202,7 @@ export async function simulateRequests(input: SimulationInput): Promise<Simulati
   for (const api of input.deployment.apis) {
     // One gateway per API: two APIs on the same stage name must not answer for each other.
     const gateway = createGateway(
-      { ...input.deployment, apis: [api] },
+      { ...input.deployment, apis: [withOutsideFunctions(api)] },
       {
         invoke: input.invoke ?? staticInvoke(input, policies),
         apiKeys: input.keys,
@@ -253,6 +252,25 @@ export async function simulateRequests(input: SimulationInput): Promise<Simulati
     }
   }
   return { requests: out, latent };
+}
+
+/** Stands for a Lambda function outside the template (an ARN written out, an import). */
+export const OUTSIDE_FUNCTION = '(a function outside this template)';
+
+/**
+ * A function outside the template is not known, so it is not claimed to fail: like a handler
+ * crossgate cannot read, it is taken to answer the pages that call the API (a note says so).
+ */
+function withOutsideFunctions(api: DeployedApi): DeployedApi {
+  const outside = (m: DeployedMethod) => m.integration === 'aws_proxy' && !m.functionId;
+  if (!api.resources.some((r) => r.methods.some(outside))) return api;
+  return {
+    ...api,
+    resources: api.resources.map((r) => ({
+      ...r,
+      methods: r.methods.map((m) => (outside(m) ? { ...m, functionId: OUTSIDE_FUNCTION } : m)),
+    })),
+  };
 }
 
 /**

@@ -126,6 +126,35 @@ ${where}      Events:
   });
 });
 
+describe('a Lambda function outside the template (an ARN written out)', () => {
+  it('is not claimed to send no header: its answer is taken to be right, and a note says so', async () => {
+    const { runCheck } = await import('../../src/check/run.js');
+    const { loadTemplate } = await import('../../src/template/load.js');
+    const { buildDeployment } = await import('../../src/sam/deployment.js');
+    const source = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: Prod
+      Cors: "'https://app.example.com'"
+      DefinitionBody:
+        swagger: "2.0"
+        paths:
+          /:
+            get:
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:Other/invocations
+`;
+    const model = loadTemplate(source, 't.yaml', { baseDir: '/nonexistent' });
+    const r = await runCheck(model, buildDeployment(model, { evaluateConditions: true }));
+    expect(codes(r.findings).filter((c) => c !== 'CG107')).toEqual([]);
+    expect(r.notes.join('\n')).toMatch(/GET \/ invokes a Lambda function outside this template/);
+  });
+});
+
 describe('every defect in one run', () => {
   it('after CG102 is fixed, the handler without Access-Control-Allow-Origin still blocks the answer: reported now (CG105), marked', async () => {
     const findings = await check(
