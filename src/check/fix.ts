@@ -2,7 +2,18 @@
  * `check --fix`: applies the safe fixes to the template through the yaml Document API, so comments,
  * key order and the formatting of untouched lines survive; and a unified diff of what changed.
  */
-import { isMap, isPair, isScalar, type Node, parseDocument, Scalar, visit, type YAMLMap } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Node,
+  parseDocument,
+  Scalar,
+  visit,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import type { Pos } from '../template/position.js';
 import type { Finding, FixEdit } from './types.js';
 
@@ -59,7 +70,11 @@ export function applyFixes(source: string, findings: Finding[], file?: string): 
 
 function applyEdit(doc: ReturnType<typeof parseDocument>, source: string, edit: FixEdit): boolean {
   if (edit.kind === 'set-path') {
-    const value = typeof edit.value === 'string' ? quoted(edit.value) : doc.createNode(toNodes(edit.value));
+    const value = edit.plain
+      ? doc.createNode(edit.value)
+      : typeof edit.value === 'string'
+        ? quoted(edit.value)
+        : doc.createNode(toNodes(edit.value));
     doc.setIn(edit.path, value);
     return true;
   }
@@ -77,15 +92,24 @@ function applyEdit(doc: ReturnType<typeof parseDocument>, source: string, edit: 
     },
   });
   if (!found) return false;
-  if (edit.kind === 'replace') {
+  if (edit.kind === 'replace' || edit.kind === 'set-list') {
     if (!found.parent) return false;
     const pair = found.parent.items.find((p) => isPair(p) && p.value === found!.node);
     if (!pair) return false;
-    pair.value = quoted(edit.value);
+    if (edit.kind === 'replace') pair.value = quoted(edit.value);
+    else {
+      const list = doc.createNode(edit.values) as YAMLSeq;
+      // Keep `[a, b]` as a flow list and a block list as a block list.
+      list.flow = isSeq(found.node) ? Boolean(found.node.flow) : true;
+      pair.value = list;
+    }
     return true;
   }
   if (!found.parent) return false;
-  found.parent.set(edit.key, typeof edit.value === 'string' ? quoted(edit.value) : edit.value);
+  found.parent.set(
+    edit.key,
+    typeof edit.value === 'string' ? quoted(edit.value) : doc.createNode(edit.value),
+  );
   return true;
 }
 

@@ -4,14 +4,23 @@
  * model, run every rule, report what hides behind a broken preflight, and order the findings.
  */
 import type { Invoke } from '../gateway/types.js';
-import type { DeployedApi, Deployment } from '../sam/model.js';
+import type { DeployedApi, DeployedEndpoint, Deployment } from '../sam/model.js';
 import type { ApiModel, TemplateModel } from '../template/model.js';
 import { formatPos } from '../template/position.js';
 import type { CrossgateConfig } from './config.js';
+import {
+  configuredOrigins,
+  corsIgnoredFunctions,
+  endpointCredentials,
+  functionsOf,
+  isPlatformEndpoint,
+  type PlatformEndpoint,
+} from './endpoints.js';
 import { codeDirOf, type HandlerCors, scanHandler } from './handler-scan.js';
 import {
   type DeclaredIntent,
   declaredSignals,
+  handlerSignals,
   hasIntent,
   type IntentSignal,
   READ_RUNTIMES,
@@ -89,6 +98,19 @@ export async function runCheck(
         : undefined;
   };
 
+  const handlerNamedOrigins = (id: string): string[] => {
+    const h = handlers.get(id);
+    const env = model.functions[id]?.environment ?? {};
+    return originsIn(
+      [
+        ...(h?.literalOrigins ?? []),
+        ...(h?.kind === 'literal' && h.allowOrigin ? [h.allowOrigin] : []),
+        ...(h?.envNames ?? []).map((n) => env[n] ?? ''),
+      ].join(','),
+      false,
+    );
+  };
+
   // Which APIs pages on other origins call: those are judged as a browser would; the others get one line.
   const declared: DeclaredIntent = {
     flagOrigins,
@@ -96,18 +118,43 @@ export async function runCheck(
     strict: options.strict === true,
   };
   const shared = declaredSignals(declared);
-  const intent: ApiJudgement[] = deployment.apis.map((api) => ({
-    api: api.logicalId,
-    kind: 'REST API',
-    signals: [...shared, ...restApiSignals(api, apiModels.get(api.logicalId), handlerOf, mentions)],
-    methods: api.resources.reduce((n, r) => n + r.methods.length, 0),
-    definitionFile: api.definitionFile,
-  }));
+  const methodCount = (api: DeployedEndpoint) => api.resources.reduce((n, r) => n + r.methods.length, 0);
+  const intent: ApiJudgement[] = [
+    ...deployment.apis.map((api) => ({
+      api: api.logicalId,
+      kind: 'REST API',
+      signals: [...shared, ...restApiSignals(api, apiModels.get(api.logicalId), handlerOf, mentions)],
+      methods: methodCount(api),
+      definitionFile: api.definitionFile,
+    })),
+    // An HTTP API or Function URL: its CORS configuration, or handlers that do CORS themselves.
+    ...[...deployment.httpApis, ...deployment.functionUrls].map((api) => ({
+      api: api.logicalId,
+      kind: endpointKind(api),
+      signals: [
+        ...shared,
+        ...(api.cors
+          ? [
+              {
+                source: 'cors-setting' as const,
+                detail: `the CORS configuration of ${api.logicalId}`,
+                pos: api.cors.pos,
+              },
+            ]
+          : []),
+        ...handlerSignals(functionsOf(api), handlerOf),
+      ],
+      methods: methodCount(api),
+    })),
+  ];
   // An API whose methods crossgate could not read is neither judged nor said to be uncallable.
   const judgedIds = new Set(intent.filter((i) => i.methods > 0 && hasIntent(i.signals)).map((i) => i.api));
+  const isJudged = (api: DeployedEndpoint) => judgedIds.has(api.logicalId);
   const judged: Deployment = {
     ...deployment,
-    apis: deployment.apis.filter((a) => judgedIds.has(a.logicalId)),
+    apis: deployment.apis.filter(isJudged),
+    httpApis: deployment.httpApis.filter(isJudged),
+    functionUrls: deployment.functionUrls.filter(isJudged),
   };
 
   const corsLiteral: CheckContext['corsLiteral'] = (api, key) => {
@@ -133,19 +180,29 @@ export async function runCheck(
     apiModel: (api) => apiModels.get(api.logicalId),
     handler: (id) => (id ? handlers.get(id) : undefined),
     simulations: [],
-    isJudged: (api) => judgedIds.has(api.logicalId),
+    isJudged,
     corsLiteral,
     origins: () => [],
   };
   const originCache = new Map<string, string[]>();
-  const templateOrigins = (api: DeployedApi): string[] => originsIn(allowOriginOf(ctx, api), false);
-  ctx.origins = (api: DeployedApi) => {
+  const allowOrigin = (api: DeployedEndpoint): string | undefined =>
+    isPlatformEndpoint(api) ? configuredOrigins(api).join(',') : allowOriginOf(ctx, api);
+  const templateOrigins = (api: DeployedEndpoint): string[] => originsIn(allowOrigin(api), false);
+  const ignored = corsIgnoredFunctions(deployment);
+  ctx.handlerCorsIgnored = (id) => ignored.has(id);
+  ctx.origins = (api: DeployedEndpoint) => {
     let list = originCache.get(api.logicalId);
     if (!list) {
-      // --origin or the configuration, else the API's AllowOrigin, else the origins its answers name.
-      const allowed = originsIn(allowOriginOf(ctx, api), true);
+      // --origin or the configuration, else the API's allowed origins, else the origins its answers name.
+      const allowed = originsIn(allowOrigin(api), true);
       const fromTemplate =
-        userOrigins.length > 0 ? userOrigins : allowed.length > 0 ? allowed : namedOrigins(api, handlerOf);
+        userOrigins.length > 0
+          ? userOrigins
+          : allowed.length > 0
+            ? allowed
+            : isPlatformEndpoint(api)
+              ? functionsOf(api).flatMap(handlerNamedOrigins)
+              : namedOrigins(api, handlerOf);
       list = fromTemplate.length > 0 ? fromTemplate : [SAMPLE_ORIGIN];
       originCache.set(api.logicalId, list);
     }
@@ -153,7 +210,7 @@ export async function runCheck(
   };
 
   const authorizerFunctions = new Set<string>();
-  for (const api of deployment.apis)
+  for (const api of [...deployment.apis, ...deployment.httpApis])
     for (const a of Object.values(api.authorizers)) if (a.functionId) authorizerFunctions.add(a.functionId);
   const functionTimeouts: Record<string, number> = {};
   for (const f of Object.values(model.functions)) functionTimeouts[f.logicalId] = f.timeout;
@@ -162,26 +219,24 @@ export async function runCheck(
     deployment: judged,
     keys: [{ id: 'crossgate-check', value: 'crossgate-check-api-key-0000000000000000', source: 'check' }],
     origins: ctx.origins,
+    endpoints: [...judged.httpApis, ...judged.functionUrls] as PlatformEndpoint[],
     credentials: (api) =>
-      api.resources.some((r) =>
-        r.methods.some(
-          (m) =>
-            m.corsPreflight &&
-            m.mockHeaders.some(
-              (h) => h.name.toLowerCase() === 'access-control-allow-credentials' && h.value === 'true',
+      isPlatformEndpoint(api)
+        ? endpointCredentials(api)
+        : api.resources.some((r) =>
+            r.methods.some(
+              (m) =>
+                m.corsPreflight &&
+                m.mockHeaders.some(
+                  (h) => h.name.toLowerCase() === 'access-control-allow-credentials' && h.value === 'true',
+                ),
             ),
-        ),
-      ),
+          ),
     handler: (id) => handlers.get(id),
     handlerOrigins: (id, api) => {
       // A library handler allows what its source names: literal origins, or environment variables
       // the template sets. Failing that, it is taken to mirror the API's Cors, never --origin.
-      const h = handlers.get(id);
-      const env = model.functions[id]?.environment ?? {};
-      const named = originsIn(
-        [...(h?.literalOrigins ?? []), ...(h?.envNames ?? []).map((n) => env[n] ?? '')].join(','),
-        false,
-      );
+      const named = handlerNamedOrigins(id);
       return named.length > 0 ? named : templateOrigins(api);
     },
     authorizerFunctions,
@@ -210,6 +265,8 @@ export async function runCheck(
   const notes = [
     ...deployment.notes.map((n) => (n.pos ? `${formatPos(n.pos)}: ${n.message}` : n.message)),
     ...deployment.apis.flatMap((a) => a.notes),
+    ...deployment.httpApis.flatMap((a) => a.notes),
+    ...deployment.functionUrls.flatMap((u) => u.notes),
     ...assumptions(model, judged, handlers),
   ];
   return {
@@ -220,6 +277,10 @@ export async function runCheck(
     intent,
     sources: { [model.file]: model.source, ...(deployment.sources ?? {}) },
   };
+}
+
+function endpointKind(api: DeployedEndpoint): string {
+  return api.kind === 'http' ? 'HTTP API' : api.kind === 'function-url' ? 'Function URL' : 'REST API';
 }
 
 /**

@@ -5,7 +5,13 @@
  * failure it causes, and the fix as edits.
  */
 import type { FetchVerdict } from '../browser/index.js';
-import type { DeployedApi, DeployedMethod, DeployedResource, Deployment } from '../sam/model.js';
+import type {
+  DeployedApi,
+  DeployedEndpoint,
+  DeployedMethod,
+  DeployedResource,
+  Deployment,
+} from '../sam/model.js';
 import type { ApiModel, TemplateModel } from '../template/model.js';
 import type { Pos } from '../template/position.js';
 import type { HandlerCors } from './handler-scan.js';
@@ -19,7 +25,9 @@ export type FixEdit =
   /** In the mapping that holds the value written at `pos`, set `key` to `value`. */
   | { kind: 'set-sibling'; pos: Pos; key: string; value: unknown }
   /** Set a value at a path from the document root (creating mappings on the way). */
-  | { kind: 'set-path'; path: string[]; value: unknown };
+  | { kind: 'set-path'; path: string[]; value: unknown; plain?: boolean }
+  /** Replace the value written at `pos` with a list of plain strings (flow style kept). */
+  | { kind: 'set-list'; pos: Pos; values: string[] };
 
 export interface Fix {
   description: string;
@@ -46,7 +54,8 @@ export interface Finding {
 
 /** A route × origin × request shape, and what the browser did. */
 export interface SimulatedRequest {
-  api: DeployedApi;
+  /** The REST API, HTTP API or Function URL the request went to. */
+  api: DeployedEndpoint;
   resource: DeployedResource;
   method: DeployedMethod;
   origin: string;
@@ -64,7 +73,7 @@ export interface CheckContext {
   /** The ApiModel of a deployed API. */
   apiModel(api: DeployedApi): ApiModel | undefined;
   /** Origins the pages calling this API live on (from --origin or the template). */
-  origins(api: DeployedApi): string[];
+  origins(api: DeployedEndpoint): string[];
   /** What the handler behind a proxy method does about CORS. */
   handler(functionId: string | undefined): HandlerCors | undefined;
   simulations: SimulatedRequest[];
@@ -74,7 +83,12 @@ export interface CheckContext {
    * Whether the API is judged for browsers (it shows CORS intent, or --strict). Rules see only judged
    * APIs in `deployment`, except rules marked `everyApi`, which see all and may ask.
    */
-  isJudged?(api: DeployedApi): boolean;
+  isJudged?(api: DeployedEndpoint): boolean;
+  /**
+   * True when every route to the function is an HTTP API whose CorsConfiguration makes API Gateway
+   * drop the function's own CORS headers: what the handler says about CORS never reaches a browser.
+   */
+  handlerCorsIgnored?(functionId: string): boolean;
   /** The literal value of a Cors property, when it is a quoted literal. */
   corsLiteral(
     api: ApiModel,

@@ -12,6 +12,7 @@ import { checkJson } from '../report/check-json.js';
 import { checkText, manyText } from '../report/check-text.js';
 import { checkGithub } from '../report/github.js';
 import { checkSarif } from '../report/sarif.js';
+import { CorsConfigurationError } from '../sam/http-api.js';
 import { TemplateError } from '../template/errors.js';
 import { formatPos } from '../template/position.js';
 import { loadTemplateFile, parseParameterOverrides, readLocalFile, UsageError } from './template-file.js';
@@ -195,9 +196,11 @@ async function checkOne(
     const result = await runCheck(loaded.model, loaded.deployment, { origins, config, strict, invoke });
     return { file: loaded.model.file, result, source: loaded.model.source, path: loaded.path };
   } catch (error) {
-    // SAM refuses AllowCredentials with a '*' origin at transform: that is a CORS finding, not bad input.
+    // SAM refuses a REST API's AllowCredentials with a '*' origin at transform: that is a CORS
+    // finding, not bad input. An HTTP API's or Function URL's refused CORS configuration is bad input.
     if (
       error instanceof TemplateError &&
+      !(error instanceof CorsConfigurationError) &&
       /AllowCredentials/.test(error.detail) &&
       /origin/i.test(error.detail)
     ) {

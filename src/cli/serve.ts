@@ -1,5 +1,5 @@
 /** `crossgate serve [template.yaml]`: a local API Gateway for the template. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { type Inspector, startInspector } from '../inspector/index.js';
@@ -21,6 +21,9 @@ const HELP = `usage: crossgate serve [template.yaml] [options]
   --inspector-host <addr>       address the inspector binds (default 127.0.0.1, whatever --host says)
   --inspector-secrets           show API keys, Authorization, x-api-key and cookies in the inspector (masked by default)
   --workers <n>                 concurrent executions per function (default 4; each runs one event at a time)
+  --function-url-port <n>       port of the first Function URL, the next ones counting up (default: the API port + 2)
+  --jwks <file>                 a JSON Web Key Set JWT authorizers verify token signatures against
+                                (without it signatures are not verified, and serve says so)
 `;
 
 export const serveCommand = {
@@ -38,6 +41,8 @@ export const serveCommand = {
         'no-watch': { type: 'boolean', default: false },
         workers: { type: 'string', default: '4' },
         inspector: { type: 'string' },
+        'function-url-port': { type: 'string' },
+        jwks: { type: 'string' },
         'inspector-host': { type: 'string', default: '127.0.0.1' },
         'inspector-secrets': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -81,6 +86,8 @@ export const serveCommand = {
       apiKeys: values['api-key'],
       watch: !values['no-watch'],
       workers: parseWorkers(values.workers),
+      functionUrlPort: parsePort('--function-url-port', values['function-url-port']),
+      jwks: values.jwks === undefined ? undefined : readJwks(values.jwks),
       onExchange: (x) => {
         log(`${requestLogLine(x)}\n`);
         inspect?.(x);
@@ -105,6 +112,7 @@ export const serveCommand = {
           port: p,
           apiUrl: loopbackUrl(running.server.url),
           apis: running.gateway.apis,
+          httpApis: running.gateway.httpApis,
           template: { file, model },
           stagePrefix: values['stage-prefix'],
           apiKeys: running.keys.map((k) => k.value),
@@ -146,6 +154,33 @@ function flushLog(): void {
   const out = pending;
   pending = '';
   process.stdout.write(out);
+}
+
+function parsePort(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new UsageError(`${flag}: '${value}' is not a port number`);
+  return n;
+}
+
+/** A JSON Web Key Set file: `{"keys": [...]}` (RFC 7517 §5). */
+function readJwks(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`--jwks: ${file}: no such file`);
+  }
+  let jwks: unknown;
+  try {
+    jwks = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--jwks: ${file} is not JSON (${(error as Error).message})`);
+  }
+  if (!jwks || typeof jwks !== 'object' || !Array.isArray((jwks as { keys?: unknown }).keys))
+    throw new UsageError(`--jwks: ${file} is not a JSON Web Key Set ({"keys": [...]})`);
+  return jwks;
 }
 
 /** The API as a page on this machine reaches it: a wildcard bind address is no address to fetch. */

@@ -60,8 +60,8 @@ export function responseHeaderRule(name: string): 'keep' | 'drop' | 'remap' {
  * middyjs/middy#1005). A 1xx is not a final answer (RFC 9110 §15.2) and a code past 599 is not HTTP:
  * either would leave the client without a response, so both are malformed.
  */
-const MIN_STATUS = 200;
-const MAX_STATUS = 599;
+export const MIN_STATUS = 200;
+export const MAX_STATUS = 599;
 
 function headerString(v: unknown): string | undefined {
   if (typeof v === 'string') return v;

@@ -1,4 +1,6 @@
 import type { DeployedMethod, DeployedResource } from '../sam/model.js';
+import type { ApiKey } from './api-keys.js';
+import type { CallBackend } from './integration.js';
 
 export type HeaderList = Array<[name: string, value: string]>;
 
@@ -46,6 +48,8 @@ export interface GatewayTrace {
   result?: unknown;
   /** Why the gateway answered as it did, in one sentence (for logs and the inspector). */
   reason?: string;
+  /** Which API answered: a REST API, an HTTP API or a Function URL, by logical id. */
+  api?: { kind: 'rest' | 'http' | 'function-url'; logicalId: string };
   apiKeyId?: string;
   /** What the runtime reported, failures included. */
   outcome?: InvokeOutcome;
@@ -67,3 +71,48 @@ export type Invoke = (
   requestId: string,
   timeoutMs: number,
 ) => Promise<InvokeOutcome>;
+
+export interface GatewayOptions {
+  invoke: Invoke;
+  apiKeys?: ApiKey[];
+  /** Paths carry the stage first (`/Prod/items`), as on the execute-api domain. */
+  stagePrefix?: boolean;
+  /** Function Timeout in seconds, by logical id (SAM default 3). */
+  functionTimeouts?: Record<string, number>;
+  now?: () => number;
+  newRequestId?: () => string;
+  /**
+   * Refuse a deployment API Gateway would refuse (default). `check` turns it off: it reports those
+   * values itself (CG101) and simulates the rest, with the refused headers absent.
+   */
+  refuseUndeployable?: boolean;
+  /**
+   * A JSON Web Key Set (`{"keys": [...]}`) JWT authorizers verify token signatures against (keys
+   * found by `kid`). Without one, signatures are not verified (serve says so at start-up).
+   */
+  jwks?: unknown;
+  /** Calls the backend of HTTP, HTTP_PROXY and AWS integrations; default: none is called (offlineBackend). */
+  callBackend?: CallBackend;
+}
+
+/** What every kind of API's request handling shares: the options, the clock, request ids. */
+export interface GatewayContext {
+  options: GatewayOptions;
+  now: () => number;
+  newRequestId: () => string;
+}
+
+/** A request one kind of API would answer: `exact` when a route (with its method) matches. */
+export interface ApiMatch {
+  exact: boolean;
+  handle(): Promise<GatewayResponse>;
+}
+
+/**
+ * One kind of API's request handling (REST APIs, HTTP APIs, a Function URL): which requests it
+ * takes, and its answer to a request nothing takes.
+ */
+export interface ApiKindHandler {
+  match(req: GatewayRequest): ApiMatch | undefined;
+  fallback(req: GatewayRequest): Promise<GatewayResponse>;
+}

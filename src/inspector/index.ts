@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
-import type { DeployedApi } from '../sam/model.js';
+import type { DeployedApi, DeployedHttpApi } from '../sam/model.js';
 import type { Exchange } from '../serve/server.js';
 import type { TemplateModel } from '../template/model.js';
 import { type FindingLike, fixFor } from './fix.js';
@@ -33,6 +33,8 @@ export interface InspectorOptions {
   /** Where the API is served (`http://127.0.0.1:3000`). */
   apiUrl: string;
   apis: DeployedApi[];
+  /** The HTTP APIs served on the same address (their routes in the routes view). */
+  httpApis?: DeployedHttpApi[];
   /** When given, the detail view also shows `crossgate check`'s findings for the route. */
   template?: { file: string; model: TemplateModel };
   /** The server serves paths under the stage name (`serve --stage-prefix`). */
@@ -75,7 +77,9 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   let findings: Promise<FindingLike[]> | undefined;
   let outbox = '';
 
-  const routes = JSON.stringify(routeViews(options.apis, options.apiUrl, options.stagePrefix ?? false));
+  const routes = JSON.stringify(
+    routeViews(options.apis, options.apiUrl, options.stagePrefix ?? false, options.httpApis),
+  );
   const secrets = options.showSecrets ? 'shown' : 'masked';
   const keys = options.apiKeys ?? [];
   const info = JSON.stringify({
@@ -142,7 +146,17 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     findings ??= import('../check/run.js')
       .then(({ runCheck }) =>
         // Pages call the served API (the inspector exists for them): every API is judged, as --strict does.
-        runCheck(template.model, { file: template.file, apis: options.apis, notes: [] }, { strict: true }),
+        runCheck(
+          template.model,
+          {
+            file: template.file,
+            apis: options.apis,
+            httpApis: options.httpApis ?? [],
+            functionUrls: [],
+            notes: [],
+          },
+          { strict: true },
+        ),
       )
       .then((result) => result.findings as FindingLike[])
       .catch(() => []);

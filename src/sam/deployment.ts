@@ -12,6 +12,8 @@ import { keyPosOf, nodePos, posOf } from '../template/parse.js';
 import type { Pos } from '../template/position.js';
 import { bodyFromMethods } from './cfn-methods.js';
 import { type Definition, isInclude, type ReadFile, readDefinition } from './definitions.js';
+import { buildFunctionUrls } from './function-url.js';
+import { addHttpEventIntegration, buildHttpApis, type RestHttpEvent } from './http-api.js';
 import { mappedHeader, readIntegration } from './integrations.js';
 import type {
   DeployedApi,
@@ -64,6 +66,7 @@ export interface DeploymentOptions {
 }
 
 export function buildDeployment(model: TemplateModel, options: DeploymentOptions = {}): Deployment {
+  const http = buildHttpApis(model, options);
   const apis: DeployedApi[] = [];
   const sources: Record<string, string> = {};
   let notes = model.notes.slice();
@@ -79,13 +82,14 @@ export function buildDeployment(model: TemplateModel, options: DeploymentOptions
       // The loader's note that a plain RestApi has no inline Body no longer holds: its file was read.
       if (api.kind === 'cloudformation') notes = notes.filter((n) => n.pos !== api.pos);
     }
-    const deployed = deployApi(model, api, options, definition);
+    const deployed = deployApi(model, api, options, definition, http.restEvents);
     // A plain RestApi made of Method resources is modelled after all: the loader's note no longer holds.
     if (api.kind === 'cloudformation' && deployed.resources.length > 0)
       notes = notes.filter((n) => n.pos !== api.pos);
     apis.push(deployed);
   }
-  return { file: model.file, apis, notes, sources };
+  const functionUrls = buildFunctionUrls(model);
+  return { file: model.file, apis, httpApis: http.httpApis, functionUrls, notes, sources };
 }
 
 function deployApi(
@@ -93,6 +97,7 @@ function deployApi(
   api: ApiModel,
   options: DeploymentOptions,
   definition: Definition = { kind: 'none' },
+  httpEvents: RestHttpEvent[] = [],
 ): DeployedApi {
   const provenance = new WeakMap<object, Provenance>();
   const notes: string[] = [];
@@ -111,7 +116,7 @@ function deployApi(
       body = methods?.body;
     }
   } else {
-    body = transformServerlessApi(model, effective, provenance, notes);
+    body = transformServerlessApi(model, effective, provenance, notes, httpEvents);
     // A DefinitionUri file is imported as written: SAM adds nothing to it (no Cors, Auth or events).
     if (definition.kind === 'file' && definition.via === 'uri' && isValidSwagger(definition.doc))
       body = definition.doc;
@@ -120,6 +125,7 @@ function deployApi(
   const stage =
     api.stageName.raw === undefined ? methods?.stageName : model.resolver.resolveString(api.stageName.raw);
   const deployed: DeployedApi = {
+    kind: 'rest',
     logicalId: api.logicalId,
     stageName: stage === undefined ? undefined : String(stage),
     resources: [],
@@ -179,6 +185,7 @@ function transformServerlessApi(
   api: ApiModel,
   provenance: WeakMap<object, Provenance>,
   notes: string[],
+  httpEvents: RestHttpEvent[],
 ): Doc | undefined {
   const id = api.logicalId;
   const managed = api.definitionBody === undefined && api.definitionUri === undefined;
@@ -224,6 +231,11 @@ function transformServerlessApi(
     : undefined;
   if (body) {
     for (const route of api.routes) addRoute(model, api, body, route, managed, apiAuthorizers, provenance);
+    // HttpApi events aimed at this REST API edit its body too (SAM's HTTP API event source).
+    for (const e of httpEvents)
+      if (e.apiId === id)
+        for (const def of addHttpEventIntegration(body, e, api.properties.Auth))
+          provenance.set(def, { pos: e.pos, eventId: e.eventId });
   }
 
   if (api.cors) {

@@ -16,6 +16,18 @@ describe('crossgate check', () => {
     expect(stdout).toContain('no CORS defects found');
     expect(stdout).toMatch(/ItemsApi POST \/items\s+✓/);
   });
+  it('an HTTP API and a Function URL: exit 0 on the examples, their routes in the routes × origins table', async () => {
+    const http = await run(['check', 'examples/http-api/template.yaml']);
+    expect(http.code).toBe(0);
+    expect(http.stdout).toMatch(/ItemsApi DELETE \/items\/\{id\}\s+✓\s+✗/);
+    const url = await run(['check', 'examples/function-url/template.yaml']);
+    expect(url.code).toBe(0);
+    expect(url.stdout).toMatch(/NotesFunctionUrl ANY \/\s+✓\s+✗/);
+    const pitfall = await run(['check', 'examples/pitfalls/function-url-double-cors.yaml']);
+    expect(pitfall.code).toBe(1);
+    expect(pitfall.stdout).toContain('error CG145');
+    expect(pitfall.stdout).toContain('header contains multiple values');
+  });
   it('exits 1 on a pitfall, with code, position, code frame, the browser message and the fix', async () => {
     const { code, stdout } = await run(['check', pitfall]);
     expect(code).toBe(1);

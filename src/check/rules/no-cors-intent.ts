@@ -17,9 +17,16 @@ export const noCorsIntent: Rule = {
   check(ctx) {
     const out: Finding[] = [];
     // An API whose methods were not read (a note says why) is not said to be uncallable.
-    for (const api of ctx.deployment.apis)
+    const d = ctx.deployment;
+    for (const api of [...d.apis, ...(d.httpApis ?? []), ...(d.functionUrls ?? [])])
       if (ctx.isJudged && !ctx.isJudged(api) && api.resources.length > 0)
-        out.push(noIntentFinding(api.logicalId, 'REST API', api.pos));
+        out.push(
+          noIntentFinding(
+            api.logicalId,
+            api.kind === 'http' ? 'HTTP API' : api.kind === 'function-url' ? 'Function URL' : 'REST API',
+            api.pos,
+          ),
+        );
     return out;
   },
 };
