@@ -97,8 +97,15 @@ let fromFiles = 0;
 let fromFilesAnalysed = 0;
 let unread = 0;
 let strayErrors = 0;
+let platform = 0;
+let platformJudged = 0;
 for (const t of report.templates) {
   for (const a of t.apis ?? []) {
+    if (a.kind !== 'REST API') {
+      platform++;
+      if (a.judged) platformJudged++;
+      continue;
+    }
     apis++;
     if (a.judged) judged++;
     if (a.definitionFile) {
@@ -144,6 +151,9 @@ out.push(
 );
 out.push(`| … of those, analysed (methods read) | ${fmt(fromFilesAnalysed)} |`);
 out.push(`| … not modelled (S3 or computed definition; a note says so) | ${fmt(unread)} |`);
+out.push(
+  `| HTTP APIs and Function URLs (issue 15), judged for browsers | ${fmt(platform)}, ${fmt(platformJudged)} |`,
+);
 out.push(`| CG104/CG120 errors on APIs without CORS intent | ${strayErrors} |`);
 out.push('');
 out.push('Findings per rule:');

@@ -344,10 +344,13 @@ function deployHttpApi(
   if (cors) addCors(id, body, cors, props, at('CorsConfiguration'));
   if (apiAuth) addApiAuth(id, body, apiAuth, at('Auth'));
   addTags(id, body, props, at('Tags'));
+  // Without DefinitionBody and DefinitionUri SAM's DefaultDefinitionBody plugin has set a body
+  // (default_definition_body_plugin.py), so only a DefinitionUri API is refused.
   if (
     props.DisableExecuteApiEndpoint !== undefined &&
     props.DisableExecuteApiEndpoint !== null &&
-    !props.DefinitionBody
+    !props.DefinitionBody &&
+    !managed
   )
     throw new TemplateError(
       `${id}: DisableExecuteApiEndpoint works only within 'DefinitionBody' property.`,

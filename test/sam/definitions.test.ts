@@ -231,3 +231,19 @@ ${FN}      Events:
     );
   });
 });
+
+describe('HTTP API refusals follow the translator', () => {
+  it("DisableExecuteApiEndpoint without DefinitionBody and DefinitionUri is accepted: SAM's DefaultDefinitionBody plugin set a body (default_definition_body_plugin.py; serverless-patterns custom-http-headers-to-sqs-message-attributes-using-http-api-gateway)", () => {
+    const template = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      StageName: $default
+      DisableExecuteApiEndpoint: false
+`;
+    expect(buildDeployment(loadTemplate(template, 't.yaml')).httpApis.map((a) => a.logicalId)).toEqual([
+      'Http',
+    ]);
+  });
+});

@@ -21,7 +21,8 @@ export const handlerNotFound: Rule = {
   check(ctx) {
     const out: Finding[] = [];
     const seen = new Set<string>();
-    for (const api of ctx.deployment.apis)
+    const d = ctx.deployment;
+    for (const api of [...d.apis, ...(d.httpApis ?? []), ...(d.functionUrls ?? [])])
       for (const r of api.resources)
         for (const m of r.methods) {
           const id = m.functionId;

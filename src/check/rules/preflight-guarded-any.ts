@@ -1,3 +1,4 @@
+import { isRestApi } from '../endpoints.js';
 import type { Finding, Rule } from '../types.js';
 import { routeName } from './util.js';
 
@@ -18,7 +19,8 @@ export const preflightGuardedAny: Rule = {
     const out: Finding[] = [];
     const seen = new Set<object>();
     for (const s of ctx.simulations) {
-      if (!s.expectedAllowed || s.verdict.failedStep !== 'preflight') continue;
+      // REST APIs only: an HTTP API or Function URL answers preflights from its CORS configuration.
+      if (!s.expectedAllowed || s.verdict.failedStep !== 'preflight' || !isRestApi(s.api)) continue;
       if (s.resource.methods.some((m) => m.method === 'OPTIONS')) continue;
       const any = s.resource.methods.find((m) => m.method === 'ANY');
       if (!any || seen.has(any)) continue;
