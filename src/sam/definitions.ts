@@ -48,49 +48,62 @@ export function isInclude(value: unknown): boolean {
   return includeLocation(value) !== undefined;
 }
 
+/**
+ * The document an `AWS::Include` in `value` (a DefinitionBody) inserts, for an API of any kind:
+ * `none` when `value` is no include.
+ */
+export function readIncluded(apiId: string, value: unknown, ctx: DefinitionContext): Definition {
+  const include = includeLocation(value);
+  if (!include) return { kind: 'none' };
+  return readLocation(apiId, 'AWS::Include Location', include.location, include.pos, 'include', ctx);
+}
+
 /** The OpenAPI document an API reads from a file, if it reads one. */
 export function readDefinition(api: ApiModel, ctx: DefinitionContext): Definition {
   const body = api.definitionBody;
   const include = includeLocation(body);
-  if (include) return readLocation(api, include.location, include.pos, 'include', ctx);
+  if (include)
+    return readLocation(
+      api.logicalId,
+      'AWS::Include Location',
+      include.location,
+      include.pos,
+      'include',
+      ctx,
+    );
   const uriKey = api.kind === 'cloudformation' ? 'BodyS3Location' : 'DefinitionUri';
   const uri = api.kind === 'cloudformation' ? api.properties.BodyS3Location : api.definitionUri;
   if (uri !== undefined && body === undefined)
-    return readLocation(api, uri, posOf(api.properties, uriKey), 'uri', ctx);
+    return readLocation(api.logicalId, uriKey, uri, posOf(api.properties, uriKey), 'uri', ctx);
   return { kind: 'none' };
 }
 
 function readLocation(
-  api: ApiModel,
+  apiId: string,
+  what: string,
   raw: unknown,
   pos: Pos | undefined,
   via: 'include' | 'uri',
   ctx: DefinitionContext,
 ): Definition {
-  const what =
-    via === 'include'
-      ? 'AWS::Include Location'
-      : api.kind === 'cloudformation'
-        ? 'BodyS3Location'
-        : 'DefinitionUri';
   const value = isMap(raw) && !('Bucket' in raw) ? ctx.resolve(raw) : raw;
   if (isMap(value)) {
     // { Bucket, Key, Version }: an object already in S3.
     return {
       kind: 'unread',
-      note: `${api.logicalId} reads its OpenAPI from S3 (${what} ${JSON.stringify(value)}); crossgate reads local files only, so its methods are not modelled`,
+      note: `${apiId} reads its OpenAPI from S3 (${what} ${JSON.stringify(value)}); crossgate reads local files only, so its methods are not modelled`,
     };
   }
   if (typeof value !== 'string' || value === '') {
     return {
       kind: 'unread',
-      note: `${api.logicalId}: the ${what} is computed when the stack deploys; crossgate cannot read it, so its methods are not modelled`,
+      note: `${apiId}: the ${what} is computed when the stack deploys; crossgate cannot read it, so its methods are not modelled`,
     };
   }
   if (/^s3:\/\//i.test(value) || /^https?:\/\//i.test(value)) {
     return {
       kind: 'unread',
-      note: `${api.logicalId} reads its OpenAPI from ${value} (${what}); crossgate reads local files only, so its methods are not modelled`,
+      note: `${apiId} reads its OpenAPI from ${value} (${what}); crossgate reads local files only, so its methods are not modelled`,
     };
   }
   const absolute = join(ctx.baseDir, value);
@@ -98,12 +111,12 @@ function readLocation(
   if (!ctx.readFile)
     return {
       kind: 'unread',
-      note: `${api.logicalId} reads its OpenAPI from ${file} (${what}), which was not read`,
+      note: `${apiId} reads its OpenAPI from ${file} (${what}), which was not read`,
     };
   const source = ctx.readFile(absolute);
   if (source === undefined) {
     throw new TemplateError(
-      `${api.logicalId}: ${what} '${value}' names no file (looked for ${file}); sam package refuses a local path that does not exist`,
+      `${apiId}: ${what} '${value}' names no file (looked for ${file}); sam package refuses a local path that does not exist`,
       pos,
     );
   }

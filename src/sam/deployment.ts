@@ -89,7 +89,14 @@ export function buildDeployment(model: TemplateModel, options: DeploymentOptions
     apis.push(deployed);
   }
   const functionUrls = buildFunctionUrls(model);
-  return { file: model.file, apis, httpApis: http.httpApis, functionUrls, notes, sources };
+  return {
+    file: model.file,
+    apis,
+    httpApis: http.httpApis,
+    functionUrls,
+    notes,
+    sources: { ...sources, ...http.sources },
+  };
 }
 
 function deployApi(

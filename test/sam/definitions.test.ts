@@ -232,6 +232,35 @@ ${FN}      Events:
   });
 });
 
+describe('an HTTP API reads its local AWS::Include too', () => {
+  it('the included document is the body SAM edits; its CORS extension is read with positions in the file', () => {
+    const template = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      DefinitionBody:
+        Fn::Transform:
+          Name: AWS::Include
+          Parameters: { Location: api.yaml }
+`;
+    const api = `openapi: "3.0.1"
+paths:
+  /submit:
+    post:
+      x-amazon-apigateway-integration: { type: aws_proxy, payloadFormatVersion: "2.0", uri: "arn:aws:lambda:us-east-1:1:function:f" }
+x-amazon-apigateway-cors:
+  allowOrigins: ["https://app.example.com"]
+`;
+    const dir = project(template, { 'api.yaml': api });
+    const d = deploy(dir);
+    expect(d.httpApis[0].resources.map((r) => r.path)).toEqual(['/submit']);
+    expect(d.httpApis[0].cors?.allowOrigins).toEqual(['https://app.example.com']);
+    expect(d.httpApis[0].cors?.pos?.file).toBe(join(dir, 'api.yaml'));
+    expect(d.sources?.[join(dir, 'api.yaml')]).toBe(api);
+  });
+});
+
 describe('HTTP API refusals follow the translator', () => {
   it("DisableExecuteApiEndpoint without DefinitionBody and DefinitionUri is accepted: SAM's DefaultDefinitionBody plugin set a body (default_definition_body_plugin.py; serverless-patterns custom-http-headers-to-sqs-message-attributes-using-http-api-gateway)", () => {
     const template = `Transform: AWS::Serverless-2016-10-31
