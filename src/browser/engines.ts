@@ -64,7 +64,7 @@ export const CHROMIUM_ONLY_SAFELISTED: ReadonlySet<string> = new Set([
  * Seconds each engine keeps a successful preflight in its cache for an `Access-Control-Max-Age` value.
  * What the suites measure (engines.test.ts, "preflight cache"): the 5 s default, that `0` and negative
  * values are not cached, that Firefox does not cache at all for a value that is not digits, and that
- * Chromium and WebKit read an optional sign (`+10` is 10 s) and fall back to 5 s for anything else
+ * Chromium and WebKit read an optional sign (`+30` is 30 s) and fall back to 5 s for anything else
  * (`abc`, `30.5`). The caps: Chromium's 7,200 s and WebKit's 600 s are measured
  * too, with the engine's clock moved forward by libfaketime ("preflight cache caps"); Firefox does not
  * start under libfaketime, so its 86,400 s is its source constant (nsCORSListenerProxy.cpp
@@ -116,7 +116,7 @@ export function enginePreflightCacheSeconds(
     return Math.min(Number(maxAge), cap);
   }
   // Chromium (base::StringToInt64) and WebKit (parseInteger<int64_t>) read an optional sign and digits
-  // (measured: `+10` is cached past 6 s in both); anything else falls back to the 5 s default, and a
+  // (measured: `+30` is still cached after 6 s in both); anything else falls back to the 5 s default, and a
   // negative value caches nothing.
   const sign = maxAge.charCodeAt(0);
   if (!allDigits(maxAge, sign === 0x2d || sign === 0x2b ? 1 : 0)) return DEFAULT_MAX_AGE;

@@ -205,7 +205,7 @@ describe('§4.8 step 7.7 preflight cache', () => {
     expect(enginePreflightCacheSeconds('firefox', 'abc')).toBe(0);
     expect(enginePreflightCacheSeconds('chromium', 'abc')).toBe(5);
     expect(enginePreflightCacheSeconds('webkit', 'abc')).toBe(5);
-    // A sign is read by Chromium and WebKit alike (`+10` measured cached past 6 s in both); a fraction is not.
+    // A sign is read by Chromium and WebKit alike (`+30` measured still cached after 6 s in both); a fraction is not.
     for (const e of ['chromium', 'webkit'] as const) {
       expect(enginePreflightCacheSeconds(e, '+10')).toBe(10);
       expect(enginePreflightCacheSeconds(e, '30.5')).toBe(5);
