@@ -170,9 +170,13 @@ class WorkerEnvironment implements Environment {
     return Atomics.compareExchange(this.claims, cell, invocation.ticket, 0) === invocation.ticket;
   }
 
-  /** The worker clears the event's cell when it settles it (worker.ts, settle()). */
+  /**
+   * The worker clears the event's cell when it settles it (worker.ts, settle()). A cell that still holds
+   * the ticket is an event the worker has not reached (its thread is busy with something else): no
+   * answer is on its way.
+   */
   answerInTransit(invocation: Invocation): boolean {
-    return Atomics.load(this.claims, invocation.ticket % CLAIM_CELLS) !== -invocation.ticket;
+    return Atomics.load(this.claims, invocation.ticket % CLAIM_CELLS) === 0;
   }
 
   stop(): Promise<void> {

@@ -24,6 +24,7 @@ beforeAll(async () => {
       spec('Buffers', faults, 'hostile.holdsBuffers', { memoryMB: 128, timeoutSeconds: 30 }),
       spec('Temporary', faults, 'hostile.usesTemporaryBuffer', { memoryMB: 128 }),
       spec('LongLine', faults, 'hostile.longLine', { timeoutSeconds: 60 }),
+      spec('Spins', faults, 'hostile.spinsAfterAnswer'),
     ],
     { onLog: (fn, _id, line) => lines.push([fn, line]) },
   );
@@ -62,6 +63,25 @@ describe("signals a handler sends to the host's process end only its own environ
 
   test('signal 0 (does the process exist?) is answered, and nothing ends', async () => {
     expect(await invoke('Probes')).toMatchObject({ ok: true, value: { exists: true } });
+  });
+});
+
+describe('a handler that never lets go of its environment is stopped at its Timeout (AWS Lambda docs: Configure Lambda function timeout)', () => {
+  test('one that answers through its callback and then keeps its thread busy: the next event is Sandbox.Timedout at its Timeout, and the one after gets a fresh environment', async () => {
+    // Lambda freezes the environment after the answer and thaws it for the next event, which then runs
+    // into its Timeout behind the busy loop. Before, the host took an event the worker had not reached
+    // yet for an answer on its way, and never timed it out: the request waited forever.
+    expect(await invoke('Spins', { spin: true })).toMatchObject({ ok: true, value: { calls: 1 } });
+    const id = requestId();
+    const next = runtime.invoke('Spins', {}, id, 500);
+    const stalled = new Promise((resolve) => setTimeout(() => resolve('no answer after 10 s'), 10_000));
+    expect(await Promise.race([next, stalled])).toMatchObject({
+      ok: false,
+      kind: 'timeout',
+      errorType: 'Sandbox.Timedout',
+      message: `RequestId: ${id} Error: Task timed out after 0.50 seconds`,
+    });
+    expect(await invoke('Spins')).toMatchObject({ ok: true, value: { calls: 1 } });
   });
 });
 
