@@ -60,6 +60,7 @@ beforeAll(() => {
       py('KillsItself', 'app.kills_itself'),
       py('KillsGroup', 'app.kills_its_group'),
       py('KillsParent', 'app.kills_its_parent'),
+      py('SignalsEveryone', 'app.signals_everyone'),
       py('Hangs', 'app.hangs'),
       py('Sleeps', 'app.sleeps'),
       py('NotJson', 'app.not_json'),
@@ -344,6 +345,22 @@ describe.skipIf(!testPython)(
         message: `RequestId: ${id} Error: Runtime exited with error: signal: terminated`,
       });
       expect(await pidOf()).toBe(before);
+    });
+
+    test('a handler that signals every process it may (kill(-1, …)) reaches only the processes of its environment, never crossgate', async () => {
+      // Before, this reached every process of the user: os.kill(-1, SIGKILL) ended crossgate and everything else.
+      let escaped = 0;
+      const listener = () => {
+        escaped += 1;
+      };
+      process.on('SIGURG', listener);
+      try {
+        expect(value(await invoke('SignalsEveryone'))).toEqual({ sent: true });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(escaped).toBe(0);
+      } finally {
+        process.off('SIGURG', listener);
+      }
     });
 
     test('past its Timeout the environment is stopped: Sandbox.Timedout "Task timed out after 0.50 seconds", then a fresh one serves (AWS Lambda docs: Configure Lambda function timeout)', async () => {
