@@ -233,16 +233,22 @@ export class FunctionPool {
     this.growTimer.unref?.();
   }
 
-  /** A new environment, for this event first. */
+  /**
+   * A new environment, for this event first. Should the code change while it starts, or the environment
+   * end the moment it is ready, the event has not started: it goes to an environment of the current code.
+   */
   private startFor(invocation: Invocation): void {
     const slot = this.newSlot();
     void slot.ready.then((ready) => {
       if (!ready.ok) {
         fail(invocation, ready);
-        return;
+      } else if (slot.state === 'dead' || slot.generation !== this.generation) {
+        this.release(slot);
+        this.requeue([invocation]);
+      } else {
+        slot.state = 'busy';
+        this.send(slot, invocation);
       }
-      slot.state = 'busy';
-      this.send(slot, invocation);
     });
   }
 
