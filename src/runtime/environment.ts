@@ -16,10 +16,10 @@ export interface Invocation {
   id: string;
   /** The environment's own handle for the event (a worker's claim ticket); 0 until sent. */
   ticket: number;
+  /** The event as given, and as sent: JSON, as Lambda delivers it. */
+  event: unknown;
   eventJson: string;
   timeoutMs: number;
-  /** X-Ray trace header for the Runtime API's Lambda-Runtime-Trace-Id. */
-  traceId: string | undefined;
   logs: string[];
   /** When the event started to run (it may first wait behind others in its environment); 0 until then. */
   started: number;

@@ -127,9 +127,9 @@ export class FunctionPool {
       this.assign({
         id: requestId,
         ticket: 0,
+        event,
         eventJson,
         timeoutMs,
-        traceId: traceIdOf(event),
         logs: [],
         started: 0,
         timer: undefined,
@@ -595,17 +595,6 @@ function noteRunTime(slot: Slot, ms: number): void {
   else ring[slot.runCount % RUN_SAMPLES] = ms;
   slot.runCount++;
   slot.expectedRunMs = Math.min(...ring);
-}
-
-/** The X-Ray header API Gateway sent the function, for the Runtime API's Lambda-Runtime-Trace-Id. */
-function traceIdOf(event: unknown): string | undefined {
-  const headers = (event as { headers?: Record<string, unknown> } | null)?.headers;
-  if (!headers || typeof headers !== 'object') return undefined;
-  let value = headers['X-Amzn-Trace-Id'];
-  // A client may send it itself, in its own case; API Gateway passes it on.
-  if (value === undefined)
-    for (const name in headers) if (name.toLowerCase() === 'x-amzn-trace-id') value = headers[name];
-  return typeof value === 'string' ? value : undefined;
 }
 
 function closedFailure(): Failure {

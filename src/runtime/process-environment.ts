@@ -205,7 +205,7 @@ export class ProcessEnvironment implements Environment {
       id: invocation.id,
       body: invocation.eventJson,
       deadlineMs: Date.now() + invocation.timeoutMs,
-      traceId: invocation.traceId,
+      traceId: traceIdOf(invocation.event),
     });
   }
 
@@ -296,6 +296,20 @@ export class ProcessEnvironment implements Environment {
     this.events.crashed(outOfMemory(this.options.spec.memoryMB, Math.ceil(bytes / (1024 * 1024))));
     return true;
   }
+}
+
+/**
+ * The X-Ray header API Gateway sent the function, for the Runtime API's Lambda-Runtime-Trace-Id (read here,
+ * not for every event: a worker thread has no use for it).
+ */
+function traceIdOf(event: unknown): string | undefined {
+  const headers = (event as { headers?: Record<string, unknown> } | null)?.headers;
+  if (!headers || typeof headers !== 'object') return undefined;
+  let value = headers['X-Amzn-Trace-Id'];
+  // A client may send it itself, in its own case; API Gateway passes it on.
+  if (value === undefined)
+    for (const name in headers) if (name.toLowerCase() === 'x-amzn-trace-id') value = headers[name];
+  return typeof value === 'string' ? value : undefined;
 }
 
 /**

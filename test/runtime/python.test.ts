@@ -119,6 +119,12 @@ describe.skipIf(!testPython)(
       expect(result.event).toEqual(event);
       // The runtime sets _X_AMZN_TRACE_ID from Lambda-Runtime-Trace-Id (AWS Lambda docs: Using the Lambda runtime API).
       expect(result.trace).toBe(event.headers['X-Amzn-Trace-Id']);
+      // An HTTP API's payload 2.0 has its header names in lower case; a later event without one clears it.
+      const lower = value<{ trace: string }>(
+        await invoke('Echo', { headers: { 'x-amzn-trace-id': 'Root=1-lower' } }),
+      );
+      expect(lower.trace).toBe('Root=1-lower');
+      expect(value<{ trace: string | null }>(await invoke('Echo', { headers: {} })).trace).toBeNull();
     });
 
     test('context: aws_request_id, function_name, $LATEST, the ARN, memory_limit_in_mb (a string, as the runtime interface client reads it), log group and stream, get_remaining_time_in_millis() (AWS Lambda docs: Using the Lambda context object … Python)', async () => {
