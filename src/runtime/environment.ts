@@ -50,10 +50,10 @@ export interface EnvironmentEvents {
 
 export interface Environment {
   /**
-   * Events may be sent while one runs: they wait in the environment for their turn (a worker thread,
-   * where a hand-over costs a thread wake-up). A process takes one event at a time from the Runtime API.
+   * How many events may wait in it behind the running one: a worker thread takes some (a hand-over to a
+   * sleeping thread costs a wake-up); a process takes one event at a time from the Runtime API (0).
    */
-  readonly queues: boolean;
+  readonly maxQueued: number;
   /** Hands over an event. It runs after those sent before it, one at a time. */
   send(invocation: Invocation): void;
   /** Takes back an event that has not started; false when it has (its answer is coming). */

@@ -29,7 +29,7 @@ import type { HostToWorker, InvokeEvent, WorkerInit, WorkerToHost } from './prot
 import { signalText } from './signals.js';
 
 /** The most events waiting in one worker behind the running one (see pool.ts, QUEUE_BUDGET_MS). */
-export const MAX_QUEUED = 32;
+const MAX_QUEUED = 32;
 /**
  * Claim cells per worker: a queued event's ticket is in cell `ticket % CLAIM_CELLS` until the worker
  * claims it (to run it) or the host takes it back (to run it elsewhere). Twice MAX_QUEUED, so a cell is
@@ -75,7 +75,7 @@ export function nodeKind(options: KindOptions): EnvironmentKind<WorkerPrepared> 
 }
 
 class WorkerEnvironment implements Environment {
-  readonly queues = true;
+  readonly maxQueued = MAX_QUEUED;
   private readonly worker: Worker;
   /** Shared with the worker: who runs a queued event (see CLAIM_CELLS). */
   private readonly claims = new Int32Array(new SharedArrayBuffer(CLAIM_CELLS * Int32Array.BYTES_PER_ELEMENT));

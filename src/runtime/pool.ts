@@ -14,7 +14,6 @@ import {
   type Ready,
 } from './environment.js';
 import { kindFor } from './kinds.js';
-import { MAX_QUEUED } from './node-environment.js';
 import type { FunctionSpec, InvocationRecord, InvokeOutcome } from './types.js';
 import { CodeWatcher } from './watch.js';
 
@@ -68,7 +67,7 @@ const RELOAD_DEBOUNCE_MS = 15;
 const GROW_AFTER_MS = 15;
 
 /**
- * A busy environment that queues (a worker thread) takes another event only while the events already
+ * A busy environment that queues (a worker thread: maxQueued) takes another event only while the events already
  * there are expected to run within this many ms. Each hand-over to a sleeping worker thread costs a
  * thread wake-up on each side, about as much as a short handler itself; with a queue, a worker that
  * finishes one event finds the next one waiting. Slow handlers (over the budget) still wait for a free
@@ -190,10 +189,9 @@ export class FunctionPool {
       const queued = slot.inFlight.length;
       if (
         slot.state === 'busy' &&
-        slot.env?.queues &&
         slot.generation === this.generation &&
         queued > 0 &&
-        queued < MAX_QUEUED &&
+        queued < (slot.env?.maxQueued ?? 0) &&
         queued * slot.expectedRunMs < QUEUE_BUDGET_MS &&
         (!best || queued > best.inFlight.length) &&
         now - slot.inFlight[0].started < GROW_AFTER_MS

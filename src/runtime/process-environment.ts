@@ -84,7 +84,7 @@ function killTree(pid: number, running: boolean): void {
 }
 
 export class ProcessEnvironment implements Environment {
-  readonly queues = false;
+  readonly maxQueued = 0;
   private api: RuntimeApi | undefined;
   private child: ChildProcess | undefined;
   private stopped = false;
