@@ -96,3 +96,12 @@ export interface KindOptions {
 export function failure(kind: FailureKind, errorType: string, message: string): Failure {
   return { ok: false, kind, errorType, message };
 }
+
+/** As Lambda reports a function over its MemorySize: the environment is killed. */
+export function outOfMemory(memoryMB: number, usedMB?: number): Crash {
+  return {
+    errorType: 'Runtime.OutOfMemory',
+    reason: `Runtime exited with error: signal: killed (memory over MemorySize ${memoryMB} MB${usedMB ? `: ${usedMB} MB in use` : ''})`,
+    exited: true,
+  };
+}

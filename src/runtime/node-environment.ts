@@ -21,6 +21,7 @@ import {
   failure,
   type Invocation,
   type KindOptions,
+  outOfMemory,
   type Prepared,
 } from './environment.js';
 import { type HandlerRef, parseHandler } from './handler.js';
@@ -254,15 +255,6 @@ class WorkerEnvironment implements Environment {
 
 function flushOutbox(environment: WorkerEnvironment): void {
   environment.flush();
-}
-
-/** As Lambda reports a function over its MemorySize: the environment is killed. */
-export function outOfMemory(memoryMB: number, usedMB?: number): Crash {
-  return {
-    errorType: 'Runtime.OutOfMemory',
-    reason: `Runtime exited with error: signal: killed (memory over MemorySize ${memoryMB} MB${usedMB ? `: ${usedMB} MB in use` : ''})`,
-    exited: true,
-  };
 }
 
 /**

@@ -6,6 +6,8 @@
  * process and its children (process-memory.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { functionEnvironment } from './env.js';
 import {
   type Environment,
@@ -13,10 +15,10 @@ import {
   failure,
   type Invocation,
   type KindOptions,
+  outOfMemory,
   type Prepared,
 } from './environment.js';
 import { LineSplitter } from './log-lines.js';
-import { outOfMemory } from './node-environment.js';
 import { descendantsOf, ResidentMemory } from './process-memory.js';
 import { RuntimeApi } from './runtime-api.js';
 import { signalText } from './signals.js';
@@ -336,4 +338,17 @@ function errnoText(error: NodeJS.ErrnoException): string {
     default:
       return error.message;
   }
+}
+
+/** Layers' `bin/` on PATH and `lib/` on LD_LIBRARY_PATH, as Lambda puts /opt/bin and /opt/lib there. */
+export function layerPaths(layers: string[]): Record<string, string> {
+  if (layers.length === 0) return {};
+  const bins = layers.map((layer) => join(layer, 'bin')).filter(existsSync);
+  const libs = layers.map((layer) => join(layer, 'lib')).filter(existsSync);
+  const out: Record<string, string> = {};
+  // Later layers win, as their files overwrite earlier ones in /opt.
+  if (bins.length > 0) out.PATH = [...bins.reverse(), process.env.PATH ?? ''].filter(Boolean).join(':');
+  if (libs.length > 0)
+    out.LD_LIBRARY_PATH = [...libs.reverse(), process.env.LD_LIBRARY_PATH ?? ''].filter(Boolean).join(':');
+  return out;
 }
