@@ -5,6 +5,7 @@
  * whole environment (AWS Lambda docs: "Configure Lambda function memory"); log lines are split in linear
  * time and capped.
  */
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createRuntime, type InvokeOutcome, type Runtime } from '../../src/runtime/index.js';
@@ -60,6 +61,35 @@ describe("signals a handler sends to the host's process end only its own environ
       );
     });
   }
+
+  test('process.kill(-1, …) (every process it may signal) reaches no other process', async () => {
+    // kill(-1) never signals the caller itself (kill(2), Linux): another process listens. SIGURG is
+    // ignored by default, so a signal that escaped would harm nothing.
+    const canary = spawn(
+      process.execPath,
+      [
+        '-e',
+        "process.on('SIGURG', () => console.log('signalled')); console.log('ready'); setInterval(() => {}, 1000);",
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let heard = '';
+    canary.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      heard += chunk;
+    });
+    try {
+      for (let waited = 0; !heard.includes('ready') && waited < 10_000; waited += 10)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await invoke('Kills', { target: 'all', signal: 'SIGURG' })).toMatchObject({
+        ok: true,
+        value: { survived: true },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(heard).toBe('ready\n');
+    } finally {
+      canary.kill();
+    }
+  });
 
   test('signal 0 (does the process exist?) is answered, and nothing ends', async () => {
     expect(await invoke('Probes')).toMatchObject({ ok: true, value: { exists: true } });
