@@ -5,6 +5,7 @@
  * which event goes where and when an environment starts or stops; an environment runs events one at a
  * time and says what happened.
  */
+import type { KeptLines } from './log-lines.js';
 import type { FailureKind, FunctionSpec, InvokeOutcome } from './types.js';
 
 export type Failure = { ok: false; kind: FailureKind; errorType: string; message: string; logs?: string[] };
@@ -20,7 +21,8 @@ export interface Invocation {
   event: unknown;
   eventJson: string;
   timeoutMs: number;
-  logs: string[];
+  /** Its output, as far as it is kept with the outcome. */
+  logs: KeptLines;
   /** When the event started to run (it may first wait behind others in its environment); 0 until then. */
   started: number;
   timer: NodeJS.Timeout | undefined;

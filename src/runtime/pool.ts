@@ -14,6 +14,7 @@ import {
   type Ready,
 } from './environment.js';
 import { kindFor } from './kinds.js';
+import { KeptLines } from './log-lines.js';
 import type { FunctionSpec, InvocationRecord, InvokeOutcome } from './types.js';
 import { CodeWatcher } from './watch.js';
 
@@ -52,7 +53,7 @@ interface Slot {
   /** When it last became idle (performance.now()). */
   idleSince: number;
   /** Lines written while the code loaded (Lambda's init phase): given to the first invocation. */
-  initLogs: string[];
+  initLogs: KeptLines;
   /** When it was started, and how long its init took (REPORT's Init Duration, for its first event). */
   startedAt: number;
   initMs: number | undefined;
@@ -129,7 +130,7 @@ export class FunctionPool {
         event,
         eventJson,
         timeoutMs,
-        logs: [],
+        logs: new KeptLines(),
         started: 0,
         timer: undefined,
         resolve,
@@ -354,7 +355,7 @@ export class FunctionPool {
       runCount: 0,
       expectedRunMs: Number.POSITIVE_INFINITY,
       idleSince: 0,
-      initLogs: [],
+      initLogs: new KeptLines(),
       startedAt: performance.now(),
       initMs: undefined,
     };
@@ -399,7 +400,7 @@ export class FunctionPool {
         slot.settleReady({ ok: true });
       },
       initFailed: (initFailure) => {
-        slot.settleReady({ ...initFailure, logs: [...slot.initLogs, ...(initFailure.logs ?? [])] });
+        slot.settleReady({ ...initFailure, logs: [...slot.initLogs.list(), ...(initFailure.logs ?? [])] });
         this.kill(slot);
       },
       log: (requestId, line) => this.onLog(slot, requestId, line),
@@ -414,10 +415,10 @@ export class FunctionPool {
   private onLog(slot: Slot, requestId: string | null, line: string): void {
     const running = slot.inFlight[0];
     if (requestId === null) {
-      if (running) running.logs.push(line);
-      else slot.initLogs.push(line);
+      if (running) running.logs.add(line);
+      else slot.initLogs.add(line);
     } else {
-      slot.inFlight.find((invocation) => invocation.id === requestId)?.logs.push(line);
+      slot.inFlight.find((invocation) => invocation.id === requestId)?.logs.add(line);
     }
     this.options.onLog?.(this.spec.id, requestId ?? running?.id ?? '', line);
   }
@@ -475,7 +476,7 @@ export class FunctionPool {
   /** The event at the head of the environment's queue starts to run: its time (and Timeout) count from now. */
   private begin(slot: Slot, invocation: Invocation): void {
     invocation.started = performance.now();
-    invocation.logs.unshift(...slot.initLogs.splice(0));
+    invocation.logs.takeInFront(slot.initLogs);
     this.options.onInvocation?.(this.spec.id, { phase: 'start', requestId: invocation.id });
     invocation.timer = setTimeout(() => {
       // The environment has already answered: the answer is on its way, held up behind this timer by a
@@ -503,7 +504,7 @@ export class FunctionPool {
     slot.inFlight.shift();
     const durationMs = ranMs ?? performance.now() - invocation.started;
     noteRunTime(slot, durationMs);
-    invocation.resolve({ ...outcome, durationMs, logs: invocation.logs });
+    invocation.resolve({ ...outcome, durationMs, logs: invocation.logs.list() });
     if (this.options.onInvocation) {
       this.options.onInvocation(this.spec.id, {
         phase: 'end',
@@ -605,5 +606,9 @@ function stoppedFailure(): Failure {
 
 /** Answers an event that never ran (or was cut off) with a failure. */
 function fail(invocation: Invocation, failure: Failure): void {
-  invocation.resolve({ ...failure, durationMs: 0, logs: [...(failure.logs ?? []), ...invocation.logs] });
+  invocation.resolve({
+    ...failure,
+    durationMs: 0,
+    logs: [...(failure.logs ?? []), ...invocation.logs.list()],
+  });
 }
