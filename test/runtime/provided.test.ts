@@ -139,6 +139,9 @@ describe.skipIf(!hasCurl || process.platform !== 'linux')('stopping a process en
       );
       expect(await Promise.race([own.close().then(() => 'closed'), timedOut])).toBe('closed');
       closed = true;
+      // SIGKILL is delivered a moment after it is sent.
+      for (let waited = 0; running(escaped) && waited < 5000; waited += 10)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       expect(running(escaped)).toBe(false);
     } finally {
       // Not awaited: without the fix it would wait for that process.
