@@ -241,11 +241,20 @@ export function loadTemplate(source: string, file: string, options: LoadOptions 
           at,
         );
       }
-      if (targetType !== 'AWS::Serverless::Api') {
+      if (targetType === 'AWS::Serverless::HttpApi') {
         throw new TemplateError(
-          `event ${eventId}: RestApiId refers to ${target}, a ${targetType}; an Api event needs an AWS::Serverless::Api`,
+          `event ${eventId}: RestApiId must be a valid reference to an 'AWS::Serverless::Api' resource in same template (${target} is an AWS::Serverless::HttpApi; an HttpApi event takes ApiId)`,
           at,
         );
+      }
+      if (targetType !== 'AWS::Serverless::Api') {
+        // SAM accepts any other resource here and only adds the permission to invoke the function; the
+        // route must come from that API's own methods (samtranslator eventsources/push.py, Api).
+        notes.push({
+          pos: at,
+          message: `event ${eventId} of ${id}: RestApiId names ${target}, a ${targetType}; SAM adds only the permission for API Gateway to invoke ${id}, not the route ${route.method.toUpperCase()} ${route.path}`,
+        });
+        continue;
       }
       route.apiId = target;
       apisById.get(target)?.routes.push(route);
