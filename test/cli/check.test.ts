@@ -178,6 +178,18 @@ describe('crossgate check', () => {
     );
   });
 
+  it('--fix changes only the lines it fixes: a pitfall with nothing to fix is left byte for byte, its flow lists unpadded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-fix-'));
+    cpSync('examples/pitfalls', dir, { recursive: true });
+    const file = join(dir, 'function-url-double-cors.yaml');
+    const before = readFileSync(file, 'utf8');
+    const dry = await run(['check', file, '--fix', '--dry-run']);
+    expect(dry.stdout).toBe('');
+    expect(dry.stderr).toContain('nothing to fix automatically');
+    await run(['check', file, '--fix']);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
   it('several templates and directories in one invocation: each template reported, totals, exit 2 when one is refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cg-many-'));
     cpSync('examples/proxy-api', join(dir, 'good'), { recursive: true });
