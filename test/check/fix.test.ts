@@ -243,3 +243,43 @@ describe('check --fix keeps every line it does not fix as written', () => {
   });
 });
 
+describe('check --fix writes a key as the configuration around it does', () => {
+  it('allowHeaders (camelCase) in an OpenAPI body’s x-amazon-apigateway-cors with block lists (CG141)', async () => {
+    const src = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      DefinitionBody:
+        openapi: '3.0.1'
+        info: { title: t, version: '1' }
+        paths:
+          /items:
+            post:
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                payloadFormatVersion: '2.0'
+                uri: !Sub arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${Fn.Arn}/invocations
+        x-amazon-apigateway-cors:
+          allowOrigins:
+          - https://app.example.com
+          allowMethods:
+          - POST
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      InlineCode: "export const handler = async () => ({ ok: true });"
+`;
+    const findings = await check(src);
+    expect(codes(findings)).toEqual(['CG141']);
+    const after = applyFixes(src, findings, 't.yaml').output;
+    expect(changed(src, after)).toEqual({
+      added: ['          allowHeaders:', '          - content-type'],
+      removed: [],
+    });
+    expect(codes(await check(after))).toEqual([]);
+  });
+});

@@ -190,6 +190,24 @@ describe('crossgate check', () => {
     expect(readFileSync(file, 'utf8')).toBe(before);
   });
 
+  it('--fix fixes a finding in the OpenAPI file the template includes, in that file (serverless-patterns apigw-sqs-lambda: CG141 in api.yaml)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-fix-'));
+    cpSync('test/fixtures/serverless-patterns/apigw-sqs-lambda', dir, { recursive: true });
+    const template = readFileSync(join(dir, 'template.yaml'), 'utf8');
+    const api = readFileSync(join(dir, 'api.yaml'), 'utf8');
+    const dry = await run(['check', join(dir, 'template.yaml'), '--fix', '--dry-run']);
+    expect(dry.stdout).toMatch(/^\+\+\+ \S*api\.yaml \(fixed\)$/m);
+    expect(dry.stdout).toMatch(/\n\+ {2}allowHeaders:\n\+ {2}- content-type\n/);
+    expect(dry.stdout.split('\n').filter((l) => /^[-+][^-+]/.test(l))).toEqual([
+      '+  allowHeaders:',
+      '+  - content-type',
+    ]);
+    const fixed = await run(['check', join(dir, 'template.yaml'), '--fix', '--format', 'json']);
+    expect(JSON.parse(fixed.stdout).findings.map((f: { code: string }) => f.code)).not.toContain('CG141');
+    expect(readFileSync(join(dir, 'template.yaml'), 'utf8')).toBe(template);
+    expect(readFileSync(join(dir, 'api.yaml'), 'utf8')).not.toBe(api);
+  });
+
   it('several templates and directories in one invocation: each template reported, totals, exit 2 when one is refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cg-many-'));
     cpSync('examples/proxy-api', join(dir, 'good'), { recursive: true });

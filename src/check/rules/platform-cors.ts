@@ -43,10 +43,13 @@ export function positionOf(site: CorsSite, field: CorsProperty): Pos | undefined
  */
 export function keyName(ctx: CheckContext, site: CorsSite, field: CorsProperty): string {
   const pascal = field[0].toUpperCase() + field.slice(1);
-  const any = Object.values(site.cors.at).find((p): p is Pos => p !== undefined);
-  if (!any) return pascal;
-  const line = ctx.model.source.split('\n')[any.line - 1] ?? '';
-  const key = /([A-Za-z]+)\s*:\s*$/.exec(line.slice(0, any.col - 1))?.[1];
+  // The mapping's first key, as written in its file (the template, or an OpenAPI file it reads).
+  const at = site.cors.pos;
+  if (!at) return pascal;
+  const source =
+    at.file === ctx.model.file ? ctx.model.source : (ctx.deployment.sources?.[at.file] ?? ctx.model.source);
+  const line = source.split('\n')[at.line - 1] ?? '';
+  const key = /^["']?([A-Za-z]+)["']?\s*:/.exec(line.slice(at.col - 1))?.[1];
   return key && key[0] === key[0].toLowerCase() ? field : pascal;
 }
 
