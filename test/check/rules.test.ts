@@ -266,4 +266,16 @@ describe('check rules', () => {
     expect(result.simulations.filter((s) => s.expectedAllowed).every((s) => s.verdict.allowed)).toBe(true);
     expect(result.simulations.filter((s) => !s.expectedAllowed).every((s) => !s.verdict.allowed)).toBe(true);
   });
+
+  it('IAM on the preflight is CG103 alone: the OPTIONS method exists, though API Gateway answers it 403 Missing Authentication Token as it answers any unsigned IAM request (not CG104 "no OPTIONS method")', async () => {
+    const findings = await check(
+      template({
+        auth: '      Auth:\n        DefaultAuthorizer: AWS_IAM\n',
+        cors: `      Cors:\n        AllowOrigin: "'https://app.example.com'"\n        AllowHeaders: "'Content-Type,Authorization,X-Amz-Date,X-Amz-Security-Token'"\n`,
+        events: post,
+      }),
+    );
+    expect(codes(findings)).toContain('CG103');
+    expect(codes(findings)).not.toContain('CG104');
+  });
 });

@@ -15,10 +15,13 @@ export const preflightMissing: Rule = {
   check(ctx) {
     const out: Finding[] = [];
     for (const api of ctx.deployment.apis) {
+      // A path with an OPTIONS method that answers 403 Missing Authentication Token has one: IAM guards
+      // it (CG103 says so), as an IAM method without a signature gets that answer too.
       const sims = ctx.simulations.filter(
         (s) =>
           s.api === api &&
           s.expectedAllowed &&
+          !s.resource.methods.some((m) => m.method === 'OPTIONS') &&
           s.verdict.failedStep === 'preflight' &&
           s.verdict.preflight?.response.headers.some(
             ([n, v]) => n.toLowerCase() === 'x-amzn-errortype' && v === 'MissingAuthenticationTokenException',
