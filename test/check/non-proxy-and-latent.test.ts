@@ -134,6 +134,31 @@ ${where}      Events:
     const inline = `      Handler: index.handler\n      InlineCode: "export const handler = async () => ({ statusCode: 200, headers: { 'Access-Control-Allow-Origin': 'https://app.example.com' } })"\n`;
     expect(codes(await check(template({ extraResources: fn(inline) })))).not.toContain('CG122');
   });
+  it('near miss: Handler names a script that is there, started by a wrapper (serverless-patterns apigw-rest-api-lambda-python-response-streaming: Lambda Web Adapter, Handler run.sh; AWS docs "Modifying the runtime environment": AWS_LAMBDA_EXEC_WRAPPER)', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { runCheck } = await import('../../src/check/run.js');
+    const { loadTemplate } = await import('../../src/template/load.js');
+    const { buildDeployment } = await import('../../src/sam/deployment.js');
+    const dir = mkdtempSync(join(tmpdir(), 'cg-wrapper-'));
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'run.sh'), '#!/bin/sh\nexec python -m uvicorn app:app --port=$PORT\n');
+    const python = (where: string) =>
+      template({ extraResources: fn(where).replace('Runtime: nodejs20.x', 'Runtime: python3.12') });
+    const run = async (source: string) => {
+      const model = loadTemplate(source, 't.yaml', { baseDir: dir });
+      return codes((await runCheck(model, buildDeployment(model, { evaluateConditions: true }))).findings);
+    };
+    // The script is there: Handler names it, not a module.
+    expect(await run(python('      CodeUri: src/\n      Handler: run.sh\n'))).not.toContain('CG122');
+    // A wrapper starts whatever it starts, even when Handler names nothing crossgate finds.
+    const wrapped =
+      '      CodeUri: src/\n      Handler: other.sh\n      Environment:\n        Variables:\n          AWS_LAMBDA_EXEC_WRAPPER: /opt/bootstrap\n';
+    expect(await run(python(wrapped))).not.toContain('CG122');
+    // Still a hit without either.
+    expect(await run(python('      CodeUri: src/\n      Handler: other.handler\n'))).toContain('CG122');
+  });
 });
 
 describe('a Lambda function outside the template (an ARN written out)', () => {
