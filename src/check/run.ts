@@ -81,6 +81,28 @@ export const SAMPLE_ORIGIN = 'https://app.example.com';
 /** Findings about the actual answer: what a broken preflight can hide. */
 const LATENT_CODES = new Set(['CG105', 'CG106', 'CG109', 'CG116', 'CG120', 'CG123']);
 
+/**
+ * Errors that stop a preflight (or the deploy): what a latent finding names as "to be fixed first".
+ * Not the gateway's own error answers (CG107), a security finding (CG117), nor the actual answer.
+ */
+const PREFLIGHT_CODES = new Set([
+  'CG101',
+  'CG102',
+  'CG103',
+  'CG104',
+  'CG110',
+  'CG111',
+  'CG112',
+  'CG113',
+  'CG125',
+  'CG140',
+  'CG141',
+  'CG142',
+  'CG143',
+  'CG146',
+  'CG149',
+]);
+
 export async function runCheck(
   model: TemplateModel,
   deployment: Deployment,
@@ -314,11 +336,16 @@ function latentFindings(
     const blockers = [
       ...new Set(
         found
-          .filter((g) => g.api === f.api && g.severity === 'error' && !LATENT_CODES.has(g.code))
+          .filter((g) => g.api === f.api && g.severity === 'error' && PREFLIGHT_CODES.has(g.code))
           .map((g) => g.code),
       ),
-    ];
-    const first = blockers.length > 0 ? blockers.join(' and ') : 'the preflight';
+    ].sort();
+    const first =
+      blockers.length > 0
+        ? blockers.length > 1
+          ? `${blockers.slice(0, -1).join(', ')} and ${blockers.at(-1)}`
+          : blockers[0]
+        : 'the preflight';
     const verb = blockers.length > 1 ? 'are' : 'is';
     out.push({
       ...f,

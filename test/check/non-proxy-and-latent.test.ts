@@ -207,6 +207,23 @@ describe('every defect in one run', () => {
     );
   });
 
+  it('names only what blocks the preflight as "to be fixed first": CG102 and CG113, not CG107 (the gateway’s own error answers)', async () => {
+    const findings = await check(
+      template({
+        auth: '      Auth:\n        ApiKeyRequired: true\n',
+        cors: `      Cors:\n        AllowOrigin: "'https://app.example.com'"\n        AllowHeaders: "'Content-Type'"\n`,
+        gatewayResponses: false,
+        inlineCode: "export const handler = async () => ({ statusCode: 200, body: '' });",
+        events:
+          '        Put:\n          Type: Api\n          Properties: { RestApiId: !Ref Api, Path: /items, Method: put }\n',
+      }),
+    );
+    expect(codes(findings)).toEqual(expect.arrayContaining(['CG102', 'CG107', 'CG113', 'CG105']));
+    expect(findings.find((f) => f.code === 'CG105')!.message).toMatch(
+      /^after CG102 and CG113 are fixed, PUT \/items will still be blocked: /,
+    );
+  });
+
   it('a handler that answers correctly behind a broken preflight adds nothing', async () => {
     const findings = await check(
       template({
