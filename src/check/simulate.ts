@@ -18,6 +18,7 @@ import type {
   Deployment,
 } from '../sam/model.js';
 import type { HandlerCors } from './handler-scan.js';
+import { SIGV4_HEADERS } from './request-headers.js';
 import type { SimulatedRequest } from './types.js';
 
 /** The origin no template allows: what an attacker's page is. */
@@ -145,13 +146,7 @@ function authorizerHeaders(api: DeployedEndpoint, method: DeployedMethod): Array
   if (!method.authorizer || method.authorizer === 'NONE') return [];
   if (api.kind === 'http' || api.kind === 'function-url') {
     const a = api.kind === 'http' ? api.authorizers[method.authorizer] : undefined;
-    if (!a || a.type === 'AWS_IAM')
-      return [
-        [
-          'Authorization',
-          'AWS4-HMAC-SHA256 Credential=crossgate-check/20260101/us-east-1/execute-api/aws4_request',
-        ],
-      ];
+    if (!a || a.type === 'AWS_IAM') return SIGV4_HEADERS.map(([n, v]) => [n, v]);
     const out: Array<[string, string]> = [];
     for (const source of a.identitySource) {
       if (!source.startsWith('$request.header.')) continue;
@@ -167,6 +162,9 @@ function authorizerHeaders(api: DeployedEndpoint, method: DeployedMethod): Array
     return out;
   }
   const authorizer = api.authorizers[method.authorizer];
+  // IAM: the request is signed, as an HTTP API's or Function URL's is.
+  if (method.authorizer === 'AWS_IAM' || authorizer?.type === 'AWS_IAM')
+    return SIGV4_HEADERS.map(([n, v]) => [n, v]);
   if (authorizer) {
     const names =
       authorizer.type === 'TOKEN'

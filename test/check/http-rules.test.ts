@@ -271,6 +271,25 @@ describe('check rules for HTTP APIs and Function URLs', () => {
       );
     });
 
+  it('IAM: an HTTP API route and a Function URL with AuthType AWS_IAM need the SigV4 headers allowed (authorization, x-amz-date, x-amz-security-token), worded as CG113 words it', async () => {
+    const httpIam = http({
+      auth: '      Auth:\n        DefaultAuthorizer: AWS_IAM\n        EnableIamAuthorizer: true\n',
+      cors: '      CorsConfiguration:\n        AllowOrigins: [https://app.example.com]\n        AllowMethods: [GET, PUT]\n        AllowHeaders: [content-type, authorization]\n',
+    });
+    const f = (await check(httpIam)).find((x) => x.code === 'CG141');
+    expect(f?.message).toBe(
+      'HTTP API Http: AllowHeaders [content-type, authorization] leaves out x-amz-date (IAM authorization (SigV4)), x-amz-security-token (IAM authorization (SigV4)), which the routes send.',
+    );
+    expect(codes(await check(await fixed(httpIam)))).not.toContain('CG141');
+    const urlIam = url('        Cors:\n          AllowOrigins: [https://app.example.com]\n').replace(
+      'AuthType: NONE',
+      'AuthType: AWS_IAM',
+    );
+    expect((await check(urlIam)).find((x) => x.code === 'CG141')?.message).toBe(
+      'Function URL FnUrl: Cors has no AllowHeaders, so the preflight allows no request header, and the routes send content-type (JSON bodies), authorization (IAM authorization (SigV4)), x-amz-date (IAM authorization (SigV4)), x-amz-security-token (IAM authorization (SigV4)).',
+    );
+  });
+
   it('every rule has its page in docs/rules/ and its row in docs/rules/README.md', async () => {
     const { existsSync, readFileSync } = await import('node:fs');
     const { RULES } = await import('../../src/check/rules/index.js');

@@ -278,4 +278,41 @@ describe('check rules', () => {
     expect(codes(findings)).toContain('CG103');
     expect(codes(findings)).not.toContain('CG104');
   });
+
+  describe('IAM: a page sends a SigV4-signed request, with Authorization, X-Amz-Date and X-Amz-Security-Token (AWS docs: "Elements of an AWS API request signature"; Fetch §2.2.2: Date is a forbidden header name; the console\'s "Enable CORS" allows these three)', () => {
+    const iam = (
+      headers: string,
+      code = "export const handler = async () => ({ statusCode: 200, headers: { 'Access-Control-Allow-Origin': 'https://app.example.com' }, body: '' });",
+    ) =>
+      template({
+        auth: '      Auth:\n        DefaultAuthorizer: AWS_IAM\n        AddDefaultAuthorizerToCorsPreflight: false\n',
+        cors: `      Cors:\n        AllowOrigin: "'https://app.example.com'"\n        AllowHeaders: "'${headers}'"\n`,
+        events: post,
+        inlineCode: code,
+      });
+    it('hits: AllowHeaders with Authorization alone leaves out X-Amz-Date and X-Amz-Security-Token (CG113), and --fix adds them', async () => {
+      const findings = await check(iam('Content-Type,Authorization'));
+      expect(codes(findings)).toEqual(['CG113']);
+      expect(findings[0].message).toBe(
+        "Api: AllowHeaders 'Content-Type,Authorization' leaves out X-Amz-Date (IAM authorization (SigV4)), X-Amz-Security-Token (IAM authorization (SigV4)), which the routes send.",
+      );
+      expect(await fixed(iam('Content-Type,Authorization'))).toContain(
+        `AllowHeaders: "'Content-Type,Authorization,X-Amz-Date,X-Amz-Security-Token'"`,
+      );
+    });
+    it('near miss: the three allowed, the signed request goes through', async () => {
+      expect(codes(await check(iam('Content-Type,Authorization,X-Amz-Date,X-Amz-Security-Token')))).toEqual(
+        [],
+      );
+    });
+    it('the signed request reaches the handler: one that sends no Access-Control-Allow-Origin is CG105, not a 403 read as a CORS failure (CG120)', async () => {
+      const findings = await check(
+        iam(
+          'Content-Type,Authorization,X-Amz-Date,X-Amz-Security-Token',
+          "export const handler = async () => ({ statusCode: 200, body: '' });",
+        ),
+      );
+      expect(codes(findings)).toEqual(['CG105']);
+    });
+  });
 });

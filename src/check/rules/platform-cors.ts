@@ -78,34 +78,6 @@ export function routeMethods(api: PlatformEndpoint): string[] {
   return [...out];
 }
 
-/**
- * The request headers the routes make a web app send, lower-case → how to write it and why: JSON
- * bodies need Content-Type; authorizers their identity headers (JWT and Lambda), IAM Authorization.
- */
-export function neededHeaders(api: PlatformEndpoint): Map<string, { shown: string; why: string }> {
-  const need = new Map<string, { shown: string; why: string }>();
-  for (const r of api.resources)
-    for (const m of r.methods) {
-      if (['POST', 'PUT', 'PATCH', 'ANY'].includes(m.method))
-        need.set('content-type', { shown: 'content-type', why: 'JSON bodies' });
-      if (!m.authorizer) continue;
-      const a = api.kind === 'http' ? api.authorizers[m.authorizer] : undefined;
-      if (!a || a.type === 'AWS_IAM') {
-        need.set('authorization', { shown: 'authorization', why: 'SigV4-signed (AWS_IAM) requests' });
-        continue;
-      }
-      for (const source of a.identitySource) {
-        if (!source.startsWith('$request.header.')) continue;
-        const name = source.slice('$request.header.'.length);
-        need.set(name.toLowerCase(), {
-          shown: name.toLowerCase(),
-          why: `the ${a.type === 'JWT' ? 'JWT' : 'Lambda'} authorizer ${a.name}`,
-        });
-      }
-    }
-  return need;
-}
-
 /** The functions behind an endpoint whose handlers send CORS headers themselves. */
 export function corsHandlers(ctx: CheckContext, api: PlatformEndpoint): string[] {
   return functionsOf(api).filter((id) => {
