@@ -315,4 +315,23 @@ describe('check rules', () => {
       expect(codes(findings)).toEqual(['CG105']);
     });
   });
+
+  it("'*' in AllowMethods and AllowHeaders with AllowCredentials names a method and a header '*', nothing more (Fetch §3.2.5): CG112 and CG113 say so at the setting, as CG141/CG142 do for an HTTP API, and --fix lists what the routes use", async () => {
+    const src = template({
+      cors: `      Cors:\n        AllowOrigin: "'https://app.example.com'"\n        AllowMethods: "'*'"\n        AllowHeaders: "'*'"\n        AllowCredentials: true\n`,
+      events: put,
+      inlineCode:
+        "import { withCors } from 'crossgate/lambda'; export const handler = withCors({ origins: ['https://app.example.com'], credentials: true }, async () => ({ statusCode: 200, body: '' }));",
+    });
+    const findings = await check(src);
+    expect(codes(findings).sort()).toEqual(['CG112', 'CG113']);
+    expect(findings.find((f) => f.code === 'CG112')?.pos?.line).toBe(9);
+    expect(findings.find((f) => f.code === 'CG113')?.pos?.line).toBe(10);
+    const after = await fixed(src);
+    expect(after).toContain(`AllowMethods: "'PUT'"`);
+    expect(after).toContain(`AllowHeaders: "'Content-Type'"`);
+    expect(codes(await check(after))).toEqual([]);
+    // Without credentials '*' allows them all.
+    expect(codes(await check(src.replace('        AllowCredentials: true\n', '')))).toEqual([]);
+  });
 });

@@ -1,6 +1,13 @@
 import { type NeededHeader, neededHeaders } from '../request-headers.js';
 import type { Finding, Rule } from '../types.js';
-import { blockedRequest, corsHeaderValues, listOf, preflightMethods, routeName } from './util.js';
+import {
+  blockedRequest,
+  corsHeaderValues,
+  credentialed,
+  listOf,
+  preflightMethods,
+  routeName,
+} from './util.js';
 
 /** `X-Api-Key (the API key), Content-Type (JSON bodies)`: what a preflight must allow, and why. */
 export function neededList(
@@ -26,8 +33,9 @@ export const allowHeadersMissing: Rule = {
     const values = corsHeaderValues(ctx, 'access-control-allow-headers');
     for (const v of values) {
       const listed = listOf(v.value);
-      // '*' covers every header but Authorization (CG114's case).
-      const star = listed.includes('*');
+      // '*' covers every header but Authorization (CG114's case) — without credentials: with them it is
+      // a header named '*' (Fetch §3.2.5 "CORS protocol and credentials"), as for an HTTP API (CG141).
+      const star = listed.includes('*') && !credentialed(v.api);
       const need = neededHeaders(v.api, v.resources);
       const missing = [...need].filter(
         ([lower]) => !listed.includes(lower) && !(star && lower !== 'authorization'),
@@ -45,7 +53,7 @@ export const allowHeadersMissing: Rule = {
         ...v.value
           .split(',')
           .map((s) => s.trim())
-          .filter(Boolean),
+          .filter((s) => s !== '' && (s !== '*' || star)),
         ...missing.map(([, h]) => h.name),
       ].join(',');
       out.push({
@@ -107,4 +115,3 @@ export const allowHeadersMissing: Rule = {
     return out;
   },
 };
-

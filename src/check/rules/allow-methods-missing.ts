@@ -1,5 +1,12 @@
 import type { Finding, Rule } from '../types.js';
-import { blockedRequest, corsHeaderValues, listOf, routeName, SAFELISTED_METHODS } from './util.js';
+import {
+  blockedRequest,
+  corsHeaderValues,
+  credentialed,
+  listOf,
+  routeName,
+  SAFELISTED_METHODS,
+} from './util.js';
 
 /**
  * A method the route serves that the preflight does not allow: the browser refuses it (Fetch §4.8
@@ -16,7 +23,9 @@ export const allowMethodsMissing: Rule = {
     const out: Finding[] = [];
     for (const v of corsHeaderValues(ctx, 'access-control-allow-methods')) {
       const listed = listOf(v.value).map((m) => m.toUpperCase());
-      if (listed.includes('*')) continue;
+      // '*' allows every method only without credentials; with them it is a method named '*' (Fetch
+      // §3.2.5), as for an HTTP API (CG142).
+      if (listed.includes('*') && !credentialed(v.api)) continue;
       const used = new Set<string>();
       for (const r of v.resources)
         for (const m of r.methods) {
@@ -33,7 +42,12 @@ export const allowMethodsMissing: Rule = {
           v.resources.includes(s.resource) &&
           s.verdict.errorCode === 'MethodDisallowedByPreflightResponse',
       );
-      const fixed = [...listOf(v.value).map((m) => m.toUpperCase()), ...missing].join(',');
+      const fixed = [
+        ...listOf(v.value)
+          .map((m) => m.toUpperCase())
+          .filter((m) => m !== '*'),
+        ...missing,
+      ].join(',');
       out.push({
         code: this.code,
         rule: this.name,

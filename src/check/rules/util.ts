@@ -12,6 +12,15 @@ export function preflightMethods(
   return out;
 }
 
+/** Whether the API's CORS preflights answer Access-Control-Allow-Credentials: true (Cors AllowCredentials). */
+export function credentialed(api: DeployedApi): boolean {
+  return preflightMethods(api).some(({ method }) =>
+    method.mockHeaders.some(
+      (h) => h.name.toLowerCase() === 'access-control-allow-credentials' && h.value === 'true',
+    ),
+  );
+}
+
 /** The first simulated request (from an allowed origin) the browser blocked, matching `where`. */
 export function blockedRequest(
   ctx: CheckContext,
