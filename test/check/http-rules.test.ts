@@ -290,6 +290,36 @@ describe('check rules for HTTP APIs and Function URLs', () => {
     );
   });
 
+  it('CG105 is not a handler’s fault behind a CorsConfiguration, which adds the header for the origins it lists; without one it names the HTTP API (or Function URL) that adds none, not "a Lambda proxy answer"', async () => {
+    const { runCheck } = await import('../../src/check/run.js');
+    const { loadTemplate } = await import('../../src/template/load.js');
+    const { buildDeployment } = await import('../../src/sam/deployment.js');
+    const run = async (source: string) => {
+      const model = loadTemplate(source, 't.yaml', { baseDir: '/nonexistent' });
+      return (
+        await runCheck(model, buildDeployment(model, { evaluateConditions: true }), {
+          origins: ['https://app.example.com'],
+        })
+      ).findings;
+    };
+    // The page's origin is not among AllowOrigins: not CG105 (the handler sends none, rightly).
+    const unlisted = await run(
+      http({
+        cors: '      CorsConfiguration:\n        AllowOrigins: [https://other.example]\n',
+        events: get,
+      }),
+    );
+    expect(codes(unlisted)).not.toContain('CG105');
+    const bare = await run(http({ cors: '', events: get }));
+    expect(bare.find((f) => f.code === 'CG105')?.message).toBe(
+      'Fn (index.handler) returns no Access-Control-Allow-Origin, and HTTP API Http has no CorsConfiguration to add it: the browser blocks GET /items.',
+    );
+    const bareUrl = await run(url('').replace('AuthType: NONE\n', 'AuthType: NONE\n'));
+    expect(bareUrl.find((f) => f.code === 'CG105')?.message).toMatch(
+      /, and Function URL FnUrl has no Cors to add it: the browser blocks /,
+    );
+  });
+
   it('every rule has its page in docs/rules/ and its row in docs/rules/README.md', async () => {
     const { existsSync, readFileSync } = await import('node:fs');
     const { RULES } = await import('../../src/check/rules/index.js');

@@ -1,4 +1,6 @@
+import type { DeployedEndpoint } from '../../sam/model.js';
 import { posOf } from '../../template/parse.js';
+import { isPlatformEndpoint } from '../endpoints.js';
 import type { Finding, Rule } from '../types.js';
 import { routeName } from './util.js';
 
@@ -30,6 +32,9 @@ export const handlerMissingCors: Rule = {
         continue;
       const h = ctx.handler(fnId);
       if (h?.kind !== 'none') continue;
+      // An HTTP API's CorsConfiguration or a Function URL's Cors adds the header for the origins it
+      // lists: the handler is right to send none, and a page it leaves out is not the handler's doing.
+      if (isPlatformEndpoint(s.api) && s.api.cors) continue;
       const res = s.verdict.actual?.response;
       if (!res || res.headers.some(([n]) => n.toLowerCase() === 'access-control-allow-origin')) continue;
       if (res.headers.some(([n]) => n.toLowerCase() === 'x-amzn-errortype')) continue;
@@ -40,7 +45,7 @@ export const handlerMissingCors: Rule = {
         rule: this.name,
         severity: this.severity,
         api: s.api.logicalId,
-        message: `${fnId} (${h.file ? h.file.split('/').slice(-2).join('/') : fn?.handler}) returns no Access-Control-Allow-Origin; API Gateway does not add it to Lambda proxy responses, so the browser blocks ${s.method.method} ${s.resource.path}.`,
+        message: `${fnId} (${h.file ? h.file.split('/').slice(-2).join('/') : fn?.handler}) returns no Access-Control-Allow-Origin, and ${nobodyAdds(s.api)}: the browser blocks ${s.method.method} ${s.resource.path}.`,
         pos: (fn && posOf(fn.properties, 'Handler')) ?? fn?.pos,
         consoleMessage: s.verdict.consoleMessage,
         route: routeName(s),
@@ -69,3 +74,10 @@ export const handlerMissingCors: Rule = {
     return out;
   },
 };
+
+/** Why nothing else puts the header on the function's answer, as each kind of API has it. */
+function nobodyAdds(api: DeployedEndpoint): string {
+  if (api.kind === 'http') return `HTTP API ${api.logicalId} has no CorsConfiguration to add it`;
+  if (api.kind === 'function-url') return `Function URL ${api.logicalId} has no Cors to add it`;
+  return 'API Gateway adds none to a Lambda proxy answer';
+}
