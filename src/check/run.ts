@@ -340,19 +340,24 @@ function latentFindings(
           .map((g) => g.code),
       ),
     ].sort();
-    const first =
-      blockers.length > 0
-        ? blockers.length > 1
-          ? `${blockers.slice(0, -1).join(', ')} and ${blockers.at(-1)}`
-          : blockers[0]
-        : 'the preflight';
-    const verb = blockers.length > 1 ? 'are' : 'is';
-    out.push({
-      ...f,
-      message: `after ${first} ${verb} fixed, ${f.route ?? 'the request'} will still be blocked: ${f.message}`,
-    });
+    out.push({ ...f, message: latentMessage(f, blockers) });
   }
   return out;
+}
+
+/**
+ * A latent finding's message: what must be fixed first (the preflight's blockers, sorted codes), then
+ * the finding. CG120 names its routes itself ('Api: from O, GET / is blocked at the answer: …').
+ */
+export function latentMessage(f: Pick<Finding, 'code' | 'message' | 'route'>, blockers: string[]): string {
+  const first =
+    blockers.length > 1
+      ? `${blockers.slice(0, -1).join(', ')} and ${blockers.at(-1)}`
+      : (blockers[0] ?? 'the preflight');
+  const after = `after ${first} ${blockers.length > 1 ? 'are' : 'is'} fixed,`;
+  return f.code === 'CG120'
+    ? `${after} ${f.message.replace(/ (is|are) blocked /, ' will still be blocked ')}`
+    : `${after} ${f.route ?? 'the request'} will still be blocked: ${f.message}`;
 }
 
 /** What the simulation assumed because crossgate could not see it, said once per function or API. */

@@ -224,6 +224,88 @@ describe('every defect in one run', () => {
     );
   });
 
+  it('a latent CG120 says once where the browser stops, in words ("will still be blocked at the answer"); other findings get the route first', async () => {
+    const { latentMessage } = await import('../../src/check/run.js');
+    expect(
+      latentMessage(
+        {
+          code: 'CG120',
+          route: 'GET /',
+          message:
+            'AppApi: from https://app.example.com, GET /, GET /{folder} are blocked at the answer: The response has no Access-Control-Allow-Origin header.',
+        },
+        ['CG104'],
+      ),
+    ).toBe(
+      'after CG104 is fixed, AppApi: from https://app.example.com, GET /, GET /{folder} will still be blocked at the answer: The response has no Access-Control-Allow-Origin header.',
+    );
+    expect(
+      latentMessage({ code: 'CG105', route: 'GET /', message: 'Fn returns no …' }, [
+        'CG101',
+        'CG102',
+        'CG113',
+      ]),
+    ).toBe('after CG101, CG102 and CG113 are fixed, GET / will still be blocked: Fn returns no …');
+    expect(latentMessage({ code: 'CG105', route: 'GET /', message: 'Fn …' }, [])).toBe(
+      'after the preflight is fixed, GET / will still be blocked: Fn …',
+    );
+  });
+
+  it("CG120 says where the browser stopped in words ('at the preflight', 'at the answer'), not the model's step names ('at the actual')", async () => {
+    const { runCheck } = await import('../../src/check/run.js');
+    const { loadTemplate } = await import('../../src/template/load.js');
+    const { buildDeployment } = await import('../../src/sam/deployment.js');
+    const model = loadTemplate(
+      `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      InlineCode: "export const handler = async () => ({ statusCode: 200, body: '' });"
+      Events:
+        Post:
+          Type: HttpApi
+          Properties: { Path: /items, Method: post }
+`,
+      't.yaml',
+      { baseDir: '/nonexistent' },
+    );
+    const r = await runCheck(model, buildDeployment(model, { evaluateConditions: true }), { strict: true });
+    expect(r.findings.find((f) => f.code === 'CG120')?.message).toMatch(
+      /^ServerlessHttpApi: from https:\/\/app\.example\.com, POST \/items is blocked at the preflight: /,
+    );
+    // A page on an origin the CorsConfiguration does not list: its simple GET is blocked at the answer.
+    const other = loadTemplate(
+      `Transform: AWS::Serverless-2016-10-31
+Globals:
+  HttpApi:
+    CorsConfiguration:
+      AllowOrigins: [https://other.example]
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      InlineCode: "export const handler = async () => ({ statusCode: 200, body: '' });"
+      Events:
+        Get:
+          Type: HttpApi
+          Properties: { Path: /items, Method: get }
+`,
+      't.yaml',
+      { baseDir: '/nonexistent' },
+    );
+    const answer = await runCheck(other, buildDeployment(other, { evaluateConditions: true }), {
+      origins: ['https://app.example.com'],
+    });
+    expect(answer.findings.find((f) => f.code === 'CG120')?.message).toMatch(
+      /^ServerlessHttpApi: from https:\/\/app\.example\.com, GET \/items is blocked at the answer: /,
+    );
+  });
+
   it('a handler that answers correctly behind a broken preflight adds nothing', async () => {
     const findings = await check(
       template({
