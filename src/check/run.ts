@@ -295,6 +295,7 @@ export async function runCheck(
     ...deployment.httpApis.flatMap((a) => a.notes),
     ...deployment.functionUrls.flatMap((u) => u.notes),
     ...handlerNotes,
+    ...unmodelled(model),
     ...assumptions(model, judged, handlers),
   ];
   return {
@@ -358,6 +359,28 @@ export function latentMessage(f: Pick<Finding, 'code' | 'message' | 'route'>, bl
   return f.code === 'CG120'
     ? `${after} ${f.message.replace(/ (is|are) blocked /, ' will still be blocked ')}`
     : `${after} ${f.route ?? 'the request'} will still be blocked: ${f.message}`;
+}
+
+/**
+ * An HTTP API or Function URL written as plain CloudFormation: check models the SAM forms
+ * (AWS::Serverless::HttpApi, FunctionUrlConfig), so without a note the template would pass as having
+ * no CORS defects. A WebSocket API is no concern of CORS (a WebSocket handshake is not a CORS request).
+ */
+function unmodelled(model: TemplateModel): string[] {
+  const out: string[] = [];
+  const resources = (model.root.Resources ?? {}) as Record<string, { Type?: unknown; Properties?: unknown }>;
+  for (const [id, r] of Object.entries(resources)) {
+    const props = (r?.Properties ?? {}) as Record<string, unknown>;
+    if (r?.Type === 'AWS::ApiGatewayV2::Api' && String(props.ProtocolType).toUpperCase() !== 'WEBSOCKET')
+      out.push(
+        `${id} is an HTTP API written as AWS::ApiGatewayV2::Api, which check does not model (it models AWS::Serverless::HttpApi): its CORS was not judged; probe judges the deployed API`,
+      );
+    else if (r?.Type === 'AWS::Lambda::Url')
+      out.push(
+        `${id} is a Function URL written as AWS::Lambda::Url, which check does not model (it models FunctionUrlConfig): its CORS was not judged; probe judges the deployed URL`,
+      );
+  }
+  return out;
 }
 
 /** What the simulation assumed because crossgate could not see it, said once per function or API. */

@@ -177,4 +177,28 @@ describe('CORS intent', () => {
     expect(r.findings).toEqual([]);
     expect(r.notes.join('\n')).toMatch(/not modelled/);
   });
+
+  it('an HTTP API written as AWS::ApiGatewayV2::Api, or a Function URL as AWS::Lambda::Url, is not modelled and a note says so (serverless-patterns apigw-http-api-lambda had "no CORS defects found" and nothing else); a WebSocket API gets none', async () => {
+    const r = await check(`Resources:
+  HttpApi:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      ProtocolType: HTTP
+      CorsConfiguration: { AllowOrigins: ['*'] }
+  Socket:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      ProtocolType: WEBSOCKET
+  Url:
+    Type: AWS::Lambda::Url
+    Properties:
+      AuthType: NONE
+      TargetFunctionArn: arn:aws:lambda:us-east-1:123456789012:function:f
+`);
+    expect(r.findings).toEqual([]);
+    expect(r.notes).toEqual([
+      'HttpApi is an HTTP API written as AWS::ApiGatewayV2::Api, which check does not model (it models AWS::Serverless::HttpApi): its CORS was not judged; probe judges the deployed API',
+      'Url is a Function URL written as AWS::Lambda::Url, which check does not model (it models FunctionUrlConfig): its CORS was not judged; probe judges the deployed URL',
+    ]);
+  });
 });
