@@ -334,4 +334,14 @@ describe('check rules', () => {
     // Without credentials '*' allows them all.
     expect(codes(await check(src.replace('        AllowCredentials: true\n', '')))).toEqual([]);
   });
+
+  it('CG101 fixes an unquoted number as it fixes a string: MaxAge: 5 becomes "\'5\'" (serverless-patterns apigw-lambda-dynamodb-go-sam)', async () => {
+    const src = template({
+      cors: `      Cors:\n        AllowOrigin: "'https://app.example.com'"\n        AllowHeaders: "'Content-Type'"\n        MaxAge: 5\n`,
+    });
+    expect(codes(await check(src))).toEqual(['CG101']);
+    const after = await fixed(src);
+    expect(after).toContain(`        MaxAge: "'5'"\n`);
+    expect(codes(await check(after))).toEqual([]);
+  });
 });
