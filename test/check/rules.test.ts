@@ -344,4 +344,18 @@ describe('check rules', () => {
     expect(after).toContain(`        MaxAge: "'5'"\n`);
     expect(codes(await check(after))).toEqual([]);
   });
+
+  it("Cors without AllowOrigin: CG108 says SAM answers '*' (it was not written), and --fix --origin adds AllowOrigin beside what Cors holds, as CG113 adds AllowHeaders (serverless-patterns apigw-lambda-dynamodb-go-sam: Cors: { MaxAge: 5 })", async () => {
+    const src = template({ cors: `      Cors:\n        MaxAge: "'600'"\n`, events: post });
+    const findings = await check(src, ['https://app.example.com']);
+    expect(codes(findings).sort()).toEqual(['CG108', 'CG113']);
+    expect(findings.find((f) => f.code === 'CG108')?.message).toBe(
+      "Api: Cors sets no AllowOrigin, so SAM answers Access-Control-Allow-Origin: '*'; name the origin of your web app instead.",
+    );
+    const after = await fixed(src, ['https://app.example.com']);
+    expect(after).toContain(
+      `      Cors:\n        MaxAge: "'600'"\n        AllowHeaders: "'Content-Type'"\n        AllowOrigin: "'https://app.example.com'"\n`,
+    );
+    expect(codes(await check(after, ['https://app.example.com']))).toEqual([]);
+  });
 });

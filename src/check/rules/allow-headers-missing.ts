@@ -3,6 +3,7 @@ import type { Finding, Rule } from '../types.js';
 import {
   blockedRequest,
   corsHeaderValues,
+  corsSibling,
   credentialed,
   listOf,
   preflightMethods,
@@ -92,7 +93,7 @@ export const allowHeadersMissing: Rule = {
         (s) => s.api === api && s.verdict.errorCode === 'HeaderDisallowedByPreflightResponse',
       );
       const value = `'${[...need.values()].map((h) => h.name).join(',')}'`;
-      const originPos = model?.cors && !model.cors.shorthand ? model.cors.allowOrigin?.pos : undefined;
+      const originPos = corsSibling(model)?.pos;
       out.push({
         code: this.code,
         rule: this.name,

@@ -40,6 +40,15 @@ export function apiPropertyPath(api: ApiModel, ...rest: string[]): string[] {
     : ['Resources', api.logicalId, 'Properties', ...rest];
 }
 
+/** A property written in a Cors mapping (not the `Cors: "'origin'"` shorthand), for an edit that adds one beside it. */
+export function corsSibling(api: ApiModel | undefined): Located | undefined {
+  const c = api?.cors;
+  if (!c || c.shorthand) return undefined;
+  return [c.allowOrigin, c.allowHeaders, c.allowMethods, c.maxAge, c.allowCredentials].find(
+    (p) => p?.pos !== undefined,
+  );
+}
+
 /** Header names from a literal list (`Content-Type, X-Api-Key`), lower-cased. */
 export function listOf(value: string): string[] {
   return value
