@@ -45,6 +45,16 @@ describe('CG123 integration-response-without-cors (AWS docs: "Set up an integrat
     );
     expect(f!.consoleMessage).toMatch(/No 'Access-Control-Allow-Origin' header is present/);
   });
+  it("its hint maps the value the API's Cors allows ('*' here), not a made-up page origin (serverless-patterns lambda-durable-order-processing-sam)", async () => {
+    const star = (await check(openapi('').replace(`Cors: "'https://app.example.com'"`, `Cors: "'*'"`))).find(
+      (x) => x.code === 'CG123',
+    );
+    expect(star?.hint).toMatch(
+      /^Map it in that integration response: responseParameters: \{ method\.response\.header\.Access-Control-Allow-Origin: "'\*'" \}/,
+    );
+    const named = (await check(openapi(''))).find((x) => x.code === 'CG123');
+    expect(named?.hint).toContain(`Access-Control-Allow-Origin: "'https://app.example.com'"`);
+  });
   it('near miss: the same response mapping the header', async () => {
     // CG107 (gateway responses without CORS) is about API Gateway's own errors, not this answer.
     expect(codes(await check(openapi(ACAO))).filter((c) => c !== 'CG107')).toEqual([]);
