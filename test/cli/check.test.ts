@@ -142,6 +142,83 @@ describe('crossgate check', () => {
       ],
     });
   });
+  it("text, JSON, SARIF and GitHub print the same findings: each one's position, code, message, engines' verdict and its fix or hint", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-printers-'));
+    const file = join(dir, 'template.yaml');
+    writeFileSync(
+      file,
+      `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: Prod
+      Auth:
+        ApiKeyRequired: true
+      Cors:
+        AllowOrigin: "'https://app.example.com'"
+        AllowHeaders: "'Content-Type'"
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      InlineCode: "export const handler = async () => ({ statusCode: 200, body: '' });"
+      Events:
+        Put:
+          Type: Api
+          Properties: { RestApiId: !Ref Api, Path: /items, Method: put }
+`,
+    );
+    const json = JSON.parse((await run(['check', file, '--format', 'json'])).stdout);
+    const text = (await run(['check', file])).stdout;
+    const sarif = JSON.parse((await run(['check', file, '--format', 'sarif'])).stdout).runs[0].results;
+    const github = (await run(['check', file, '--format', 'github'])).stdout.trim().split('\n');
+    const unescape = (s: string) => s.replaceAll('%0A', '\n').replaceAll('%25', '%');
+    expect(json.findings.map((f: { code: string }) => f.code).sort()).toEqual([
+      'CG102',
+      'CG105',
+      'CG107',
+      'CG107',
+      'CG113',
+    ]);
+    expect(sarif).toHaveLength(json.findings.length);
+    expect(github).toHaveLength(json.findings.length);
+    json.findings.forEach(
+      (
+        f: {
+          code: string;
+          severity: string;
+          message: string;
+          position: string;
+          line: number;
+          column: number;
+          fix?: { description: string };
+          hint?: string;
+          browsers?: { summary: string };
+        },
+        i: number,
+      ) => {
+        const advice = f.fix ? `Fix (--fix): ${f.fix.description}` : `How: ${f.hint}`;
+        expect(text).toContain(`${f.position} ${f.severity} ${f.code} ${f.message}`);
+        expect(text).toContain(f.fix ? `fix: ${f.fix.description}` : `how: ${f.hint}`);
+        const r = sarif[i];
+        expect(r.ruleId).toBe(f.code);
+        expect(r.locations[0].physicalLocation.region).toEqual({ startLine: f.line, startColumn: f.column });
+        expect(r.message.text.startsWith(f.message)).toBe(true);
+        expect(r.message.text).toContain(advice);
+        const g = unescape(github[i]);
+        expect(g).toContain(`line=${f.line},col=${f.column},title=${f.code} `);
+        expect(g).toContain(`::${f.message}`);
+        expect(g).toContain(advice);
+        if (f.browsers) {
+          expect(r.message.text).toContain(`Browsers: ${f.browsers.summary}.`);
+          expect(g).toContain(`Browsers: ${f.browsers.summary}.`);
+          expect(text).toContain(`browser: ${f.browsers.summary}`);
+        }
+      },
+    );
+  });
   it('--format github: workflow annotations', async () => {
     const { stdout } = await run(['check', pitfall, '--format', 'github']);
     expect(stdout).toMatch(
