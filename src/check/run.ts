@@ -3,6 +3,7 @@
  * other origins call (CORS intent), simulate the browser's requests to those through the gateway
  * model, run every rule, report what hides behind a broken preflight, and order the findings.
  */
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { Engine } from '../browser/index.js';
 import type { Invoke } from '../gateway/types.js';
 import type { DeployedApi, DeployedEndpoint, Deployment } from '../sam/model.js';
@@ -173,6 +174,11 @@ export async function runCheck(
       methods: methodCount(api),
     })),
   ];
+  // A handler's file is named as the template is (relative to where the user stands), not absolute.
+  for (const judgement of intent)
+    for (const signal of judgement.signals)
+      if (signal.pos && isAbsolute(signal.pos.file))
+        signal.pos = { ...signal.pos, file: shownPath(model, signal.pos.file) };
   // An API whose methods crossgate could not read is neither judged nor said to be uncallable.
   const judgedIds = new Set(intent.filter((i) => i.methods > 0 && hasIntent(i.signals)).map((i) => i.api));
   const isJudged = (api: DeployedEndpoint) => judgedIds.has(api.logicalId);
@@ -306,6 +312,12 @@ export async function runCheck(
     intent,
     sources: { [model.file]: model.source, ...(deployment.sources ?? {}) },
   };
+}
+
+/** A file under the template's folder, named as the template is named (`src/app.js` beside `t.yaml`). */
+function shownPath(model: TemplateModel, file: string): string {
+  const rel = relative(model.baseDir, file);
+  return rel.startsWith('..') || isAbsolute(rel) ? file : join(dirname(model.file), rel);
 }
 
 function endpointKind(api: DeployedEndpoint): string {

@@ -201,4 +201,18 @@ describe('CORS intent', () => {
       'Url is a Function URL written as AWS::Lambda::Url, which check does not model (it models FunctionUrlConfig): its CORS was not judged; probe judges the deployed URL',
     ]);
   });
+
+  it("a handler's signal is at its file, named as the template is named (relative), as every other position is", async () => {
+    const { mkdirSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'cg-intent-'));
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'app.mjs'), WITH_HEADER);
+    const source = template(NO_HEADER)
+      .replace(/ {6}InlineCode: .*\n/, '      CodeUri: src/\n')
+      .replace('Handler: index.handler', 'Handler: app.handler');
+    const model = loadTemplate(source, 'proj/t.yaml', { baseDir: dir });
+    const r = await runCheck(model, buildDeployment(model, { evaluateConditions: true }));
+    const signal = r.intent?.[0].signals.find((x) => x.source === 'handler');
+    expect(signal?.pos?.file).toBe('proj/src/app.mjs');
+  });
 });
