@@ -358,4 +358,34 @@ describe('check rules', () => {
     );
     expect(codes(await check(after, ['https://app.example.com']))).toEqual([]);
   });
+
+  it('an ANY route names no method: its AllowMethods says which the page uses, for a REST API as for an HTTP API (CG142) — no CG112 for PUT, DELETE and PATCH a page was never said to send', async () => {
+    const { runCheck } = await import('../../src/check/run.js');
+    const { loadTemplate } = await import('../../src/template/load.js');
+    const { buildDeployment } = await import('../../src/sam/deployment.js');
+    const any = (methods: string) =>
+      template({
+        cors: `      Cors:\n        AllowOrigin: "'https://app.example.com'"\n        AllowHeaders: "'Content-Type'"\n${methods}`,
+        events:
+          '        Any:\n          Type: Api\n          Properties: { RestApiId: !Ref Api, Path: "/{proxy+}", Method: any }\n',
+      });
+    const sent = async (source: string) => {
+      const model = loadTemplate(source, 't.yaml', { baseDir: '/nonexistent' });
+      const r = await runCheck(model, buildDeployment(model, { evaluateConditions: true }));
+      return {
+        codes: codes(r.findings),
+        verbs: [...new Set(r.simulations.map((s) => s.shape.split(' ')[0]))],
+      };
+    };
+    expect(await sent(any(`        AllowMethods: "'GET,POST,OPTIONS'"\n`))).toEqual({
+      codes: [],
+      verbs: ['GET', 'POST'],
+    });
+    expect(await sent(any(`        AllowMethods: "'GET,PATCH,OPTIONS'"\n`))).toEqual({
+      codes: [],
+      verbs: ['GET', 'POST', 'PATCH'],
+    });
+    // Without AllowMethods SAM allows every method of the path: each is tried.
+    expect((await sent(any(''))).verbs).toEqual(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']);
+  });
 });
