@@ -4,7 +4,7 @@
  * in each rule's file and docs page.
  */
 import { describe, expect, it } from 'vitest';
-import { check, codes, fixed } from './helpers.js';
+import { check, codes, fixed, template } from './helpers.js';
 
 const PLAIN = 'export const handler = async () => ({ ok: true });';
 const LITERAL =
@@ -318,6 +318,87 @@ describe('check rules for HTTP APIs and Function URLs', () => {
     expect(bareUrl.find((f) => f.code === 'CG105')?.message).toMatch(
       /, and Function URL FnUrl has no Cors to add it: the browser blocks /,
     );
+  });
+
+  it('a REST API and an HTTP API word one defect the same way (CG112/CG142, CG111/CG143, CG115/CG147, CG108/CG148)', async () => {
+    const message = async (source: string, code: string, origins?: string[]) =>
+      (await check(source, origins)).find((f) => f.code === code)?.message;
+    const rest = (cors: string, events?: string) => template({ cors: `      Cors:\n${cors}`, events });
+    const restPut =
+      '        Put:\n          Type: Api\n          Properties: { RestApiId: !Ref Api, Path: /items, Method: put }\n';
+    const httpCors = (cors: string) => http({ cors: `      CorsConfiguration:\n${cors}`, events: put });
+    expect(
+      await message(
+        rest(
+          `        AllowOrigin: "'https://app.example.com'"\n        AllowHeaders: "'Content-Type'"\n        AllowMethods: "'GET,OPTIONS'"\n`,
+          restPut,
+        ),
+        'CG112',
+      ),
+    ).toBe("Api: AllowMethods 'GET,OPTIONS' leaves out PUT, which PUT /items uses.");
+    expect(
+      await message(
+        httpCors(
+          '        AllowOrigins: [https://app.example.com]\n        AllowMethods: [GET]\n        AllowHeaders: [content-type]\n',
+        ),
+        'CG142',
+      ),
+    ).toBe('HTTP API Http: AllowMethods [GET] leaves out PUT, which PUT /items uses.');
+    expect(
+      await message(
+        httpCors('        AllowOrigins: [https://app.example.com]\n        AllowHeaders: [content-type]\n'),
+        'CG142',
+      ),
+    ).toBe(
+      'HTTP API Http: CorsConfiguration has no AllowMethods, so the preflight allows only GET, HEAD and POST, and PUT /items uses PUT.',
+    );
+    expect(
+      await message(
+        rest(`        AllowOrigin: "'app.example.com'"\n        AllowHeaders: "'Content-Type'"\n`),
+        'CG111',
+      ),
+    ).toBe(
+      "Api: AllowOrigin 'app.example.com' has no scheme (the browser sends scheme://host[:port], e.g. https://app.example.com): it never matches.",
+    );
+    expect(
+      await message(
+        httpCors(
+          '        AllowOrigins: [app.example.com]\n        AllowMethods: [GET, PUT]\n        AllowHeaders: [content-type]\n',
+        ),
+        'CG143',
+      ),
+    ).toBe(
+      "HTTP API Http: AllowOrigins 'app.example.com' has no scheme (the browser sends scheme://host[:port], e.g. https://app.example.com): it never matches.",
+    );
+    const caps =
+      "; browsers cap a preflight's cache at 7200 s (Chromium, measured), 86400 s (Firefox, its source), 600 s (WebKit, measured).";
+    expect(
+      await message(
+        rest(
+          `        AllowOrigin: "'https://app.example.com'"\n        AllowHeaders: "'Content-Type'"\n        MaxAge: "'86400'"\n`,
+        ),
+        'CG115',
+      ),
+    ).toBe(`Api: MaxAge 86400 s${caps}`);
+    expect(
+      await message(
+        httpCors(
+          '        AllowOrigins: [https://app.example.com]\n        AllowMethods: [GET, PUT]\n        AllowHeaders: [content-type]\n        MaxAge: 86400\n',
+        ),
+        'CG147',
+      ),
+    ).toBe(`HTTP API Http: MaxAge 86400 s${caps}`);
+    expect(
+      await message(rest(`        AllowOrigin: "'*'"\n        AllowHeaders: "'Content-Type'"\n`), 'CG108'),
+    ).toBe("Api: AllowOrigin is '*'; name the origin of your web app instead.");
+    expect(
+      await message(
+        httpCors(
+          '        AllowOrigins: ["*"]\n        AllowMethods: [GET, PUT]\n        AllowHeaders: [content-type]\n',
+        ),
+        'CG148',
+      ),
+    ).toBe("HTTP API Http: AllowOrigins is '*'; name the origins of your web app instead.");
   });
 
   it('every rule has its page in docs/rules/ and its row in docs/rules/README.md', async () => {

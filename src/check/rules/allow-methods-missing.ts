@@ -1,8 +1,10 @@
+import type { DeployedResource } from '../../sam/model.js';
 import type { Finding, Rule } from '../types.js';
 import {
   blockedRequest,
   corsHeaderValues,
   credentialed,
+  fewOf,
   listOf,
   routeName,
   SAFELISTED_METHODS,
@@ -54,7 +56,7 @@ export const allowMethodsMissing: Rule = {
         rule: this.name,
         severity: this.severity,
         api: v.api.logicalId,
-        message: `${v.api.logicalId}: AllowMethods '${v.value}' leaves out ${missing.join(', ')}, which ${v.resources.length > 1 ? 'routes use' : `${v.resources[0].path} uses`}.`,
+        message: methodsMessage(v.api.logicalId, `'${v.value}'`, missing, v.resources),
         pos: v.pos,
         consoleMessage: sim?.verdict.consoleMessage,
         route: sim ? routeName(sim) : undefined,
@@ -67,3 +69,23 @@ export const allowMethodsMissing: Rule = {
     return out;
   },
 };
+
+/**
+ * What CG112 (REST) and CG142 (HTTP API, Function URL) say: the setting leaves out these methods, and
+ * the routes that use them. `written` undefined: the configuration sets no AllowMethods at all.
+ */
+export function methodsMessage(
+  label: string,
+  written: string | undefined,
+  missing: string[],
+  resources: DeployedResource[],
+  property = 'Cors',
+): string {
+  const users = resources.flatMap((r) =>
+    r.methods.filter((m) => missing.includes(m.method)).map((m) => `${m.method} ${r.path}`),
+  );
+  const use = `${fewOf(users)} ${users.length > 1 ? 'use' : 'uses'}`;
+  return written === undefined
+    ? `${label}: ${property} has no AllowMethods, so the preflight allows only GET, HEAD and POST, and ${use} ${missing.join(', ')}.`
+    : `${label}: AllowMethods ${written} leaves out ${missing.join(', ')}, which ${use}.`;
+}

@@ -1,4 +1,5 @@
 import type { Finding, Rule } from '../types.js';
+import { methodsMessage } from './allow-methods-missing.js';
 import { corsSites, listEdit, positionOf, routeMethods } from './platform-cors.js';
 import { blockedRequest, routeName } from './util.js';
 
@@ -32,7 +33,13 @@ export const httpAllowMethodsMissing: Rule = {
         rule: this.name,
         severity: this.severity,
         api: site.api.logicalId,
-        message: `${site.label}: AllowMethods ${site.cors.allowMethods.length ? `[${site.cors.allowMethods.join(', ')}]` : 'is not set and'} leaves out ${missing.join(', ')}, which the routes use.`,
+        message: methodsMessage(
+          site.label,
+          site.cors.allowMethods.length ? `[${site.cors.allowMethods.join(', ')}]` : undefined,
+          missing,
+          site.api.resources,
+          site.property,
+        ),
         pos: positionOf(site, 'allowMethods'),
         consoleMessage: sim?.verdict.consoleMessage,
         route: sim ? routeName(sim) : undefined,

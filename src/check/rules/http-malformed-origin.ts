@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../types.js';
-import { normalizeOrigin } from './malformed-origin.js';
+import { normalizeOrigin, originProblem } from './malformed-origin.js';
 import { corsSites, listEdit, positionOf } from './platform-cors.js';
 import { blockedRequest, routeName } from './util.js';
 
@@ -33,13 +33,7 @@ export const httpMalformedOrigin: Rule = {
         rule: this.name,
         severity: this.severity,
         api: site.api.logicalId,
-        message: `${site.label}: AllowOrigins ${bad
-          .map((b) =>
-            b.normal === undefined
-              ? `'${b.value}' has no scheme (scheme://host[:port])`
-              : `'${b.value}' is not an origin as the browser writes it ('${b.normal}')`,
-          )
-          .join('; ')}: it never matches.`,
+        message: `${site.label}: AllowOrigins ${bad.map((b) => originProblem(b.value)).join('; ')}: ${bad.length > 1 ? 'they never match' : 'it never matches'}.`,
         pos: site.cors.items.allowOrigins?.[first.i] ?? positionOf(site, 'allowOrigins'),
         consoleMessage: sim?.verdict.consoleMessage,
         route: sim ? routeName(sim) : undefined,

@@ -29,7 +29,7 @@ export const wildcardOrigin: Rule = {
           api: v.api.logicalId,
           message: unwritten
             ? `${v.api.logicalId}: Cors sets no AllowOrigin, so SAM answers Access-Control-Allow-Origin: '*'; name the origin of your web app instead.`
-            : `${v.api.logicalId}: Access-Control-Allow-Origin is '*'; name the origin of your web app instead.`,
+            : `${v.api.logicalId}: AllowOrigin is '*'; name the origin of your web app instead.`,
           pos: v.pos,
           fix: edit ? { description: `allow only ${ctx.userOrigins[0]}`, edits: [edit] } : undefined,
           hint: 'Write the one origin your pages are served from, e.g. AllowOrigin: "\'https://app.example.com\'" (check --fix --origin <origin> does it).',
