@@ -19,7 +19,7 @@ import {
   type PlatformEndpoint,
 } from './endpoints.js';
 import { attachEngineOutcomes } from './engines.js';
-import { codeDirOf, type HandlerCors, scanHandlers } from './handler-scan.js';
+import { codeDirOf, type HandlerCors, originsNamedBy, scanHandlers } from './handler-scan.js';
 import {
   type DeclaredIntent,
   declaredSignals,
@@ -125,18 +125,8 @@ export async function runCheck(
         : undefined;
   };
 
-  const handlerNamedOrigins = (id: string): string[] => {
-    const h = handlers.get(id);
-    const env = model.functions[id]?.environment ?? {};
-    return originsIn(
-      [
-        ...(h?.literalOrigins ?? []),
-        ...(h?.kind === 'literal' && h.allowOrigin ? [h.allowOrigin] : []),
-        ...(h?.envNames ?? []).map((n) => env[n] ?? ''),
-      ].join(','),
-      false,
-    );
-  };
+  const handlerNamedOrigins = (id: string): string[] =>
+    originsNamedBy(handlers.get(id), model.functions[id]?.environment ?? {});
 
   // Which APIs pages on other origins call: those are judged as a browser would; the others get one line.
   const declared: DeclaredIntent = {

@@ -401,6 +401,21 @@ describe('check rules for HTTP APIs and Function URLs', () => {
     ).toBe("HTTP API Http: AllowOrigins is '*'; name the origins of your web app instead.");
   });
 
+  it('CG146 fixes the CorsConfiguration with every origin the handler names, a list in one environment variable included', async () => {
+    const src = http({
+      cors: '',
+      inlineCode:
+        "const allowed = (process.env.ALLOWED_ORIGINS ?? '').split(','); export const handler = async (e) => ({ statusCode: 200, headers: { 'Access-Control-Allow-Origin': allowed.includes(e.headers.origin) ? e.headers.origin : '', Vary: 'Origin' }, body: '' });",
+    }).replace(
+      '      Runtime: nodejs20.x\n',
+      '      Runtime: nodejs20.x\n      Environment:\n        Variables:\n          ALLOWED_ORIGINS: https://a.example,https://b.example\n',
+    );
+    const f = (await check(src)).find((x) => x.code === 'CG146');
+    expect(f?.fix?.description).toBe(
+      'add CorsConfiguration to Http for https://a.example, https://b.example',
+    );
+  });
+
   it('every rule has its page in docs/rules/ and its row in docs/rules/README.md', async () => {
     const { existsSync, readFileSync } = await import('node:fs');
     const { RULES } = await import('../../src/check/rules/index.js');

@@ -6,8 +6,8 @@
 import type { CorsProperty, DeployedCors } from '../../sam/model.js';
 import type { Pos } from '../../template/position.js';
 import { configuredOrigins, functionsOf, type PlatformEndpoint } from '../endpoints.js';
+import { originsNamedBy } from '../handler-scan.js';
 import type { CheckContext, FixEdit } from '../types.js';
-import { normalizeOrigin } from './malformed-origin.js';
 
 export interface CorsSite {
   api: PlatformEndpoint;
@@ -90,19 +90,11 @@ export { configuredOrigins };
 
 /** The origins the CORS-doing handlers behind an endpoint name (literals, environment variables). */
 export function handlerOrigins(ctx: CheckContext, api: PlatformEndpoint): string[] {
-  const out = new Set<string>();
-  for (const id of corsHandlers(ctx, api)) {
-    const h = ctx.handler(id)!;
-    const env = ctx.model.functions[id]?.environment ?? {};
-    const raw = [
-      ...(h.literalOrigins ?? []),
-      ...(h.kind === 'literal' && h.allowOrigin ? [h.allowOrigin] : []),
-      ...(h.envNames ?? []).map((n) => env[n] ?? ''),
-    ];
-    for (const r of raw) {
-      const o = normalizeOrigin(r.trim());
-      if (o) out.add(o);
-    }
-  }
-  return [...out];
+  return [
+    ...new Set(
+      corsHandlers(ctx, api).flatMap((id) =>
+        originsNamedBy(ctx.handler(id), ctx.model.functions[id]?.environment ?? {}),
+      ),
+    ),
+  ];
 }
