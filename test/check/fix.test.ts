@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { applyFixes, applyFixesToFiles } from '../../src/check/fix.js';
 import type { Finding, FixEdit } from '../../src/check/types.js';
-import { check, codes, fixed } from './helpers.js';
+import { check, codes } from './helpers.js';
 
 const at = (line: number, col: number, file = 't.yaml') => ({ file, line, col });
 const finding = (...edits: FixEdit[]): Finding => ({
