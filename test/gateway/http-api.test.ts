@@ -377,6 +377,16 @@ ${scopes}`;
     expect((await g.send('GET', '/items', [['Authorization', unsignedJwt(viaClientId)]])).status).toBe(200);
   });
 
+  it('"API Gateway validates client_id only if aud is not present. When both aud and client_id are present, API Gateway evaluates aud" (AWS docs: "Troubleshooting issues with HTTP API JWT authorizers")', async () => {
+    const g = gatewayFor(t);
+    const both = { ...good, aud: 'another-api', client_id: 'my-api' };
+    const res = await g.send('GET', '/items', [['Authorization', unsignedJwt(both)]]);
+    expect(res.status).toBe(401);
+    expect(header(res, 'www-authenticate')).toMatch(/valid audience/);
+    const listed = { ...good, aud: ['another-api', 'my-api'], client_id: 'x' };
+    expect((await g.send('GET', '/items', [['Authorization', unsignedJwt(listed)]])).status).toBe(200);
+  });
+
   it('a valid token: the claims reach the function as requestContext.authorizer.jwt', async () => {
     const g = gatewayFor(t);
     const res = await g.send('GET', '/items', [['Authorization', `Bearer ${unsignedJwt(good)}`]]);
