@@ -270,6 +270,19 @@ describe('CORS from CorsConfiguration (AWS docs: "Configuring CORS for an HTTP A
     expect(header(res, 'access-control-allow-origin')).toBe('*');
   });
 
+  it('AllowOrigins https://* allows "any origin that begins with https://" (the documented example values); http:// origins get no CORS header', async () => {
+    const g = gatewayFor(
+      httpTemplate(
+        '      CorsConfiguration:\n        AllowOrigins: [https://*]\n        AllowMethods: [PUT]\n',
+        route('A', '/items', 'put'),
+      ),
+    );
+    const res = await g.send('OPTIONS', '/items', preflight('https://app.example.com'));
+    expect(header(res, 'access-control-allow-origin')).toBe('https://app.example.com');
+    const other = await g.send('OPTIONS', '/items', preflight('http://app.example.com'));
+    expect(other.headers.some(([n]) => n.startsWith('access-control-'))).toBe(false);
+  });
+
   it('"API Gateway ignores CORS headers returned from your backend integration" and adds the configured ones', async () => {
     const g = gatewayFor(httpTemplate(CORS, route('A', '/items', 'get')), () =>
       ok({
