@@ -49,6 +49,9 @@ import type {
 /** HTTP APIs' maximum integration timeout (AWS docs: "Amazon API Gateway quotas", HTTP APIs: 30 s). */
 export const HTTP_INTEGRATION_TIMEOUT_MS = 30_000;
 
+/** How long a Lambda authorizer may take (same quotas page: "Timeout for Lambda authorizer response", 10000 ms). */
+export const LAMBDA_AUTHORIZER_TIMEOUT_MS = 10_000;
+
 interface CompiledHttpApi {
   api: DeployedHttpApi;
   router: HttpRouter;
@@ -336,7 +339,7 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
         a.functionId,
         event,
         trace.requestId,
-        Math.min(HTTP_INTEGRATION_TIMEOUT_MS, (options.functionTimeouts?.[a.functionId] ?? 3) * 1000),
+        Math.min(LAMBDA_AUTHORIZER_TIMEOUT_MS, (options.functionTimeouts?.[a.functionId] ?? 3) * 1000),
       );
       if (outcome.ok) cache.set(cacheKey, outcome, a.ttlSeconds, started);
     }

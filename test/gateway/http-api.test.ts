@@ -489,6 +489,20 @@ describe('Lambda authorizers (AWS docs: "Working with AWS Lambda authorizers for
     expect(JSON.parse(bodyText(denied))).toEqual({ message: 'Forbidden' });
   });
 
+  it('the authorizer has 10 s at most, whatever its Timeout (AWS docs: "Amazon API Gateway quotas", Timeout for Lambda authorizer response: 10000 ms); past it, 500', async () => {
+    const g = gatewayFor(
+      httpTemplate(lambdaAuth(true), route('A', '/items', 'get'), authFn),
+      (_e, fn) =>
+        fn === 'AuthFn'
+          ? { ok: false, kind: 'timeout', errorType: 'Sandbox.Timedout', message: 'late' }
+          : ok({}),
+      { functionTimeouts: { AuthFn: 25, Fn: 3 } },
+    );
+    const res = await g.send('GET', '/items', [['Authorization', 'token']]);
+    expect(g.timeouts).toEqual([10_000]);
+    expect(res.status).toBe(500);
+  });
+
   it('a missing identity source is 401 and the authorizer is not invoked', async () => {
     const g = gatewayFor(httpTemplate(lambdaAuth(true), route('A', '/items', 'get'), authFn));
     const res = await g.send('GET', '/items');
