@@ -59,7 +59,12 @@ interface CompiledHttpApi {
   apiId: string;
 }
 
-/** What the gateway says for each of its own errors (the body is `{"message":"…"}`). */
+/**
+ * What the gateway says for each of its own errors: the body is `{"message":"…"}`, with no
+ * content-type (the 401 of "Troubleshooting issues with HTTP API JWT authorizers" carries
+ * Content-Length, www-authenticate and apigw-requestid only; so does the 503 quoted in
+ * cortexlabs/cortex#1225). The 413's words are not documented for HTTP APIs.
+ */
 const MESSAGES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
@@ -87,7 +92,7 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
     reason: string,
     extra: HeaderList = [],
   ): GatewayResponse {
-    const headers: HeaderList = [['content-type', 'application/json'], ...extra];
+    const headers: HeaderList = [...extra];
     // The CORS configuration applies to the gateway's own answers too (not documented either way).
     if (c?.cors) headers.push(...responseCorsHeaders(c.cors, req));
     headers.push(['apigw-requestid', apigwId()]);

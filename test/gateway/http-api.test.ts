@@ -212,13 +212,14 @@ describe('payload format 2.0 (AWS docs: "Working with AWS Lambda proxy integrati
     }
   });
 
-  it('an integration timeout is 503 {"message":"Service Unavailable"}; the timeout is at most 30 s', async () => {
+  it('an integration timeout is 503 {"message":"Service Unavailable"}, as observed (cortexlabs/cortex#1225: no content-type; serverless/serverless#11222); the timeout is at most 30 s (AWS docs: "Amazon API Gateway quotas")', async () => {
     const g = gatewayFor(t, () => ({ ok: false, kind: 'timeout', errorType: 'Timeout', message: 'late' }), {
       functionTimeouts: { Fn: 60 },
     });
     const res = await g.send('POST', '/items');
     expect(res.status).toBe(503);
     expect(JSON.parse(bodyText(res))).toEqual({ message: 'Service Unavailable' });
+    expect(header(res, 'content-type')).toBeUndefined();
     expect(g.timeouts[0]).toBe(30_000);
   });
 
@@ -362,11 +363,13 @@ ${scopes}`;
   const good = { iss: 'https://issuer.example', aud: 'my-api', exp: Math.floor(now / 1000) + 600, sub: 'u1' };
   const t = httpTemplate(auth(), route('A', '/items', 'get'));
 
-  it('no token: 401 {"message":"Unauthorized"}, the function is not invoked', async () => {
+  it('no token: 401 {"message":"Unauthorized"} with no content-type, as in the troubleshooting guide\'s curl output; the function is not invoked', async () => {
     const g = gatewayFor(t);
     const res = await g.send('GET', '/items');
     expect(res.status).toBe(401);
     expect(JSON.parse(bodyText(res))).toEqual({ message: 'Unauthorized' });
+    expect(header(res, 'content-type')).toBeUndefined();
+    expect(header(res, 'apigw-requestid')).toMatch(/=$/);
     expect(g.events).toHaveLength(0);
   });
 
