@@ -99,8 +99,8 @@ export function allowedOrigin(policy: CorsPolicy, origin: string | undefined): s
   if (origin === undefined) return undefined;
   if (policy.origins.has(origin)) return origin;
   if (policy.anyOrigin) return policy.owner === 'http' ? '*' : origin;
+  // `https://*` covers a whole origin after the scheme, not `https://` alone.
   for (const prefix of policy.schemePrefixes)
-    // `https://*` covers a whole origin after the scheme, not `https://` alone.
     if (origin.length > prefix.length && origin.startsWith(prefix)) return origin;
   return undefined;
 }

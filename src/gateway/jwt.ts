@@ -99,11 +99,7 @@ export async function checkJwt(token: string, req: JwtRequirements): Promise<Jwt
     // "API Gateway validates client_id only if aud is not present. When both aud and client_id are
     // present, API Gateway evaluates aud" (troubleshooting guide, 401 invalid audience).
     const ids =
-      claims.aud === undefined
-        ? [claims.client_id]
-        : Array.isArray(claims.aud)
-          ? claims.aud
-          : [claims.aud];
+      claims.aud === undefined ? [claims.client_id] : Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (!ids.some((a) => typeof a === 'string' && req.audience.includes(a)))
       return fail('the token does not have a valid audience');
   }
