@@ -29,8 +29,8 @@ import { decideHttp, identitySourceValues, lambdaAuthorizerEvent } from './http-
 import { compileHttpRouter, type HttpRouter } from './http-router.js';
 import { apigwId, pseudoId } from './ids.js';
 import { checkJwt, tokenOf, wwwAuthenticate } from './jwt.js';
-import { buildProxyEvent, headerValue } from './proxy-event.js';
-import { buildProxyEventV2 } from './proxy-event-v2.js';
+import { headerValue } from './proxy-event.js';
+import { buildHttpApiEventV1, buildProxyEventV2, type ProxyEventV2Input } from './proxy-event-v2.js';
 import { readProxyResult } from './proxy-result.js';
 import { readProxyResultV2 } from './proxy-result-v2.js';
 import { MAX_PAYLOAD_BYTES, withForwardedHeaders } from './request.js';
@@ -151,27 +151,25 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
     const path =
       stage !== DEFAULT_PATH && options.stagePrefix ? `/${splitPath(req.path).slice(1).join('/')}` : req.path;
     const routeArn = `arn:aws:execute-api:us-east-1:123456789012:${c.apiId}/${stage}/${req.method}${path}`;
-    const v2 = (authorizer?: Record<string, unknown>) =>
-      buildProxyEventV2({
-        routeKey,
-        httpMethod: req.method,
-        rawPath,
-        query: req.query,
-        headers: withForwardedHeaders(req, requestId),
-        pathParameters: params,
-        stage,
-        stageVariables: undefined,
-        body: req.body,
-        requestId,
-        now: started,
-        sourceIp: req.sourceIp,
-        domainName: req.domainName,
-        protocol: req.protocol ?? 'HTTP/1.1',
-        apiId: c.apiId,
-        authorizer,
-      });
+    const eventInput: ProxyEventV2Input = {
+      routeKey,
+      httpMethod: req.method,
+      rawPath,
+      query: req.query,
+      headers: withForwardedHeaders(req, requestId),
+      pathParameters: params,
+      stage,
+      stageVariables: undefined,
+      body: req.body,
+      requestId,
+      now: started,
+      sourceIp: req.sourceIp,
+      domainName: req.domainName,
+      protocol: req.protocol ?? 'HTTP/1.1',
+      apiId: c.apiId,
+      authorizer: undefined,
+    };
 
-    let authorizerContext: Record<string, unknown> | undefined;
     if (method.authorizer) {
       const name = method.authorizer;
       const a = c.api.authorizers[name] ?? (name === 'AWS_IAM' ? iamAuthorizer() : undefined);
@@ -187,11 +185,11 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
         resource,
         path,
         stage,
-        v2,
+        eventInput,
         started,
       );
       if ('response' in verdict) return verdict.response;
-      authorizerContext = verdict.context;
+      eventInput.authorizer = verdict.context;
     }
 
     if (method.integration !== 'aws_proxy')
@@ -201,34 +199,8 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
     const version = method.payloadFormatVersion ?? '2.0';
     const event =
       version === '1.0'
-        ? {
-            version: '1.0',
-            routeKey,
-            ...buildProxyEvent({
-              resourcePath: resource.path,
-              httpMethod: req.method,
-              path,
-              stage,
-              query: req.query,
-              headers: withForwardedHeaders(req, requestId),
-              pathParameters: params,
-              stageVariables: undefined,
-              body: req.body,
-              base64: false,
-              requestId,
-              extendedRequestId: apigwId(),
-              now: started,
-              sourceIp: req.sourceIp,
-              domainName: req.domainName,
-              protocol: req.protocol ?? 'HTTP/1.1',
-              apiId: c.apiId,
-              resourceId: c.apiId.slice(0, 6),
-              apiKey: undefined,
-              apiKeyId: undefined,
-              authorizer: authorizerContext,
-            }),
-          }
-        : v2(authorizerContext);
+        ? buildHttpApiEventV1({ ...eventInput, resourcePath: resource.path, path })
+        : buildProxyEventV2(eventInput);
     trace.kind = 'proxy';
     trace.functionId = method.functionId;
     trace.event = event;
@@ -284,7 +256,7 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
     resource: DeployedResource,
     path: string,
     stage: string,
-    v2: (authorizer?: Record<string, unknown>) => Record<string, unknown>,
+    eventInput: ProxyEventV2Input,
     started: number,
   ): Promise<{ response: GatewayResponse } | { context: Record<string, unknown> | undefined }> {
     const fail = (status: number, reason: string, extra: HeaderList = []) => ({
@@ -334,7 +306,7 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
         routeArn,
         routeKey,
         identity: identity.values,
-        event: v2(),
+        event: buildProxyEventV2(eventInput),
         req,
         resourcePath: resource.path,
         path,

@@ -161,6 +161,28 @@ describe('payload format 2.0 (AWS docs: "Working with AWS Lambda proxy integrati
     expect(g.events[0].multiValueHeaders).toBeTruthy();
   });
 
+  it('PayloadFormatVersion 1.0 as the 1.0 example shows it: "Header names are lowercased", requestContext.path as requested ($default: no stage in it), resourceId null, a binary body base64-encoded as in 2.0', async () => {
+    const g = gatewayFor(
+      httpTemplate(CORS, route('A', '/items', 'post', "            PayloadFormatVersion: '1.0'\n")),
+      () => ok({ statusCode: 200, body: '' }),
+    );
+    await g.send(
+      'POST',
+      '/items',
+      [
+        ['Content-Type', 'application/octet-stream'],
+        ['X-Custom', 'v'],
+      ],
+      'AB',
+    );
+    const e = g.events[0];
+    expect(e.headers).toMatchObject({ 'content-type': 'application/octet-stream', 'x-custom': 'v' });
+    expect(e.headers).not.toHaveProperty('X-Custom');
+    expect(e.multiValueHeaders).toMatchObject({ 'x-custom': ['v'] });
+    expect(e).toMatchObject({ path: '/items', body: 'QUI=', isBase64Encoded: true });
+    expect(e.requestContext).toMatchObject({ path: '/items', stage: '$default', resourceId: null });
+  });
+
   it('response inference: a bare object is 200 application/json with the object as body', async () => {
     const g = gatewayFor(t, () => ok({ message: 'Hello from Lambda!' }));
     const res = await g.send('POST', '/items');
@@ -401,6 +423,18 @@ ${scopes}`;
     expect(header(res, 'www-authenticate')).toMatch(/valid audience/);
     const listed = { ...good, aud: ['another-api', 'my-api'], client_id: 'x' };
     expect((await g.send('GET', '/items', [['Authorization', unsignedJwt(listed)]])).status).toBe(200);
+  });
+
+  it('payload format 1.0: the claims are requestContext.authorizer.claims, not under jwt (the 1.0 example of "Working with AWS Lambda proxy integrations for HTTP APIs"; awsdocs/amazon-api-gateway-developer-guide#113)', async () => {
+    const g = gatewayFor(
+      httpTemplate(auth(), route('A', '/items', 'get', "            PayloadFormatVersion: '1.0'\n")),
+    );
+    const res = await g.send('GET', '/items', [['Authorization', `Bearer ${unsignedJwt(good)}`]]);
+    expect(res.status).toBe(200);
+    const ctx = g.events[0].requestContext as { authorizer: Record<string, unknown> };
+    expect(ctx.authorizer).not.toHaveProperty('jwt');
+    expect((ctx.authorizer.claims as Record<string, unknown>).sub).toBe('u1');
+    expect(ctx.authorizer).toHaveProperty('scopes');
   });
 
   it('a valid token: the claims reach the function as requestContext.authorizer.jwt', async () => {
