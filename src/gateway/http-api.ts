@@ -93,7 +93,9 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
     extra: HeaderList = [],
   ): GatewayResponse {
     const headers: HeaderList = [...extra];
-    // The CORS configuration applies to the gateway's own answers too (not documented either way).
+    // The CORS configuration applies to the gateway's own answers too. Not documented; seen for a
+    // preflight an ANY route's JWT authorizer refused with 401: Chromium reported "It does not have
+    // HTTP ok status" (sst/sst#5493), a check it makes only once the CORS headers have passed.
     if (c?.cors) headers.push(...responseCorsHeaders(c.cors, req));
     headers.push(['apigw-requestid', apigwId()]);
     trace.kind = 'gateway-response';

@@ -366,6 +366,41 @@ describe('CORS from CorsConfiguration (AWS docs: "Configuring CORS for an HTTP A
   });
 });
 
+describe('a route that matches OPTIONS takes the preflight from the gateway (AWS docs: "Configuring CORS for an HTTP API", $default route and JWT authorizer)', () => {
+  const jwtAuth = `${CORS}      Auth:
+        DefaultAuthorizer: Jwt
+        Authorizers:
+          Jwt:
+            IdentitySource: $request.header.Authorization
+            JwtConfiguration: { issuer: https://issuer.example, audience: [api] }
+`;
+  const preflight: Array<[string, string]> = [
+    ['Origin', 'https://app.example.com'],
+    ['Access-Control-Request-Method', 'PUT'],
+  ];
+
+  it('ANY /items behind a JWT authorizer: the preflight is 401 and carries the configured CORS headers (sst/sst#5493: Chromium reported "It does not have HTTP ok status", which it checks after the CORS headers)', async () => {
+    const g = gatewayFor(httpTemplate(jwtAuth, route('A', '/items', 'any')));
+    const res = await g.send('OPTIONS', '/items', preflight);
+    expect(res.status).toBe(401);
+    expect(header(res, 'access-control-allow-origin')).toBe('https://app.example.com');
+    expect(header(res, 'access-control-allow-methods')).toBe('GET,PUT');
+    expect(g.events).toHaveLength(0);
+  });
+
+  it('ANY /items without an authorizer: the function gets the OPTIONS request, and the configured preflight headers replace its own', async () => {
+    const g = gatewayFor(httpTemplate(CORS, route('A', '/items', 'any')), () =>
+      ok({ statusCode: 204, headers: { 'Access-Control-Allow-Methods': 'DELETE' } }),
+    );
+    const res = await g.send('OPTIONS', '/items', preflight);
+    expect(g.events).toHaveLength(1);
+    expect(res.status).toBe(204);
+    expect(res.headers.filter(([n]) => n.toLowerCase() === 'access-control-allow-methods')).toEqual([
+      ['access-control-allow-methods', 'GET,PUT'],
+    ]);
+  });
+});
+
 function b64url(v: unknown): string {
   return Buffer.from(JSON.stringify(v)).toString('base64url');
 }
