@@ -330,16 +330,19 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
     return fail(500, d.reason);
   }
 
+  /** The path below the API's stage, or undefined when the request is not for that stage. */
+  function belowStage(c: CompiledHttpApi, segments: string[]): string[] | undefined {
+    if (!options.stagePrefix || c.api.stageName === DEFAULT_PATH) return segments;
+    return segments[0] === c.api.stageName ? segments.slice(1) : undefined;
+  }
+
   return {
     match(req) {
       const segments = splitPath(req.path);
       let candidate: ApiMatch | undefined;
       for (const c of compiled) {
-        let segs = segments;
-        if (options.stagePrefix && c.api.stageName !== DEFAULT_PATH) {
-          if (segs[0] !== c.api.stageName) continue;
-          segs = segs.slice(1);
-        }
+        const segs = belowStage(c, segments);
+        if (!segs) continue;
         const m = c.router.match(req.method, segs);
         if (m)
           return {
@@ -352,18 +355,18 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
       return candidate;
     },
     fallback: async (req) => {
+      // The API the request was for, when only one could be (each has its own host on AWS): its
+      // 404 carries its CORS headers, as its other answers do.
+      const segments = splitPath(req.path);
+      const owners = compiled.filter((c) => belowStage(c, segments) !== undefined);
+      const owner = owners.length === 1 ? owners[0] : undefined;
+      const names = (owner ? [owner] : compiled).map((c) => c.api.logicalId).join(', ');
       const trace: GatewayTrace = {
         requestId: newRequestId(),
         kind: 'gateway-response',
-        api: { kind: 'http', logicalId: apis.map((a) => a.logicalId).join(', ') },
+        api: { kind: 'http', logicalId: names },
       };
-      return answer(
-        undefined,
-        404,
-        req,
-        trace,
-        `no route of ${apis.map((a) => a.logicalId).join(', ')} matches ${req.method} ${req.path}`,
-      );
+      return answer(owner, 404, req, trace, `no route of ${names} matches ${req.method} ${req.path}`);
     },
   };
 }

@@ -73,6 +73,16 @@ describe('HTTP API routing (AWS docs: "Working with routes for HTTP APIs", Routi
     expect(g.events).toHaveLength(0);
   });
 
+  it('the 404 of an API with CorsConfiguration carries its CORS headers for an allowed Origin, as its other answers do (see the 401 of sst/sst#5493 below)', async () => {
+    const g = gatewayFor(httpTemplate(CORS, route('A', '/items', 'get')));
+    const res = await g.send('GET', '/nothing', [['Origin', 'https://app.example.com']]);
+    expect(res.status).toBe(404);
+    expect(header(res, 'access-control-allow-origin')).toBe('https://app.example.com');
+    expect(header(res, 'access-control-expose-headers')).toBe('x-request-id');
+    const other = await g.send('GET', '/nothing', [['Origin', 'https://evil.example']]);
+    expect(other.headers.some(([n]) => n.startsWith('access-control-'))).toBe(false);
+  });
+
   it('a path parameter is decoded into pathParameters; rawPath keeps the request path', async () => {
     const g = gatewayFor(httpTemplate(CORS, route('A', '/items/{id}', 'get')));
     await g.send('GET', '/items/a%20b?x=1&x=2&y=');
