@@ -27,9 +27,10 @@
  *   the caller's origin, which it has just checked against the prefix. The Function URL documentation
  *   lists no such form, so for a Function URL it is a literal that matches nothing.
  * Not documented, chosen and said here: the status of the platform's own preflight answer (HTTP APIs
- * 204, commonly reported; Function URLs 200); a request from an origin the configuration does not
- * list gets the answer without any CORS header; the lists are sent as configured, joined by `,`, and
- * the browser decides whether the method and headers it asked for are among them.
+ * 204, Function URLs 200; no capture of either was found, and a browser accepts any 2xx); a request
+ * from an origin the configuration does not list gets the answer without any CORS header; the lists
+ * are sent as configured, joined by `,`, and the browser decides whether the method and headers it
+ * asked for are among them (AWS may instead leave out what the request did not ask for).
  */
 import type { DeployedCors } from '../sam/model.js';
 import { headerValue } from './proxy-event.js';

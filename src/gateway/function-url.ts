@@ -35,7 +35,9 @@ export function createFunctionUrl(url: DeployedFunctionUrl, ctx: GatewayContext)
   const iamNote =
     url.authType === 'AWS_IAM' ? 'AuthType AWS_IAM is not enforced locally (no SigV4 check)' : undefined;
 
-  // Lambda's own errors are not documented; 502 with `Internal Server Error` is what it is reported to send.
+  // Lambda's own errors are not documented; 502 with `Internal Server Error` is what it is reported to
+  // send for a function error or a malformed answer (awsdocs/aws-lambda-developer-guide#430,
+  // swift-cloud/swift-cloud#16). Its content-type is not reported either.
   function error(
     status: number,
     req: GatewayRequest,
