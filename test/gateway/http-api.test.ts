@@ -316,6 +316,28 @@ describe('CORS from CorsConfiguration (AWS docs: "Configuring CORS for an HTTP A
     expect(other.headers.some(([n]) => n.startsWith('access-control-'))).toBe(false);
   });
 
+  it("'*' among AllowOrigins with AllowCredentials, in the forms SAM lets through, is refused as API Gateway refuses it at deploy: \"allow-credentials is not supported if 'allow-origin' is *\" (aws/aws-cdk#9076)", () => {
+    const beside = httpTemplate(
+      "      CorsConfiguration:\n        AllowOrigins: ['*', https://app.example.com]\n        AllowCredentials: true\n",
+      route('A', '/items', 'get'),
+    );
+    expect(() => gatewayFor(beside)).toThrow(/allow-credentials is not supported if 'allow-origin' is \*/);
+    const inBody = httpTemplate(
+      `      DefinitionBody:
+        openapi: 3.0.1
+        info: { title: t }
+        paths: {}
+        x-amazon-apigateway-cors:
+          allowOrigins: ['*']
+          allowCredentials: true
+`,
+      route('A', '/items', 'get'),
+    );
+    expect(() => gatewayFor(inBody)).toThrow(/refuses at deploy/);
+    // check simulates such a template anyway and reports it (CG140).
+    expect(() => gatewayFor(beside, undefined, { refuseUndeployable: false })).not.toThrow();
+  });
+
   it('"API Gateway ignores CORS headers returned from your backend integration" and adds the configured ones', async () => {
     const g = gatewayFor(httpTemplate(CORS, route('A', '/items', 'get')), () =>
       ok({
