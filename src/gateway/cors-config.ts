@@ -95,11 +95,22 @@ export function isPreflight(req: GatewayRequest): boolean {
   return origin && acrm;
 }
 
+/**
+ * An Origin as browsers serialize it (`scheme://host[:port]`, or `null`), checked before crossgate sends
+ * a caller's Origin back: a value a browser never sends (a list, spaces, bytes past ASCII, a path) is
+ * not echoed.
+ */
+const SERIALIZED_ORIGIN =
+  /^(?:null|[a-z][a-z0-9+.-]*:\/\/(?:[a-z0-9._~!$&'()*+;=%-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?)$/i;
+
 /** The Access-Control-Allow-Origin value for a request's Origin, or undefined when not allowed. */
 export function allowedOrigin(policy: CorsPolicy, origin: string | undefined): string | undefined {
   if (origin === undefined) return undefined;
   if (policy.origins.has(origin)) return origin;
-  if (policy.anyOrigin) return policy.owner === 'http' ? '*' : origin;
+  if (policy.anyOrigin && policy.owner === 'http') return '*';
+  // Past here the answer is the caller's own Origin.
+  if (origin.length > 2048 || !SERIALIZED_ORIGIN.test(origin)) return undefined;
+  if (policy.anyOrigin) return origin;
   // `https://*` covers a whole origin after the scheme, not `https://` alone.
   for (const prefix of policy.schemePrefixes)
     if (origin.length > prefix.length && origin.startsWith(prefix)) return origin;

@@ -122,6 +122,23 @@ describe('Function URLs', () => {
     expect(header(res, 'access-control-allow-origin')).toBe('http://127.0.0.1:5500');
   });
 
+  it("the caller's Origin is echoed only when it is an origin as browsers write it: a list, spaces or bytes past ASCII are never sent back (security: no raw header bytes echoed)", async () => {
+    const u = urlFor('        AuthType: NONE\n        Cors:\n          AllowOrigins: ["*"]\n');
+    for (const origin of [
+      'https://a.example, https://b.example',
+      'https://a.example/path',
+      'https://a.example\u00e9',
+      'javascript:alert(1)',
+    ]) {
+      const res = await u.send('GET', '/', [['Origin', origin]]);
+      expect(header(res, 'access-control-allow-origin'), origin).toBeUndefined();
+    }
+    for (const origin of ['http://localhost:5173', 'https://[::1]:8443', 'null']) {
+      const res = await u.send('GET', '/', [['Origin', origin]]);
+      expect(header(res, 'access-control-allow-origin')).toBe(origin);
+    }
+  });
+
   it('AuthType AWS_IAM is not enforced locally, and the trace says so', async () => {
     const u = urlFor('        AuthType: AWS_IAM\n');
     const res = await u.send('GET', '/');
