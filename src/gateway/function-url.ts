@@ -13,7 +13,7 @@ import { pseudoId } from './ids.js';
 import { headerValue } from './proxy-event.js';
 import { buildProxyEventV2 } from './proxy-event-v2.js';
 import { readProxyResultV2 } from './proxy-result-v2.js';
-import { withForwardedHeaders } from './request.js';
+import { LOCAL_IAM_AUTHORIZER, withForwardedHeaders } from './request.js';
 import type {
   ApiKindHandler,
   GatewayContext,
@@ -96,18 +96,7 @@ export function createFunctionUrl(url: DeployedFunctionUrl, ctx: GatewayContext)
       domainName: req.domainName,
       protocol: req.protocol ?? 'HTTP/1.1',
       apiId: urlId,
-      authorizer:
-        url.authType === 'AWS_IAM'
-          ? {
-              iam: {
-                accessKey: 'LOCAL',
-                accountId: '123456789012',
-                callerId: 'LOCAL',
-                userArn: null,
-                userId: 'LOCAL',
-              },
-            }
-          : undefined,
+      authorizer: url.authType === 'AWS_IAM' ? LOCAL_IAM_AUTHORIZER : undefined,
     });
     trace.kind = 'proxy';
     trace.functionId = url.functionId;

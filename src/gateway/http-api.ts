@@ -9,6 +9,8 @@
  * AWS documents: 404 Not Found, 401 Unauthorized, 403 Forbidden, 500 Internal Server Error
  * ("Troubleshooting issues with HTTP API Lambda integrations"), 503 for an integration timeout.
  */
+
+import { emptyAuthorizer } from '../sam/http-api.js';
 import type {
   DeployedHttpApi,
   DeployedHttpAuthorizer,
@@ -33,7 +35,7 @@ import { headerValue } from './proxy-event.js';
 import { buildHttpApiEventV1, buildProxyEventV2, type ProxyEventV2Input } from './proxy-event-v2.js';
 import { readProxyResult } from './proxy-result.js';
 import { readProxyResultV2 } from './proxy-result-v2.js';
-import { MAX_PAYLOAD_BYTES, withForwardedHeaders } from './request.js';
+import { LOCAL_IAM_AUTHORIZER, MAX_PAYLOAD_BYTES, withForwardedHeaders } from './request.js';
 import { splitPath } from './router.js';
 import type {
   ApiKindHandler,
@@ -45,6 +47,8 @@ import type {
   HeaderList,
   InvokeOutcome,
 } from './types.js';
+
+const IAM_AUTHORIZER = emptyAuthorizer('AWS_IAM', 'AWS_IAM', undefined);
 
 /** HTTP APIs' maximum integration timeout (AWS docs: "Amazon API Gateway quotas", HTTP APIs: 30 s). */
 export const HTTP_INTEGRATION_TIMEOUT_MS = 30_000;
@@ -174,7 +178,7 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
 
     if (method.authorizer) {
       const name = method.authorizer;
-      const a = c.api.authorizers[name] ?? (name === 'AWS_IAM' ? iamAuthorizer() : undefined);
+      const a = c.api.authorizers[name] ?? (name === 'AWS_IAM' ? IAM_AUTHORIZER : undefined);
       if (!a) return answer(c, 500, req, trace, `authorizer ${name} is not defined on ${c.api.logicalId}`);
       const verdict = await authorize(
         c,
@@ -270,17 +274,7 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
       if (!auth?.startsWith('AWS4-HMAC-SHA256'))
         return fail(403, 'the route uses AWS_IAM and the request is not signed (SigV4)');
       trace.reason = 'AWS_IAM: the SigV4 signature is not verified locally';
-      return {
-        context: {
-          iam: {
-            accessKey: 'LOCAL',
-            accountId: '123456789012',
-            callerId: 'LOCAL',
-            userArn: null,
-            userId: 'LOCAL',
-          },
-        },
-      };
+      return { context: LOCAL_IAM_AUTHORIZER };
     }
     const identity = identitySourceValues(a.identitySource, req, { routeKey, stage });
     if (!identity.ok) return fail(401, `the request has no ${identity.missing}`);
@@ -368,20 +362,5 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
       };
       return answer(owner, 404, req, trace, `no route of ${names} matches ${req.method} ${req.path}`);
     },
-  };
-}
-
-function iamAuthorizer(): DeployedHttpAuthorizer {
-  return {
-    name: 'AWS_IAM',
-    type: 'AWS_IAM',
-    identitySource: [],
-    issuer: undefined,
-    audience: [],
-    functionId: undefined,
-    payloadFormatVersion: undefined,
-    simpleResponses: false,
-    ttlSeconds: 0,
-    pos: undefined,
   };
 }
