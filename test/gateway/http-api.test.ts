@@ -148,10 +148,24 @@ describe('payload format 2.0 (AWS docs: "Working with AWS Lambda proxy integrati
     });
   });
 
-  it('a binary body arrives base64-encoded', async () => {
+  it('a body arrives as text only for text/*, application/json, application/xml and application/javascript; any other, a form and no Content-Type included, base64-encoded (measured on AWS: ministackorg/ministack#766)', async () => {
     const g = gatewayFor(t);
-    await g.send('POST', '/items', [['content-type', 'application/octet-stream']], 'AB');
-    expect(g.events[0]).toMatchObject({ body: 'QUI=', isBase64Encoded: true });
+    const cases: Array<[string | undefined, boolean]> = [
+      ['text/plain; charset=utf-8', false],
+      ['application/json', false],
+      ['application/xml', false],
+      ['application/javascript', false],
+      ['application/octet-stream', true],
+      ['application/x-www-form-urlencoded', true],
+      ['multipart/form-data; boundary=x', true],
+      [undefined, true],
+    ];
+    for (const [type, base64] of cases) {
+      await g.send('POST', '/items', type ? [['content-type', type]] : [], 'AB');
+      expect(g.events.at(-1), type).toMatchObject(
+        base64 ? { body: 'QUI=', isBase64Encoded: true } : { body: 'AB', isBase64Encoded: false },
+      );
+    }
   });
 
   it('PayloadFormatVersion 1.0: the REST-style event, version 1.0, multiValueHeaders', async () => {
