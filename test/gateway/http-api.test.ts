@@ -64,6 +64,14 @@ describe('HTTP API routing (AWS docs: "Working with routes for HTTP APIs", Routi
     expect(g.events.map(byRoute)).toHaveLength(5);
   });
 
+  it('"The ANY method matches all methods that you haven\'t defined for a resource": GET /items takes GET, ANY /items the rest', async () => {
+    const g = gatewayFor(httpTemplate(CORS, route('A', '/items', 'any') + route('B', '/items', 'get')), (e) =>
+      ok({ route: e.routeKey }),
+    );
+    expect(JSON.parse(bodyText(await g.send('GET', '/items'))).route).toBe('GET /items');
+    expect(JSON.parse(bodyText(await g.send('DELETE', '/items'))).route).toBe('ANY /items');
+  });
+
   it('no route matches: 404 {"message":"Not Found"} (not REST\'s 403 Missing Authentication Token)', async () => {
     const g = gatewayFor(httpTemplate(CORS, route('A', '/items', 'get')));
     const res = await g.send('GET', '/nothing');
