@@ -68,7 +68,7 @@ export function createFunctionUrl(url: DeployedFunctionUrl, ctx: GatewayContext)
       trace.reason =
         headers.length > 0
           ? `Lambda answered the preflight itself from ${url.logicalId}'s Cors`
-          : `Lambda answered the preflight itself: ${headerValue(req.headers, 'origin')} is not in ${url.logicalId}'s AllowOrigins, so the answer has no CORS headers`;
+          : `Lambda answered the preflight itself: ${JSON.stringify(headerValue(req.headers, 'origin'))} is not in ${url.logicalId}'s AllowOrigins; crossgate answers it with no CORS headers (Lambda's answer is not documented)`;
       headers.push(['x-amzn-RequestId', trace.requestId]);
       return { status: cors.preflightStatus, headers, body: '', trace };
     }

@@ -125,7 +125,7 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
     trace.reason =
       headers.length > 0
         ? `API Gateway answered the preflight itself from ${c.api.logicalId}'s CorsConfiguration`
-        : `API Gateway answered the preflight itself: ${origin} is not in ${c.api.logicalId}'s AllowOrigins, so the answer has no CORS headers`;
+        : `API Gateway answered the preflight itself: ${JSON.stringify(origin)} is not in ${c.api.logicalId}'s AllowOrigins; crossgate answers it with no CORS headers (API Gateway's answer is not documented)`;
     headers.push(['apigw-requestid', apigwId()]);
     return { status: cors.preflightStatus, headers, body: '', trace };
   }

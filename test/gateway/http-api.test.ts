@@ -317,6 +317,9 @@ describe('CORS from CorsConfiguration (AWS docs: "Configuring CORS for an HTTP A
     const res = await g.send('OPTIONS', '/items', preflight('https://evil.example'));
     expect(res.status).toBe(204);
     expect(res.headers.some(([n]) => n.startsWith('access-control-'))).toBe(false);
+    expect(res.trace.reason).toMatch(
+      /"https:\/\/evil.example" is not in Http's AllowOrigins; .*not documented/,
+    );
   });
 
   it('AllowOrigins * answers Access-Control-Allow-Origin: *', async () => {
