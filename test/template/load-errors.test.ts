@@ -56,7 +56,7 @@ describe('errors with positions', () => {
     [
       'an unknown Cors key (AllowOrigins)',
       `${SAM}Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: Prod\n      Cors:\n        AllowOrigins: "'*'"\n`,
-      /^e\.yaml:8:9: Api: invalid key 'AllowOrigins' for 'Cors' property/,
+      /^e\.yaml:8:9: Api: Invalid key 'AllowOrigins' for 'Cors' property; SAM accepts .*: did you mean 'AllowOrigin'\?/,
     ],
     [
       'an unknown Auth key',
