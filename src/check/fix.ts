@@ -33,6 +33,11 @@ export function applyFixes(source: string, findings: Finding[]): FixOutcome {
   const isJson = /^\s*\{/.test(source);
   const applied: Finding[] = [];
   const skipped: Finding[] = [];
+  // The yaml writer cannot rewrite a document it cannot read as YAML 1.2 (a flow collection at its
+  // key's indentation, which PyYAML accepts): such a template keeps its text; fixes are by hand.
+  if (doc.errors.length > 0) {
+    return { output: source, applied, skipped: findings.filter((f) => f.fix) };
+  }
   const done = new Set<string>();
   for (const f of findings) {
     if (!f.fix) continue;
@@ -52,8 +57,7 @@ export function applyFixes(source: string, findings: Finding[]): FixOutcome {
 function applyEdit(doc: ReturnType<typeof parseDocument>, source: string, edit: FixEdit): boolean {
   if (edit.kind === 'set-path') {
     const value = typeof edit.value === 'string' ? quoted(edit.value) : doc.createNode(toNodes(edit.value));
-    doc.setIn(edit.path, value);
-    return true;
+    return setPath(doc, edit.path, value);
   }
   const offset = offsetOf(source, edit.pos);
   let found: { node: Node; parent: YAMLMap | undefined } | undefined;
@@ -78,6 +82,30 @@ function applyEdit(doc: ReturnType<typeof parseDocument>, source: string, edit: 
   }
   if (!found.parent) return false;
   found.parent.set(edit.key, typeof edit.value === 'string' ? quoted(edit.value) : edit.value);
+  return true;
+}
+
+/**
+ * `doc.setIn`, except that a key written with no value on the way (`Headers:` with nothing under
+ * it) becomes a mapping instead of an error; a path through a scalar or a list is not changed.
+ */
+function setPath(doc: ReturnType<typeof parseDocument>, path: string[], value: unknown): boolean {
+  let node: unknown = doc.contents;
+  if (node === null || (isScalar(node) && node.value === null)) {
+    node = doc.createNode({});
+    doc.contents = node as YAMLMap;
+  }
+  for (const key of path.slice(0, -1)) {
+    if (!isMap(node)) return false;
+    let next: unknown = node.get(key, true);
+    if (next === undefined || next === null || (isScalar(next) && next.value === null)) {
+      next = doc.createNode({});
+      node.set(key, next);
+    }
+    node = next;
+  }
+  if (!isMap(node)) return false;
+  node.set(path[path.length - 1], value);
   return true;
 }
 
