@@ -80,12 +80,9 @@ export const checkCommand = {
         await runtime?.close();
       }
     } catch (error) {
-      // SAM refuses AllowCredentials with a '*' origin at transform: that is a CORS finding, not bad input.
-      if (
-        error instanceof TemplateError &&
-        /AllowCredentials/.test(error.detail) &&
-        /origin/i.test(error.detail)
-      ) {
+      // SAM refuses AllowCredentials with a '*' origin at transform: that is a CORS finding, not bad
+      // input. Matched on SAM's own sentence: a message that merely lists AllowCredentials is not it.
+      if (error instanceof TemplateError && /'AllowCredentials' can not be true/.test(error.detail)) {
         const rule = RULES.find((r) => r.code === 'CG109')!;
         result = {
           rules: RULES,
