@@ -77,7 +77,7 @@ export interface LoadOptions extends ResolverOptions {
 }
 
 export function loadTemplate(source: string, file: string, options: LoadOptions = {}): TemplateModel {
-  const { root } = parseTemplate(source, file);
+  const { root, duplicateKeys } = parseTemplate(source, file);
   const filePos = { file, line: 1, col: 1 };
   const resources = root.Resources;
   if (resources === undefined) throw new TemplateError("the template has no 'Resources' section", filePos);
@@ -107,6 +107,7 @@ export function loadTemplate(source: string, file: string, options: LoadOptions 
     functions: {},
     apiKeys: [],
     notes,
+    duplicateKeys,
   };
 
   const typeOf = (id: string): string | undefined => {

@@ -3,6 +3,7 @@ import type { Rule } from '../types.js';
 import { allowHeadersMissing } from './allow-headers-missing.js';
 import { allowMethodsMissing } from './allow-methods-missing.js';
 import { browserBlocked } from './browser-blocked.js';
+import { duplicateKey } from './duplicate-key.js';
 import { corsUnquotedValue } from './cors-unquoted-value.js';
 import { gatewayResponsesWithoutCors } from './gateway-responses-without-cors.js';
 import { handlerCorsMismatch } from './handler-cors-mismatch.js';
@@ -38,4 +39,5 @@ export const RULES: Rule[] = [
   reflectedWithoutVary,
   originReflected,
   browserBlocked,
+  duplicateKey,
 ];
