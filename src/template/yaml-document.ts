@@ -22,10 +22,11 @@ import type { Pos } from './position.js';
  * worst case (a flow list of one-character items) still loads within the time and memory budget
  * measured in bench/RESULTS.md (fuzz section).
  */
-export const MAX_YAML_TOKENS = 1_000_000;
+export const MAX_YAML_TOKENS = 750_000;
 /**
- * Nesting levels. PyYAML's recursive composer, which SAM CLI uses, fails near 330 levels with a
- * RecursionError (observed with PyYAML 6.0.3); real templates nest a few dozen.
+ * Nesting levels. PyYAML's recursive composer, which SAM CLI uses, fails with a RecursionError past
+ * 328 nested flow mappings, 329 block mappings, 489 block or 490 flow sequences (observed with PyYAML
+ * 6.0.3); real templates nest a few dozen.
  */
 export const MAX_DEPTH = 300;
 /** Times a document is read again after re-indenting one flow collection. */
@@ -119,7 +120,7 @@ function compose(
       yield* parser.next(lexeme);
       if (parser.stack.length > MAX_DEPTH + 4) {
         throw new TemplateError(
-          `values nested more than ${MAX_DEPTH} levels deep; PyYAML, which sam deploy reads templates with, gives up near 330`,
+          `values nested more than ${MAX_DEPTH} levels deep; PyYAML, which sam deploy reads templates with, fails past 328 nested mappings`,
           at(parser.offset),
         );
       }
