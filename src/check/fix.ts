@@ -45,12 +45,26 @@ export function applyFixes(source: string, findings: Finding[]): FixOutcome {
     for (const edit of f.fix.edits) {
       const key = JSON.stringify(edit);
       if (done.has(key)) continue;
-      if (!applyEdit(doc, source, edit)) ok = false;
+      let edited: boolean;
+      try {
+        edited = applyEdit(doc, source, edit);
+      } catch {
+        // yaml refuses some edits (a key set in a !!set, …): that fix is left to the user.
+        edited = false;
+      }
+      if (!edited) ok = false;
       else done.add(key);
     }
     (ok ? applied : skipped).push(f);
   }
-  const output = isJson ? `${JSON.stringify(doc.toJSON(), null, 2)}\n` : doc.toString({ lineWidth: 0 });
+  let output: string;
+  try {
+    output = isJson ? `${JSON.stringify(doc.toJSON(), null, 2)}\n` : doc.toString({ lineWidth: 0 });
+  } catch {
+    // The yaml writer refuses what it cannot write back faithfully (an alias whose anchor an edit
+    // removed, …): keep the template as it is, and say the fixes were not applied.
+    return { output: source, applied: [], skipped: [...applied, ...skipped] };
+  }
   return { output, applied, skipped };
 }
 
@@ -77,7 +91,10 @@ function applyEdit(doc: ReturnType<typeof parseDocument>, source: string, edit: 
     if (!found.parent) return false;
     const pair = found.parent.items.find((p) => isPair(p) && p.value === found!.node);
     if (!pair) return false;
-    pair.value = quoted(edit.value);
+    const replacement = quoted(edit.value);
+    // An anchor on the value stays on it: aliases elsewhere still name it.
+    if (isScalar(found.node) || isMap(found.node)) replacement.anchor = (found.node as Scalar).anchor;
+    pair.value = replacement;
     return true;
   }
   if (!found.parent) return false;

@@ -338,7 +338,7 @@ function validateEventAuth(
           at,
         );
       }
-      if (typeof authorizer !== 'string' || !apiAuthorizers[authorizer]) {
+      if (typeof authorizer !== 'string' || !Object.hasOwn(apiAuthorizers, authorizer)) {
         throw new TemplateError(
           `event ${route.eventId}: Unable to set Authorizer [${String(authorizer)}] on ${where} because it wasn't defined in the API's Authorizers.`,
           at,
@@ -405,7 +405,7 @@ function applyApiAuth(
     if (dflt !== undefined && dflt !== null) {
       if (typeof dflt !== 'string')
         throw new TemplateError(`${id}: DefaultAuthorizer is not a string.`, auth.defaultAuthorizer?.pos);
-      if (!authorizers[dflt] && dflt !== 'AWS_IAM') {
+      if (!Object.hasOwn(authorizers, dflt) && dflt !== 'AWS_IAM') {
         throw new TemplateError(
           `${id}: Unable to set DefaultAuthorizer because '${dflt}' was not defined in 'Authorizers'.`,
           auth.defaultAuthorizer?.pos,

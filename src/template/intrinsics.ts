@@ -6,7 +6,7 @@
  * Source: AWS CloudFormation User Guide, "Intrinsic function reference" and "Pseudo parameters reference".
  */
 import { TemplateError } from './errors.js';
-import { keyPosOf, nodePos, posOf } from './parse.js';
+import { asTemplateMap, keyPosOf, nodePos, posOf, setOwn } from './parse.js';
 import type { Pos } from './position.js';
 
 /** A value only a deployed stack would know. `text` is a readable stand-in, e.g. `${MyFunction.Arn}`. */
@@ -114,30 +114,39 @@ export class Resolver {
     this.conditionDeps = conditionGraph(this.conditionDefs);
   }
 
-  /** Resolves every intrinsic inside `value`; unknowable parts become Symbolic. */
+  /**
+   * Resolves every intrinsic inside `value`; unknowable parts become Symbolic. A value that is
+   * `Ref: AWS::NoValue` as a whole reads as undefined (the property is not there).
+   */
   resolve(value: unknown): unknown {
+    const r = this.value(value);
+    return r === NO_VALUE ? undefined : r;
+  }
+
+  /** resolve(), keeping NO_VALUE so that lists and mappings can drop what it stands for. */
+  private value(value: unknown): unknown {
     if (value === null || typeof value !== 'object') return value;
     if (value instanceof Symbolic) return value;
     if (Array.isArray(value)) {
       const out: unknown[] = [];
       for (const item of value) {
-        const r = this.resolve(item);
+        const r = this.value(item);
         if (r !== NO_VALUE) out.push(r);
       }
       return out;
     }
     if (isIntrinsic(value)) return this.resolveIntrinsic(value);
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = asTemplateMap({});
     for (const [k, v] of Object.entries(value)) {
-      const r = this.resolve(v);
-      if (r !== NO_VALUE) out[k] = r;
+      const r = this.value(v);
+      if (r !== NO_VALUE) setOwn(out, k, r);
     }
     return out;
   }
 
   /** The value as a string when it can be known; otherwise a Symbolic. */
   resolveString(value: unknown): string | Symbolic | undefined {
-    const r = this.resolve(value);
+    const r = this.value(value);
     if (r === undefined || r === null || r === NO_VALUE) return undefined;
     if (r instanceof Symbolic) return r;
     if (typeof r === 'string') return r;
@@ -173,7 +182,7 @@ export class Resolver {
         stack.push(...pending);
         continue;
       }
-      const r = this.resolve(this.conditionDefs[top]);
+      const r = this.value(this.conditionDefs[top]);
       this.conditionCache.set(top, typeof r === 'boolean' ? r : r instanceof Symbolic ? r : r === 'true');
       stack.pop();
     }
@@ -205,30 +214,30 @@ export class Resolver {
         if (typeof arg !== 'string') return fail('takes a condition name');
         return this.condition(arg, at);
       case 'Fn::GetAtt': {
-        const parts = Array.isArray(arg) ? arg.map((p) => this.resolve(p)) : [];
+        const parts = Array.isArray(arg) ? arg.map((p) => this.value(p)) : [];
         return new Symbolic(`\${${parts.map(String).join('.')}}`, 'Fn::GetAtt is known only after deploy');
       }
       case 'Fn::ImportValue':
-        return new Symbolic(`\${ImportValue:${String(this.resolve(arg))}}`, 'an export of another stack');
+        return new Symbolic(`\${ImportValue:${String(this.value(arg))}}`, 'an export of another stack');
       case 'Fn::Cidr':
       case 'Fn::Transform':
       case 'Fn::ToJsonString':
       case 'Fn::Length':
         return new Symbolic(`\${${fn}}`, `${fn} is evaluated by CloudFormation`);
       case 'Fn::GetAZs': {
-        const region = this.resolve(arg);
+        const region = this.value(arg);
         const r = typeof region === 'string' && region !== '' ? region : this.pseudo['AWS::Region'];
         return [`${r}a`, `${r}b`, `${r}c`];
       }
       case 'Fn::Base64': {
-        const s = this.resolve(arg);
+        const s = this.value(arg);
         if (typeof s !== 'string') return new Symbolic('${Base64}', 'argument is not known');
         return btoaUtf8(s);
       }
       case 'Fn::Join': {
         if (!Array.isArray(arg) || arg.length !== 2) return fail('takes [delimiter, [values]]');
-        const delim = this.resolve(arg[0]);
-        const list = this.resolve(arg[1]);
+        const delim = this.value(arg[0]);
+        const list = this.value(arg[1]);
         if (typeof delim !== 'string') return fail('the delimiter must be a string');
         if (list instanceof Symbolic) return list;
         if (!Array.isArray(list)) return fail('the second argument must be a list');
@@ -242,8 +251,9 @@ export class Resolver {
       }
       case 'Fn::Select': {
         if (!Array.isArray(arg) || arg.length !== 2) return fail('takes [index, list]');
-        const index = Number(this.resolve(arg[0]));
-        const list = this.resolve(arg[1]);
+        const at0 = this.value(arg[0]);
+        const index = typeof at0 === 'symbol' ? Number.NaN : Number(at0);
+        const list = this.value(arg[1]);
         if (list instanceof Symbolic) return list;
         if (!Array.isArray(list)) return fail('the second argument must be a list');
         if (!Number.isInteger(index) || index < 0 || index >= list.length)
@@ -252,8 +262,8 @@ export class Resolver {
       }
       case 'Fn::Split': {
         if (!Array.isArray(arg) || arg.length !== 2) return fail('takes [delimiter, string]');
-        const delim = this.resolve(arg[0]);
-        const s = this.resolve(arg[1]);
+        const delim = this.value(arg[0]);
+        const s = this.value(arg[1]);
         if (s instanceof Symbolic) return s;
         if (typeof delim !== 'string' || typeof s !== 'string') return fail('takes two strings');
         return s.split(delim);
@@ -261,16 +271,16 @@ export class Resolver {
       case 'Fn::FindInMap': {
         if (!Array.isArray(arg) || arg.length < 3)
           return fail('takes [MapName, TopLevelKey, SecondLevelKey]');
-        const [m, k1, k2] = arg.slice(0, 3).map((x) => this.resolve(x));
+        const [m, k1, k2] = arg.slice(0, 3).map((x) => this.value(x));
         if ([m, k1, k2].some((x) => x instanceof Symbolic))
           return new Symbolic('${FindInMap}', 'a key is not known');
         const map = asRecord(own(this.mappings, String(m)));
         const top = asRecord(own(map, String(k1)));
         if (!Object.hasOwn(top, String(k2))) {
-          if (arg.length > 3) return this.resolve(asRecord(arg[3]).DefaultValue);
+          if (arg.length > 3) return this.value(asRecord(arg[3]).DefaultValue);
           return fail(`Mappings.${String(m)}.${String(k1)}.${String(k2)} does not exist`);
         }
-        return this.resolve(top[String(k2)]);
+        return this.value(top[String(k2)]);
       }
       case 'Fn::If': {
         if (!Array.isArray(arg) || arg.length !== 3 || typeof arg[0] !== 'string') {
@@ -279,12 +289,12 @@ export class Resolver {
         const c = this.condition(arg[0], posOf(arg, 0) ?? at);
         if (c instanceof Symbolic)
           return new Symbolic(`\${If:${arg[0]}}`, `condition ${arg[0]} is not known`);
-        return this.resolve(c ? arg[1] : arg[2]);
+        return this.value(c ? arg[1] : arg[2]);
       }
       case 'Fn::Equals': {
         if (!Array.isArray(arg) || arg.length !== 2) return fail('takes two values');
-        const a = this.resolve(arg[0]);
-        const b = this.resolve(arg[1]);
+        const a = this.value(arg[0]);
+        const b = this.value(arg[1]);
         if (a instanceof Symbolic || b instanceof Symbolic)
           return new Symbolic('${Equals}', 'a value is not known');
         return JSON.stringify(a) === JSON.stringify(b) || String(a) === String(b);
@@ -293,7 +303,7 @@ export class Resolver {
       case 'Fn::And':
       case 'Fn::Or': {
         if (!Array.isArray(arg)) return fail('takes a list of conditions');
-        const vals = arg.map((x) => this.resolve(x));
+        const vals = arg.map((x) => this.value(x));
         if (vals.some((v) => v instanceof Symbolic))
           return new Symbolic(`\${${fn}}`, 'a condition is not known');
         const bools = vals.map((v) => v === true || v === 'true');
@@ -321,7 +331,7 @@ export class Resolver {
       if (name.startsWith('!')) return `\${${name.slice(1)}}`;
       const key = name.trim();
       let v: unknown;
-      if (Object.hasOwn(vars, key)) v = this.resolve(vars[key]);
+      if (Object.hasOwn(vars, key)) v = this.value(vars[key]);
       else if (Object.hasOwn(this.pseudo, key)) v = this.pseudo[key];
       else if (Object.hasOwn(this.parameters, key)) v = this.parameters[key];
       else if (key.includes('.')) v = new Symbolic(whole, `${key} is known only after deploy`);

@@ -51,8 +51,33 @@ export function copyPositions<T extends object>(from: unknown, to: T): T {
     const t = to as Positioned;
     if (p[NODE_POS]) t[NODE_POS] = p[NODE_POS];
     if (p[CHILD_POS]) t[CHILD_POS] = new Map(p[CHILD_POS]);
+    if (!Array.isArray(to)) asTemplateMap(to);
   }
   return to;
+}
+
+/**
+ * A template mapping may have keys named toString or valueOf: ordinary keys, which String(), a
+ * template literal or `+` would otherwise call (and fail on: "Cannot convert object to primitive
+ * value"). Symbol.toPrimitive comes first: the mapping reads as its JSON, cut short. Not
+ * enumerable, so comparisons and JSON never see it.
+ */
+function mappingToPrimitive(this: object, hint: string): string | number {
+  if (hint === 'number') return Number.NaN;
+  const json = JSON.stringify(this) ?? '';
+  return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+}
+const TO_PRIMITIVE = {
+  value: mappingToPrimitive,
+  enumerable: false,
+  writable: true,
+  configurable: true,
+} as const;
+
+/** Makes `obj` safe to turn into a string whatever its keys (see mappingToPrimitive). */
+export function asTemplateMap<T extends object>(obj: T): T {
+  if (!Object.hasOwn(obj, Symbol.toPrimitive)) Object.defineProperty(obj, Symbol.toPrimitive, TO_PRIMITIVE);
+  return obj;
 }
 
 /** Records a position for `parent[key]` (used when the model builds values of its own). */
@@ -101,6 +126,9 @@ const SHORT_FORMS: Record<string, { long: string; shape: TagShape }> = {
   '!Length': { long: 'Fn::Length', shape: 'any' },
   '!ForEach': { long: 'Fn::ForEach', shape: 'seq' },
 };
+
+/** The YAML tags whose values JSON can hold (a !!timestamp stays the text it is written as). */
+const JSON_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'map', 'timestamp']);
 
 /** A key given more than once in one mapping. PyYAML (SAM CLI) keeps the last value. */
 export interface DuplicateKey {
@@ -161,10 +189,10 @@ export function parseTemplate(source: string, file: string): ParsedTemplate {
     const tag = node.tag;
     let value: unknown;
     if (isMap(node)) {
-      const obj: Record<string, unknown> = {};
+      const obj: Record<string, unknown> = asTemplateMap({});
       setNodePos(obj, pos);
       const children = new Map<string | number, { key?: Pos; value: Pos; text?: string }>();
-      (obj as Positioned)[CHILD_POS] = children;
+      if (node.items.length > 0) (obj as Positioned)[CHILD_POS] = children;
       const put = (key: string, v: unknown, keyPos: Pos, valuePos: Pos, text: string | undefined) => {
         setOwn(obj, key, v);
         children.set(
@@ -229,7 +257,7 @@ export function parseTemplate(source: string, file: string): ParsedTemplate {
       });
       value = arr;
     } else if (isScalar(node)) {
-      value = scalarValue(node);
+      value = scalarValue(node, pos);
       if (
         endsUnbroken &&
         typeof value === 'string' &&
@@ -239,9 +267,23 @@ export function parseTemplate(source: string, file: string): ParsedTemplate {
       )
         value = value.slice(0, -1);
     } else {
-      throw new TemplateError('unsupported YAML node', pos);
+      throw new TemplateError(
+        `YAML ${tag ? `tag ${tag.replace('tag:yaml.org,2002:', '!!')}` : 'node'} is not a value a CloudFormation template can hold`,
+        pos,
+      );
     }
-    if (!tag || tag.startsWith('tag:yaml.org,2002:')) return value;
+    if (!tag) return value;
+    if (tag.startsWith('tag:yaml.org,2002:')) {
+      // !!set, !!omap, !!pairs, !!binary: PyYAML builds Python sets, pairs and bytes, which sam
+      // deploy cannot write into the JSON or YAML it sends to CloudFormation.
+      if (!JSON_TAGS.has(tag.slice(18))) {
+        throw new TemplateError(
+          `YAML tag !!${tag.slice(18)} is not a value a CloudFormation template can hold`,
+          pos,
+        );
+      }
+      return value;
+    }
     return applyShortForm(tag, node, value, pos);
   };
 
@@ -326,7 +368,7 @@ function resolveAliases(root: Node | null, at: (offset: number) => Pos): Map<Ali
     }
     if (depth > MAX_DEPTH) {
       throw new TemplateError(
-        `values nested more than ${MAX_DEPTH} levels deep; PyYAML, which sam deploy reads templates with, gives up near 330`,
+        `values nested more than ${MAX_DEPTH} levels deep; PyYAML, which sam deploy reads templates with, fails past 328 nested mappings`,
         at(offset),
       );
     }
@@ -379,9 +421,17 @@ function resolveAliases(root: Node | null, at: (offset: number) => Pos): Map<Ali
 const fmt = (n: number): string =>
   Number.isFinite(n) && n < 1e15 ? Math.round(n).toLocaleString('en-US') : n.toExponential(1);
 
-function scalarValue(node: Scalar): unknown {
+function scalarValue(node: Scalar, pos: Pos): unknown {
   const v = node.value;
   if (typeof v === 'bigint') return Number(v);
+  if (v !== null && typeof v === 'object') {
+    // !!binary (bytes), and whatever else a YAML library builds that JSON has no form for:
+    // sam deploy cannot write it into the template it sends to CloudFormation either.
+    throw new TemplateError(
+      `${node.tag ? `YAML tag ${node.tag.replace('tag:yaml.org,2002:', '!!')}` : 'this value'} is not a value a CloudFormation template can hold`,
+      pos,
+    );
+  }
   return v;
 }
 

@@ -296,3 +296,72 @@ describe('template errors carry a position', () => {
     throw new Error('expected a TemplateError');
   });
 });
+
+/** Found by the fuzz test (test/fuzz): each crashed with exit 3 before it was fixed. */
+describe('found by fuzzing', () => {
+  it('a mapping with keys named toString and valueOf where a header value goes is judged, not a TypeError', async () => {
+    const path = file(
+      `${SAM}Globals:\n  Api:\n    Cors:\n      AllowOrigin: {toString: 1, valueOf: 2}\nResources:\n${FUNCTION}`,
+    );
+    const { code, stdout, stderr } = await run(['check', path]);
+    expect([1, 2], stderr).toContain(code);
+    expect(`${stdout}${stderr}`).not.toContain('Cannot convert object to primitive value');
+  });
+  it('String() of any template mapping is its JSON, whatever its keys', () => {
+    const { root } = parseTemplate('m: {toString: 1, valueOf: 2, a: [1]}\n', 't.yaml');
+    expect(String(root.m)).toBe('{"toString":1,"valueOf":2,"a":[1]}');
+    expect(`${root.m}`).toBe('{"toString":1,"valueOf":2,"a":[1]}');
+  });
+  it('Ref: AWS::NoValue where a number goes reads as absent (was: Cannot convert a Symbol value to a number)', () => {
+    const model = loadTemplate(
+      `${SAM}Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: Prod
+      Auth:
+        Authorizers:
+          Tok:
+            FunctionArn: arn:aws:lambda:us-east-1:123456789012:function:f
+            Identity:
+              ReauthorizeEvery: !Ref AWS::NoValue
+              Header: Authorization
+`,
+      't.yaml',
+    );
+    expect(model.apis[0].auth?.authorizers.Tok.identity.reauthorizeEvery).toBeUndefined();
+  });
+  it('!!binary and !!set, which JSON cannot hold, are refused at their position', () => {
+    expect(() => parseTemplate('a: !!binary aGVsbG8=\n', 't.yaml')).toThrow(
+      /^t\.yaml:1:\d+: YAML tag !!binary/,
+    );
+    expect(() => parseTemplate('a: !!set {x, y}\n', 't.yaml')).toThrow(/^t\.yaml:1:\d+: YAML tag !!set/);
+  });
+  it('--fix keeps an anchor on the value it replaces, so the aliases to it still resolve', async () => {
+    const path = file(
+      `${SAM}Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: Prod\n      Cors:\n        AllowOrigin: "'https://app.example.com'"\n        MaxAge: &age "'86400'"\n      Description: *age\n${FUNCTION.replace('{ Path: /x', '{ RestApiId: !Ref Api, Path: /x')}`,
+    );
+    const { code, stderr } = await run(['check', path, '--fix']);
+    expect([0, 1], stderr).toContain(code);
+    const after = readFileSync(path, 'utf8');
+    expect(after).toContain(`MaxAge: &age "'7200'"`);
+    expect(after).toContain('Description: *age');
+  });
+  it('an event Authorizer named toString is not found in Auth.Authorizers (SAM refuses it)', async () => {
+    const path = file(`${SAM}Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: Prod
+      Auth:
+        Authorizers:
+          Tok:
+            FunctionArn: arn:aws:lambda:us-east-1:123456789012:function:f
+${FUNCTION.replace('{ Path: /x, Method: get }', '{ RestApiId: !Ref Api, Path: /x, Method: get, Auth: { Authorizer: toString } }')}`);
+    const { code, stderr } = await run(['check', path]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      "Unable to set Authorizer [toString] on API method [get] for path [/x] because it wasn't defined in the API's Authorizers.",
+    );
+  });
+});
