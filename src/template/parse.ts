@@ -9,6 +9,7 @@
 import { Alias, isMap, isPair, isScalar, isSeq, type Node, type Scalar } from 'yaml';
 import { TemplateError } from './errors.js';
 import type { Pos } from './position.js';
+import { plainScalar, taggedScalar, UnloadableScalar } from './scalars.js';
 import { MAX_DEPTH, readYaml } from './yaml-document.js';
 
 const NODE_POS: unique symbol = Symbol('crossgate.pos');
@@ -127,6 +128,10 @@ const SHORT_FORMS: Record<string, { long: string; shape: TagShape }> = {
   '!ForEach': { long: 'Fn::ForEach', shape: 'seq' },
 };
 
+const CORE_SCALAR_TAGS = new Set(
+  ['str', 'int', 'float', 'bool', 'null'].map((t) => `tag:yaml.org,2002:${t}`),
+);
+
 /** The YAML tags whose values JSON can hold (a !!timestamp stays the text it is written as). */
 const JSON_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'map', 'timestamp']);
 
@@ -163,7 +168,8 @@ export function parseTemplate(source: string, file: string): ParsedTemplate {
       { file, line: 1, col: 1 },
     );
   }
-  const { doc, at, text } = readYaml(source, file);
+  // SAM CLI reads a template with json.loads when it can (yaml_parse), and with PyYAML otherwise.
+  const { doc, at, text, json } = readYaml(source, file);
   // A block scalar that runs to the end of a file with no final line break has none (YAML 1.2
   // §8.1.1.2, b-chomped-last: <end-of-input>; PyYAML agrees); the yaml package adds one.
   const endsUnbroken = !text.endsWith('\n') && !text.endsWith('\r');
@@ -222,8 +228,15 @@ export function parseTemplate(source: string, file: string): ParsedTemplate {
         const written = pair.key as Node | null;
         const keyOffset = written?.range?.[0] ?? start;
         const keyNode = written instanceof Alias ? (aliases.get(written) ?? null) : written;
-        const keyValue: unknown = isScalar(keyNode) ? keyNode.value : keyNode;
-        if (keyValue === null || typeof keyValue === 'object') {
+        const keyValue: unknown = isScalar(keyNode) ? scalarValue(keyNode, at(keyOffset), !json) : keyNode;
+        // A CloudFormation tag on a key (`!Select Auth:`) makes it a function call, which PyYAML
+        // builds as a mapping and cannot use as a key ("unhashable type: 'dict'").
+        const keyTag = keyNode?.tag;
+        if (
+          keyValue === null ||
+          typeof keyValue === 'object' ||
+          (keyTag !== undefined && !keyTag.startsWith('tag:yaml.org,2002:'))
+        ) {
           throw new TemplateError('a mapping key must be a plain value', at(keyOffset));
         }
         const key = String(keyValue);
@@ -257,7 +270,7 @@ export function parseTemplate(source: string, file: string): ParsedTemplate {
       });
       value = arr;
     } else if (isScalar(node)) {
-      value = scalarValue(node, pos);
+      value = scalarValue(node, pos, !json);
       if (
         endsUnbroken &&
         typeof value === 'string' &&
@@ -421,7 +434,21 @@ function resolveAliases(root: Node | null, at: (offset: number) => Pos): Map<Ali
 const fmt = (n: number): string =>
   Number.isFinite(n) && n < 1e15 ? Math.round(n).toLocaleString('en-US') : n.toExponential(1);
 
-function scalarValue(node: Scalar, pos: Pos): unknown {
+/**
+ * A scalar's value. In YAML (not JSON) a plain or core-tagged scalar means what PyYAML's YAML 1.1
+ * rules make of its text (scalars.ts); quoted and block scalars are strings either way.
+ */
+function scalarValue(node: Scalar, pos: Pos, yaml11: boolean): unknown {
+  const tag = node.tag;
+  if (
+    yaml11 &&
+    typeof node.source === 'string' &&
+    (tag ? CORE_SCALAR_TAGS.has(tag) : node.type === 'PLAIN')
+  ) {
+    const value = tag ? taggedScalar(tag.slice(18) as 'str', node.source) : plainScalar(node.source);
+    if (value instanceof UnloadableScalar) throw new TemplateError(value.reason, pos);
+    return value;
+  }
   const v = node.value;
   if (typeof v === 'bigint') return Number(v);
   if (v !== null && typeof v === 'object') {

@@ -34,6 +34,8 @@ const MAX_FLOW_REPAIRS = 64;
 
 export interface YamlText {
   doc: Document.Parsed;
+  /** The text is JSON: SAM CLI reads it with json.loads, not PyYAML (yaml_parse tries JSON first). */
+  json: boolean;
   /** The text that was parsed (the source, or the source with flow collection lines re-indented). */
   text: string;
   /** Offset → position in the source as written. */
@@ -50,6 +52,8 @@ const YAML_OPTIONS = {
 
 /** Parses `source`; throws TemplateError (file:line:col) for what neither PyYAML nor crossgate can read. */
 export function readYaml(source: string, file: string): YamlText {
+  const json = isJsonText(source);
+  if (!json) refuseUnprintable(source, file);
   let text = source;
   /** Spaces added at the start of each line (1-based line → count), to map columns back. */
   const added = new Map<number, number>();
@@ -60,9 +64,9 @@ export function readYaml(source: string, file: string): YamlText {
       const shift = added.get(line) ?? 0;
       return { file, line: Math.max(line, 1), col: Math.max(col - shift, 1) };
     };
-    const { doc, cutFlow } = compose(text, lines, at);
+    const { doc, cutFlow } = compose(text, lines, at, json);
     const first = doc.errors[0];
-    if (!first) return { doc, text, at };
+    if (!first) return { doc, json, text, at };
     if (cutFlow !== undefined && attempt < MAX_FLOW_REPAIRS) {
       const repaired = reindentFlow(text, cutFlow);
       if (repaired) {
@@ -73,6 +77,44 @@ export function readYaml(source: string, file: string): YamlText {
     }
     throw new TemplateError(`invalid YAML: ${errorText(first)}`, at(first.pos[0]));
   }
+}
+
+/** Whether SAM CLI's json.loads reads the text (then JSON's rules apply, not PyYAML's). */
+export function isJsonText(text: string): boolean {
+  const start = text.search(/\S/);
+  const c = text.charCodeAt(start);
+  if (c !== 0x7b && c !== 0x5b) return false; // { or [
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * PyYAML's reader refuses characters outside YAML's printable set before it scans anything
+ * ("unacceptable character #x0000: special characters are not allowed"; reader.py NON_PRINTABLE).
+ */
+const UNPRINTABLE = /[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+/**
+ * NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR break lines in YAML 1.1 (PyYAML) and not in YAML 1.2
+ * (the yaml package): the two would read different documents, so neither reading is offered.
+ */
+const LINE_BREAKS_1_1 = /[\x85\u2028\u2029]/;
+function refuseUnprintable(text: string, file: string): void {
+  const m = UNPRINTABLE.exec(text) ?? LINE_BREAKS_1_1.exec(text);
+  if (!m) return;
+  const before = text.slice(0, m.index);
+  const line = before.split('\n').length;
+  const col = m.index - before.lastIndexOf('\n');
+  const code = m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+  throw new TemplateError(
+    LINE_BREAKS_1_1.test(m[0])
+      ? `the character U+${code} breaks the line for PyYAML, which sam deploy reads templates with (YAML 1.1), and not in YAML 1.2; write it as an escape in a double-quoted string, or remove it`
+      : `the character U+${code} is not allowed in YAML; PyYAML, which sam deploy reads templates with, refuses it ("special characters are not allowed")`,
+    { file, line, col },
+  );
 }
 
 function errorText(error: YAMLParseError): string {
@@ -88,6 +130,7 @@ function compose(
   text: string,
   lines: LineCounter,
   at: (offset: number) => Pos,
+  json: boolean,
 ): { doc: Document.Parsed; cutFlow: number | undefined } {
   const parser = new Parser(lines.addNewLine);
   let cutFlow: number | undefined;
@@ -96,7 +139,26 @@ function compose(
     let count = 0;
     let flowDepth = 0;
     let flowStart = 0;
+    let previous = '';
+    let blockScalar = false;
     for (const lexeme of new Lexer().lex(text)) {
+      // PyYAML takes a tab only inside a quoted or block scalar or a comment: as white space
+      // between tokens, at the end of a line, on a blank line or inside a plain scalar, its
+      // scanner stops ("found character '\t' that cannot start any token"; PyYAML 6.0.3).
+      if (!json && lexeme.includes('\t')) {
+        const scalarText = previous === '\x1f';
+        const allowed =
+          (scalarText && blockScalar) || lexeme[0] === '"' || lexeme[0] === "'" || lexeme[0] === '#';
+        if (!allowed) {
+          throw new TemplateError(
+            'a tab where PyYAML, which sam deploy reads templates with, takes only spaces (it refuses a tab outside quotes, block scalars and comments)',
+            at(parser.offset + lexeme.indexOf('\t')),
+          );
+        }
+      }
+      if (lexeme === '|' || lexeme === '>' || /^[|>][-+0-9]+$/.test(lexeme)) blockScalar = true;
+      else if (previous === '\x1f') blockScalar = false;
+      previous = lexeme;
       if (++count > MAX_YAML_TOKENS) {
         throw new TemplateError(
           `the template is too large to read: more than ${MAX_YAML_TOKENS.toLocaleString('en-US')} YAML tokens (values, indicators, comments) by this line; CloudFormation accepts at most 1 MB of template`,

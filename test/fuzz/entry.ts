@@ -4,10 +4,28 @@
  */
 import { writeFileSync } from 'node:fs';
 import { main } from '../../src/cli/run.js';
-import { fromEnvironment } from './driver.js';
+import { parseTemplate } from '../../src/template/parse.js';
+import { fromEnvironment, loadCorpus } from './driver.js';
+import { mutate } from './mutate.js';
 
-if (process.env.CROSSGATE_CHILD_MODE === 'fuzz') {
+const mode = process.env.CROSSGATE_CHILD_MODE;
+if (mode === 'fuzz') {
   await fromEnvironment();
+} else if (mode === 'parse') {
+  // For pyyaml-diff.mjs: the mutated texts of a seed, each with crossgate's reading of it.
+  const env = process.env;
+  const seed = Number(env.CROSSGATE_FUZZ_SEED ?? 1);
+  const texts = loadCorpus(env.CROSSGATE_FUZZ_ROOT ?? process.cwd()).map((c) => c.text);
+  const out = [];
+  for (let n = 0; n < Number(env.CROSSGATE_FUZZ_CASES ?? 1000); n++) {
+    const { text } = mutate(seed, n, texts);
+    try {
+      out.push({ text, ok: true, value: parseTemplate(text, 't.yaml').root });
+    } catch (error) {
+      out.push({ text, ok: false, error: (error as Error).message });
+    }
+  }
+  writeFileSync(env.CROSSGATE_CHILD_REPORT ?? 'parse.json', JSON.stringify(out));
 } else {
   const started = performance.now();
   let code: number;

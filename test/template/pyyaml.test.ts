@@ -67,6 +67,42 @@ describe('what PyYAML accepts loads with the values PyYAML gives', () => {
       '__proto__: 1\nconstructor: 2\n',
       JSON.parse('{"__proto__":1,"constructor":2}'),
     ],
+    // Plain scalars by YAML 1.1's rules (PyYAML's resolver), not YAML 1.2's core schema.
+    ['yes, on and Off are booleans', 'a: yes\nb: on\nc: Off\nd: Y\n', { a: true, b: true, c: false, d: 'Y' }],
+    ['0777 is octal, 0o17 a string', 'a: 0777\nb: 0o17\n', { a: 511, b: '0o17' }],
+    ['1_000 and base 60', 'a: 1_000\nb: 1:30\nc: 190:20:30\n', { a: 1000, b: 90, c: 685230 }],
+    [
+      'a float needs a dot and a signed exponent',
+      'a: 1e3\nb: 1.0e3\nc: 1.0e+3\nd: .5\n',
+      { a: '1e3', b: '1.0e3', c: 1000, d: 0.5 },
+    ],
+    ['08 is a string (neither octal nor decimal)', 'a: 08\n', { a: '08' }],
+    [
+      'a timestamp stays its text (PyYAML: a date, which sam package writes back as the same text)',
+      'a: 2010-09-09\n',
+      { a: '2010-09-09' },
+    ],
+    [
+      '!!int and !!float take YAML 1.1 numbers',
+      'a: !!int 0x1F\nb: !!float 1\nc: !!str 1\n',
+      { a: 31, b: 1, c: '1' },
+    ],
+    [
+      'a key reads by the same rules (PyYAML: True, which json.dumps writes as "true")',
+      'yes: 1\n',
+      { true: 1 },
+    ],
+    [
+      'JSON keeps JSON’s numbers (json.loads reads it, not PyYAML)',
+      '{"a": 1e3, "b": -0.5e1}',
+      { a: 1000, b: -5 },
+    ],
+    [
+      'a tab inside a quoted or block scalar or a comment',
+      'a: "x\ty"\nb: |\n  x\ty\n# c\t\n',
+      { a: 'x\ty', b: 'x\ty\n' },
+    ],
+    ['a tab in JSON (json.loads)', '{"a":\t1}', { a: 1 }],
   ];
   for (const [name, source, expected] of cases) {
     it(`${name} (PyYAML: ${JSON.stringify(expected)})`, () =>
@@ -154,6 +190,60 @@ describe('what PyYAML refuses is refused at file:line:col', () => {
       `x: ${'{a: '.repeat(329)}1${'}'.repeat(329)}\n`,
       /^t\.yaml:1:\d+: values nested more than 300 levels deep/,
       'RecursionError past 328 nested flow mappings (329 block mappings, 490 flow sequences); crossgate stops at 300',
+    ],
+    [
+      'a tab between tokens',
+      'a:\tb\n',
+      /^t\.yaml:1:3: a tab where PyYAML, which sam deploy reads templates with, takes only spaces/,
+      "ScannerError: found character '\\t' that cannot start any token",
+    ],
+    [
+      'a tab inside a plain scalar',
+      'a: b\tc\n',
+      /^t\.yaml:1:5: a tab where PyYAML/,
+      "ScannerError: found character '\\t' that cannot start any token",
+    ],
+    [
+      'a tab at the end of a line',
+      'a: b\t\n',
+      /^t\.yaml:1:5: a tab where PyYAML/,
+      "ScannerError: found character '\\t' that cannot start any token",
+    ],
+    [
+      'a tab on a blank line',
+      'a: 1\n\t\nb: 2\n',
+      /^t\.yaml:2:1: a tab where PyYAML/,
+      "ScannerError: found character '\\t' that cannot start any token",
+    ],
+    [
+      'a control character',
+      'a: x\u0000\n',
+      /^t\.yaml:1:5: the character U\+0000 is not allowed in YAML/,
+      'ReaderError: unacceptable character #x0000: special characters are not allowed',
+    ],
+    [
+      'a LINE SEPARATOR, a line break to YAML 1.1 only',
+      'a: ht\u2028tps://example.com/\n',
+      /^t\.yaml:1:6: the character U\+2028 breaks the line for PyYAML/,
+      "ScannerError: could not find expected ':' (the line broke at U+2028)",
+    ],
+    [
+      'a plain =',
+      'a: =\n',
+      /^t\.yaml:1:4: a plain '=' is YAML 1.1's value indicator/,
+      "ConstructorError: could not determine a constructor for the tag 'tag:yaml.org,2002:value'",
+    ],
+    [
+      '!!int on a word',
+      'a: !!int x\n',
+      /^t\.yaml:1:\d+: !!int x: not an integer/,
+      "ValueError: invalid literal for int() with base 10: 'x'",
+    ],
+    [
+      'a CloudFormation tag on a key',
+      'R:\n  !Select Auth:\n    A: 1\n',
+      /^t\.yaml:2:\d+: a mapping key must be a plain value/,
+      "TypeError: unhashable type: 'dict'",
     ],
   ];
   for (const [name, source, message, pyyaml] of cases) {
