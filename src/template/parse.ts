@@ -169,13 +169,15 @@ export function parseTemplate(source: string, file: string): ParsedTemplate {
     );
   }
   // SAM CLI reads a template with json.loads when it can (yaml_parse), and with PyYAML otherwise.
-  const { doc, at, text, json } = readYaml(source, file);
+  const { doc, at, text, json, anchorsOrAliases } = readYaml(source, file);
   // A block scalar that runs to the end of a file with no final line break has none (YAML 1.2
   // §8.1.1.2, b-chomped-last: <end-of-input>; PyYAML agrees); the yaml package adds one.
   const endsUnbroken = !text.endsWith('\n') && !text.endsWith('\r');
   const contents = doc.contents as Node | null;
-  const aliases = resolveAliases(contents, at);
+  const aliases = anchorsOrAliases ? resolveAliases(contents, at) : new Map<Alias, Node>();
   const duplicateKeys: DuplicateKey[] = [];
+  // Only a plain `<<` can be a merge key; most templates have none.
+  const mayMerge = !json && text.includes('<<');
   /** Above 0 while converting the copy an alias (or a merge key) stands for. */
   let expanding = 0;
   const convertExpanded = (node: Node | null | undefined, fallbackOffset: number): unknown => {
@@ -209,7 +211,7 @@ export function parseTemplate(source: string, file: string): ParsedTemplate {
       // `<<: *base` (YAML 1.1 merge key; SAM CLI's loader flattens it, samcli/yamlhelper.py
       // _dict_constructor): the merged pairs come first, the mapping's own pairs win over them.
       let mergedKeys: Set<string> | undefined;
-      for (const pair of node.items) {
+      for (const pair of mayMerge ? node.items : []) {
         if (!isMergeKey(pair.key)) continue;
         mergedKeys ??= new Set();
         for (const source of mergeSources(pair.value as Node | null, aliases, at)) {
@@ -224,11 +226,12 @@ export function parseTemplate(source: string, file: string): ParsedTemplate {
       }
       let repeated: Map<string, Pos[]> | undefined;
       for (const pair of node.items) {
-        if (!isPair(pair) || isMergeKey(pair.key)) continue;
+        if (!isPair(pair) || (mayMerge && isMergeKey(pair.key))) continue;
         const written = pair.key as Node | null;
         const keyOffset = written?.range?.[0] ?? start;
+        const keyPos = at(keyOffset);
         const keyNode = written instanceof Alias ? (aliases.get(written) ?? null) : written;
-        const keyValue: unknown = isScalar(keyNode) ? scalarValue(keyNode, at(keyOffset), !json) : keyNode;
+        const keyValue: unknown = isScalar(keyNode) ? scalarValue(keyNode, keyPos, !json) : keyNode;
         // A CloudFormation tag on a key (`!Select Auth:`) makes it a function call, which PyYAML
         // builds as a mapping and cannot use as a key ("unhashable type: 'dict'").
         const keyTag = keyNode?.tag;
@@ -240,7 +243,6 @@ export function parseTemplate(source: string, file: string): ParsedTemplate {
           throw new TemplateError('a mapping key must be a plain value', at(keyOffset));
         }
         const key = String(keyValue);
-        const keyPos = at(keyOffset);
         if (children.has(key) && !mergedKeys?.delete(key)) {
           // The same key again in this mapping: PyYAML keeps the last value (construct_pairs into
           // an OrderedDict). Reported once per mapping as written, not again for each alias of it.

@@ -36,6 +36,8 @@ export interface YamlText {
   doc: Document.Parsed;
   /** The text is JSON: SAM CLI reads it with json.loads, not PyYAML (yaml_parse tries JSON first). */
   json: boolean;
+  /** The text has an anchor or an alias (when not, nothing can expand or refer to itself). */
+  anchorsOrAliases: boolean;
   /** The text that was parsed (the source, or the source with flow collection lines re-indented). */
   text: string;
   /** Offset → position in the source as written. */
@@ -61,12 +63,12 @@ export function readYaml(source: string, file: string): YamlText {
     const lines = new LineCounter();
     const at = (offset: number): Pos => {
       const { line, col } = lines.linePos(offset);
-      const shift = added.get(line) ?? 0;
+      const shift = added.size === 0 ? 0 : (added.get(line) ?? 0);
       return { file, line: Math.max(line, 1), col: Math.max(col - shift, 1) };
     };
-    const { doc, cutFlow } = compose(text, lines, at, json);
+    const { doc, cutFlow, anchorsOrAliases } = compose(text, lines, at, json);
     const first = doc.errors[0];
-    if (!first) return { doc, json, text, at };
+    if (!first) return { doc, json, text, at, anchorsOrAliases };
     if (cutFlow !== undefined && attempt < MAX_FLOW_REPAIRS) {
       const repaired = reindentFlow(text, cutFlow);
       if (repaired) {
@@ -131,9 +133,10 @@ function compose(
   lines: LineCounter,
   at: (offset: number) => Pos,
   json: boolean,
-): { doc: Document.Parsed; cutFlow: number | undefined } {
+): { doc: Document.Parsed; cutFlow: number | undefined; anchorsOrAliases: boolean } {
   const parser = new Parser(lines.addNewLine);
   let cutFlow: number | undefined;
+  let anchorsOrAliases = false;
   function* tokens() {
     lines.addNewLine(0);
     let count = 0;
@@ -141,6 +144,7 @@ function compose(
     let flowStart = 0;
     let previous = '';
     let blockScalar = false;
+    anchorsOrAliases = false;
     for (const lexeme of new Lexer().lex(text)) {
       // PyYAML takes a tab only inside a quoted or block scalar or a comment: as white space
       // between tokens, at the end of a line, on a blank line or inside a plain scalar, its
@@ -156,8 +160,10 @@ function compose(
           );
         }
       }
-      if (lexeme === '|' || lexeme === '>' || /^[|>][-+0-9]+$/.test(lexeme)) blockScalar = true;
+      const first = lexeme.charCodeAt(0);
+      if (first === 0x7c || first === 0x3e) blockScalar = true; // | or >: a block scalar's header
       else if (previous === '\x1f') blockScalar = false;
+      else if (first === 0x26 || first === 0x2a) anchorsOrAliases = true; // &anchor or *alias
       previous = lexeme;
       if (++count > MAX_YAML_TOKENS) {
         throw new TemplateError(
@@ -210,7 +216,7 @@ function compose(
         break;
       }
     }
-    return { doc: doc!, cutFlow };
+    return { doc: doc!, cutFlow, anchorsOrAliases };
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
