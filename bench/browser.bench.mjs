@@ -37,17 +37,32 @@ function run(n) {
   }
   return allowed;
 }
-run(200_000); // warm-up
-globalThis.gc?.();
-const rounds = [];
-for (let k = 0; k < 5; k++) {
-  const n = 300_000;
-  const t0 = process.hrtime.bigint();
-  run(n);
-  const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  rounds.push(n / s);
+// As a front end uses a verdict it quotes: every engine's console lines read too.
+function runQuoted(n) {
+  let lines = 0;
+  for (let i = 0; i < n; i++) {
+    const [c, r] = mix[i % mix.length];
+    const e = simulateFetch(PAGE, c, r).engines;
+    lines +=
+      e.chromium.consoleMessages.length + e.firefox.consoleMessages.length + e.webkit.consoleMessages.length;
+  }
+  return lines;
 }
-rounds.sort((a, b) => a - b);
+function measure(fn) {
+  fn(200_000); // warm-up
+  globalThis.gc?.();
+  const rounds = [];
+  for (let k = 0; k < 5; k++) {
+    const n = 300_000;
+    const t0 = process.hrtime.bigint();
+    fn(n);
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    rounds.push(n / s);
+  }
+  return rounds.sort((a, b) => a - b);
+}
+const rounds = measure(run);
+const quoted = measure(runQuoted);
 const median = rounds[2];
 const fmt = (x) => Math.round(x).toLocaleString('en-US');
 console.log(`Mixed set: ${calls.length} fetch() calls × ${Object.keys(responders).length} responders (${mix.length} scenarios: simple/preflight, allowed/blocked, credentials, API-key 403 on OPTIONS, \`patch\`), one core.
@@ -56,5 +71,7 @@ console.log(`Mixed set: ${calls.length} fetch() calls × ${Object.keys(responder
 | --- | ---: |
 | simulateFetch, median of 5 rounds | ${fmt(median)} |
 | simulateFetch, best round | ${fmt(rounds[4])} |
+| simulateFetch and every engine's console lines read, median of 5 rounds | ${fmt(quoted[2])} |
 
-Target: > 500,000 verdicts/s.`);
+Each verdict carries Chromium's, Firefox's and WebKit's outcome; their console lines are built when
+read (a front end quotes a few). Target: > 500,000 verdicts/s.`);

@@ -5,7 +5,16 @@
 
 import { consoleMessage, corsReason } from './messages.js';
 import { isToken, lowerAscii, normalizeHeaderValue } from './request.js';
-import type { Check, CorsErrorCode, FetchPlan, HeaderList, StepJudgement, WireResponse } from './types.js';
+import type {
+  Check,
+  CorsErrorCode,
+  FetchPlan,
+  FetchVerdict,
+  HeaderList,
+  StepJudgement,
+  WireRequest,
+  WireResponse,
+} from './types.js';
 import { parseUrl } from './url.js';
 
 /** The CORS-relevant headers of one response, read in one pass. Repeated headers are joined by ", ". */
@@ -296,4 +305,13 @@ export function judgeResponse(plan: FetchPlan, res: WireResponse, context?: Resp
     if (redirectTo !== undefined) j.redirectTo = redirectTo;
   } else j.readableHeaders = readableHeaderNames(h, include);
   return j;
+}
+
+/** The requests a verdict's browser sent, in order: the preflight, redirect hops, the actual request. */
+export function sentRequests(v: FetchVerdict): WireRequest[] {
+  const out: WireRequest[] = [];
+  if (v.preflight) out.push(v.preflight.request);
+  if (v.redirects) for (const r of v.redirects) out.push(r.request);
+  if (v.actual) out.push(v.actual.request);
+  return out;
 }

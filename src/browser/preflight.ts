@@ -6,7 +6,7 @@ import { corsCheck, isRedirect, parseTokenList, readCorsHeaders, toPreflightCode
 import { consoleMessage, corsReason } from './messages.js';
 import type { Check, CorsErrorCode, FetchPlan, StepJudgement, WireResponse } from './types.js';
 
-/** Chromium caps Access-Control-Max-Age at 2 hours (preflight_result.cc kMaxCacheTimeout). */
+/** Chromium caps Access-Control-Max-Age at 2 hours (preflight_result.cc kMaxCacheTimeout; measured in engines.test.ts). */
 export const CHROMIUM_MAX_AGE_CAP = 7200;
 /** Fetch §4.8: without a usable Access-Control-Max-Age the result is cached 5 seconds. */
 export const DEFAULT_MAX_AGE = 5;
@@ -14,7 +14,7 @@ export const DEFAULT_MAX_AGE = 5;
 /**
  * Seconds Chromium caches a successful preflight: the header's integer value (a negative one means
  * 0, i.e. not cached), capped at 7,200 s; absent or not an integer → 5 s. The Fetch standard sets no
- * cap (a user agent may impose one): Firefox caps at 86,400 s, Safari at 600 s.
+ * cap (a user agent may impose one). Other engines: enginePreflightCacheSeconds() in engines.ts.
  */
 export function preflightCacheSeconds(maxAge: string | undefined, cap = CHROMIUM_MAX_AGE_CAP): number {
   if (maxAge === undefined || maxAge.length === 0) return DEFAULT_MAX_AGE;
@@ -149,8 +149,8 @@ export function judgePreflight(
   // Headers: every CORS-unsafe request header listed (case-insensitively), or `*` without credentials.
   let disallowed: string[] | undefined;
   if (headerNames !== null && plan.unsafeHeaderNames.length > 0) {
-    // Chromium 156 lets `*` cover Authorization; the Fetch standard (and Firefox, Safari) do not:
-    // "CORS non-wildcard request-header name" (Fetch §2.2.2). See otherBrowserNotes().
+    // Chromium 156, Firefox 153 and WebKitGTK 2.50 all let `*` cover Authorization (engines.test.ts);
+    // the Fetch standard does not: "CORS non-wildcard request-header name" (Fetch §2.2.2). See engineNotes().
     const wildcard = !include && headerNames.includes('*');
     if (!wildcard) {
       const missing = plan.unsafeHeaderNames.filter((n) => !headerNames.includes(n));

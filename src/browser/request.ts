@@ -3,6 +3,7 @@
 // Sources: Fetch standard §2.2.1 (methods), §2.2.2 (headers), §4.1 (main fetch), §4.8 (CORS-preflight
 // fetch), §5.4 (Request constructor); Chromium's services/network/public/cpp/cors/cors.cc.
 
+import { CHROMIUM_ONLY_SAFELISTED } from './engines.js';
 import type {
   CredentialsMode,
   FetchCall,
@@ -61,8 +62,8 @@ const SAFELISTED_CONTENT_TYPES = new Set([
 
 /**
  * Chromium also safelists these client-hint headers (services/network/public/cpp/cors/cors.cc,
- * IsCorsSafelistedHeader), when their value is well-formed. The Fetch standard does not; Firefox and
- * Safari preflight them.
+ * IsCorsSafelistedHeader), when their value is well-formed. The Fetch standard does not, and Firefox 153
+ * and WebKitGTK 2.50 preflight them (test/browser/engines.test.ts); planFetch(…, false) plans as they do.
  */
 const CLIENT_HINT_NUMBERS = new Set(['device-memory', 'dpr', 'width', 'viewport-width', 'rtt', 'downlink']);
 const ECT_VALUES = new Set(['slow-2g', '2g', '3g', '4g']);
@@ -360,6 +361,14 @@ function computeUnsafeHeaderReason(name: string, value: string): PreflightReason
   }
 }
 
+function standardHintReason(name: string): PreflightReason {
+  return {
+    kind: 'header',
+    name,
+    detail: `\`${name}\` is a client hint: Chromium safelists it, but the Fetch standard, Firefox and WebKit do not, so they ask the server first.`,
+  };
+}
+
 /** Fetch §5.2 extract a body: the `Content-Type` a body implies when the page sets none. */
 export function bodyContentType(body: FetchCall['body']): string | undefined {
   if (!body || body.type === 'none') return undefined;
@@ -453,8 +462,10 @@ function rejected(
 /**
  * Plans one `fetch()` call from a page on `pageOrigin`: whether the browser sends it at all, whether it
  * is simple or needs a preflight and why, what happens to each header, and the requests on the wire.
+ * `clientHints: false` plans it as Firefox and WebKit do (and the Fetch standard): client hints are
+ * not safelisted.
  */
-export function planFetch(pageOrigin: string, call: FetchCall): FetchPlan {
+export function planFetch(pageOrigin: string, call: FetchCall, clientHints = true): FetchPlan {
   const origin = serializeOrigin(pageOrigin);
   const mode: RequestMode = call.mode ?? 'cors';
   const credentialsMode: CredentialsMode = call.credentials ?? 'same-origin';
@@ -509,7 +520,10 @@ export function planFetch(pageOrigin: string, call: FetchCall): FetchPlan {
       h.fate = 'forbidden';
       continue;
     }
-    const why = unsafeHeaderReason(h.name, h.value);
+    const why =
+      !clientHints && CHROMIUM_ONLY_SAFELISTED.has(h.name)
+        ? standardHintReason(h.name)
+        : unsafeHeaderReason(h.name, h.value);
     if (mode === 'no-cors') {
       h.fate = NO_CORS_SAFELISTED.has(h.name) && why === undefined ? 'safelisted' : 'dropped-no-cors';
       continue;

@@ -3,12 +3,16 @@
 // asynchronously (simulateFetchAsync, for real sockets).
 
 import { judgeResponse } from './cors-check.js';
+import { CHROMIUM_ONLY_SAFELISTED } from './engines.js';
+import { VerdictOutcomes } from './outcome.js';
 import { judgePreflight } from './preflight.js';
 import { planFetch } from './request.js';
 import type {
   AsyncResponder,
+  EngineOutcomes,
   FetchBody,
   FetchCall,
+  FetchPlan,
   FetchVerdict,
   Responder,
   StepJudgement,
@@ -32,11 +36,16 @@ function blocked(v: FetchVerdict, step: 'preflight' | 'actual', j: StepJudgement
   return v;
 }
 
-function* run(pageOrigin: string, call: FetchCall): Generator<WireRequest, FetchVerdict, WireResponse> {
-  const first = planFetch(pageOrigin, call);
+function* run(
+  pageOrigin: string,
+  call: FetchCall,
+  clientHints: boolean,
+): Generator<WireRequest, FetchVerdict, WireResponse> {
+  const first = planFetch(pageOrigin, call, clientHints);
   // Every field present from the start: one object shape for V8, whatever the outcome.
   const v: FetchVerdict = {
     allowed: false,
+    engines: undefined as unknown as EngineOutcomes,
     plan: first,
     preflight: undefined,
     actual: undefined,
@@ -138,26 +147,101 @@ function* run(pageOrigin: string, call: FetchCall): Generator<WireRequest, Fetch
       });
     }
     current = { ...current, url: target.href, method, body, headers };
-    plan = planFetch(origin, current);
+    plan = planFetch(origin, current, clientHints);
   }
 }
 
-/** Simulates one fetch() against a synchronous responder. */
-export function simulateFetch(pageOrigin: string, call: FetchCall, respond: Responder): FetchVerdict {
-  const it = run(pageOrigin, call);
-  let step = it.next();
-  while (!step.done) step = it.next(respond(step.value));
-  return step.value;
+/** Whether Firefox and WebKit plan this call differently from Chromium (they do not safelist client hints). */
+function usesChromiumOnlyHeaders(plan: FetchPlan): boolean {
+  if (plan.kind === 'same-origin' || plan.kind === 'no-cors' || plan.kind === 'rejected') return false;
+  for (const h of plan.headers) {
+    if (!CHROMIUM_ONLY_SAFELISTED.has(h.name)) continue;
+    if (h.fate === 'safelisted') return true;
+    // Counted into Chromium's 1,024-byte total, which then made every safelisted header unsafe.
+    if (h.fate === 'unsafe')
+      for (const r of plan.reasons)
+        if (r.kind === 'safelisted-total-over-1024' && r.names.includes(h.name)) return true;
+  }
+  return false;
 }
 
-/** Simulates one fetch() against an asynchronous responder (a socket, a local gateway). */
+/**
+ * Fills `v.engines` from Chromium's verdict `v` and, when the engines plan the call differently, the
+ * Fetch-standard verdict `standard` that Firefox and WebKit follow.
+ */
+function attachEngines(v: FetchVerdict, standard: FetchVerdict, call: FetchCall): FetchVerdict {
+  v.engines = new VerdictOutcomes(v, standard, call);
+  return v;
+}
+
+/** Simulates one fetch() against a synchronous responder, for all three engines. */
+export function simulateFetch(pageOrigin: string, call: FetchCall, respond: Responder): FetchVerdict {
+  const it = run(pageOrigin, call, true);
+  let step = it.next();
+  while (!step.done) step = it.next(respond(step.value));
+  const v = step.value;
+  if (!usesChromiumOnlyHeaders(v.plan)) return attachEngines(v, v, call);
+  const other = run(pageOrigin, call, false);
+  let s2 = other.next();
+  while (!s2.done) s2 = other.next(respond(s2.value));
+  return attachEngines(v, s2.value, call);
+}
+
+/**
+ * Simulates one fetch() against an asynchronous responder (a socket, a local gateway), for all three
+ * engines. Where Firefox and WebKit send other requests than Chromium (client hints), the responder is
+ * asked again for theirs.
+ */
 export async function simulateFetchAsync(
   pageOrigin: string,
   call: FetchCall,
   respond: AsyncResponder,
 ): Promise<FetchVerdict> {
-  const it = run(pageOrigin, call);
+  const it = run(pageOrigin, call, true);
   let step = it.next();
   while (!step.done) step = it.next(await respond(step.value));
-  return step.value;
+  const v = step.value;
+  if (!usesChromiumOnlyHeaders(v.plan)) return attachEngines(v, v, call);
+  const other = run(pageOrigin, call, false);
+  let s2 = other.next();
+  while (!s2.done) s2 = other.next(await respond(s2.value));
+  return attachEngines(v, s2.value, call);
+}
+
+/**
+ * Each engine's outcome for one step judged on its own (the serve log, the inspector): the `judgement`
+ * Chromium's rules gave `response` to the plan's preflight or actual request. The engines agree on
+ * every such verdict the suites cover; their console lines differ.
+ */
+export function stepEngineOutcomes(
+  plan: FetchPlan,
+  step: 'preflight' | 'actual',
+  response: WireResponse,
+  judgement: StepJudgement,
+): EngineOutcomes {
+  const request = (step === 'preflight' ? plan.preflight : plan.actual) ?? {
+    method: plan.method,
+    url: plan.url,
+    headers: [['origin', plan.pageOrigin]],
+    credentials: false,
+  };
+  const exchange = { request, response, judgement };
+  const v: FetchVerdict = {
+    allowed: judgement.ok,
+    engines: undefined as unknown as EngineOutcomes,
+    plan,
+    preflight: step === 'preflight' ? exchange : undefined,
+    actual: step === 'actual' ? exchange : undefined,
+    redirects: undefined,
+    failedStep: judgement.ok ? undefined : step,
+    cause: judgement.cause,
+    consoleMessage: judgement.consoleMessage,
+    errorCode: judgement.errorCode,
+    exception: judgement.ok ? undefined : FAILED_TO_FETCH,
+    disallowedHeaders: judgement.disallowedHeaders,
+    readableHeaders: judgement.readableHeaders,
+    responseType: undefined,
+    preflightCacheSeconds: judgement.preflightCacheSeconds,
+  };
+  return attachEngines(v, v, { url: plan.url }).engines;
 }

@@ -186,8 +186,32 @@ export interface StepJudgement {
   redirectTo?: string;
 }
 
+/** What one engine does with the fetch(): its verdict, its console lines and its exception. */
+export interface EngineOutcome {
+  readonly allowed: boolean;
+  /** Whether this engine sends a preflight (Chromium alone safelists client hints). */
+  readonly needsPreflight: boolean;
+  /** The requests this engine sends, in order: the preflight, redirect hops, the actual request. */
+  readonly requests: WireRequest[];
+  /** The lines this engine's console prints for the failure, in its own words and order; empty when allowed. */
+  readonly consoleMessages: string[];
+  /** Warnings this engine's console prints, blocked or not (Firefox's Authorization-under-`*` deprecation). */
+  readonly consoleWarnings: string[];
+  /** What the page's `fetch()` promise rejects with in this engine. */
+  readonly exception: string | undefined;
+  /** Seconds this engine caches the successful preflight. */
+  readonly preflightCacheSeconds: number | undefined;
+  /** Set when the engine suites do not exercise this failure, so its text is not given. */
+  readonly unverified: string | undefined;
+}
+
+export type EngineOutcomes = Record<import('./engines.js').Engine, EngineOutcome>;
+
 export interface FetchVerdict {
+  /** Chromium's verdict (the fields below are Chromium's); `engines` has each engine's. */
   allowed: boolean;
+  /** The verdict of each engine: Chromium, Firefox and WebKit. */
+  engines: EngineOutcomes;
   plan: FetchPlan;
   preflight?: { request: WireRequest; response: WireResponse; judgement: StepJudgement };
   actual?: { request: WireRequest; response: WireResponse; judgement: StepJudgement };

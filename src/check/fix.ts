@@ -2,7 +2,18 @@
  * `check --fix`: applies the safe fixes to the template through the yaml Document API, so comments,
  * key order and the formatting of untouched lines survive; and a unified diff of what changed.
  */
-import { isMap, isPair, isScalar, type Node, parseDocument, Scalar, visit, type YAMLMap } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Node,
+  parseDocument,
+  Scalar,
+  visit,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import type { Pos } from '../template/position.js';
 import type { Finding, FixEdit } from './types.js';
 
@@ -70,7 +81,11 @@ export function applyFixes(source: string, findings: Finding[]): FixOutcome {
 
 function applyEdit(doc: ReturnType<typeof parseDocument>, source: string, edit: FixEdit): boolean {
   if (edit.kind === 'set-path') {
-    const value = typeof edit.value === 'string' ? quoted(edit.value) : doc.createNode(toNodes(edit.value));
+    const value = edit.plain
+      ? doc.createNode(edit.value)
+      : typeof edit.value === 'string'
+        ? quoted(edit.value)
+        : doc.createNode(toNodes(edit.value));
     return setPath(doc, edit.path, value);
   }
   const offset = offsetOf(source, edit.pos);
@@ -87,18 +102,29 @@ function applyEdit(doc: ReturnType<typeof parseDocument>, source: string, edit: 
     },
   });
   if (!found) return false;
-  if (edit.kind === 'replace') {
+  if (edit.kind === 'replace' || edit.kind === 'set-list') {
     if (!found.parent) return false;
     const pair = found.parent.items.find((p) => isPair(p) && p.value === found!.node);
     if (!pair) return false;
-    const replacement = quoted(edit.value);
-    // An anchor on the value stays on it: aliases elsewhere still name it.
-    if (isScalar(found.node) || isMap(found.node)) replacement.anchor = (found.node as Scalar).anchor;
-    pair.value = replacement;
+    if (edit.kind === 'replace') {
+      const replacement = quoted(edit.value);
+      // An anchor on the value stays on it: aliases elsewhere still name it.
+      if (isScalar(found.node) || isMap(found.node)) replacement.anchor = (found.node as Scalar).anchor;
+      pair.value = replacement;
+    } else {
+      const list = doc.createNode(edit.values) as YAMLSeq;
+      // Keep `[a, b]` as a flow list and a block list as a block list.
+      list.flow = isSeq(found.node) ? Boolean(found.node.flow) : true;
+      list.anchor = (found.node as Scalar).anchor;
+      pair.value = list;
+    }
     return true;
   }
   if (!found.parent) return false;
-  found.parent.set(edit.key, typeof edit.value === 'string' ? quoted(edit.value) : edit.value);
+  found.parent.set(
+    edit.key,
+    typeof edit.value === 'string' ? quoted(edit.value) : doc.createNode(edit.value),
+  );
   return true;
 }
 

@@ -4,7 +4,10 @@
  * Powertools' cors middleware, and headers written by hand.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { runtimeFamily } from '../runtime/kinds.js';
+import type { TemplateModel } from '../template/model.js';
+import { type PythonSource, readPythonSource, scanPythonSources } from './python-handlers.js';
 
 export interface HandlerCors {
   file: string | undefined;
@@ -23,6 +26,12 @@ export interface HandlerCors {
   literalOrigins?: string[];
   /** For a library: environment variables the source reads (`process.env.APP_ORIGIN`). */
   envNames?: string[];
+  /**
+   * Responses the handler builds without Access-Control-Allow-Origin while it writes it elsewhere (an
+   * error path that forgets CORS): 1-based line, and the literal statusCode when there is one.
+   * Python handlers only (read with Python's parser).
+   */
+  uncoveredReturns?: Array<{ line: number; status?: number }>;
 }
 
 /** What a CORS library is configured with, as far as the source shows it. */
@@ -76,4 +85,34 @@ export function scanHandler(codeDir: string, handler: string | undefined, inline
   const file = handlerFile(codeDir, handler);
   if (!file) return { file: undefined, kind: 'unknown' };
   return scanHandlerSource(readFileSync(file, 'utf8'), file);
+}
+
+/**
+ * Every function's handler, read: JavaScript and TypeScript by scanHandler(), Python with Python's own
+ * parser (python-handlers.ts), all Python handlers of the template in one interpreter run.
+ */
+export async function scanHandlers(
+  model: TemplateModel,
+  options: { python?: string } = {},
+): Promise<{ handlers: Map<string, HandlerCors>; notes: string[] }> {
+  const handlers = new Map<string, HandlerCors>();
+  const python: PythonSource[] = [];
+  let pythonRuntime: string | undefined;
+  for (const fn of Object.values(model.functions)) {
+    const codeDir = resolve(model.baseDir, fn.codeUri ?? '.');
+    if (runtimeFamily(fn.runtime) === 'python') {
+      pythonRuntime ??= fn.runtime;
+      const source = readPythonSource(fn.logicalId, codeDir, fn.handler, fn.inlineCode);
+      if (source) python.push(source);
+      handlers.set(fn.logicalId, { file: source?.file, kind: 'unknown' });
+    } else handlers.set(fn.logicalId, scanHandler(codeDir, fn.handler, fn.inlineCode));
+  }
+  if (python.length === 0) return { handlers, notes: [] };
+  const read = await scanPythonSources(python, {
+    runtime: pythonRuntime!,
+    templateDir: model.baseDir,
+    python: options.python,
+  });
+  for (const [id, cors] of read.results) handlers.set(id, cors);
+  return { handlers, notes: read.notes };
 }

@@ -2,12 +2,20 @@
  * `check`, as a function: build the context (origins, handler readings), simulate the browser's
  * requests through the gateway model, run every rule, and order the findings.
  */
-import { resolve } from 'node:path';
+import type { Engine } from '../browser/index.js';
 import type { Invoke } from '../gateway/types.js';
-import type { DeployedApi, Deployment } from '../sam/model.js';
+import type { DeployedEndpoint, Deployment } from '../sam/model.js';
 import type { ApiModel, TemplateModel } from '../template/model.js';
 import { formatPos } from '../template/position.js';
-import { type HandlerCors, scanHandler } from './handler-scan.js';
+import {
+  browserEndpoints,
+  configuredOrigins,
+  corsIgnoredFunctions,
+  endpointCredentials,
+  isPlatformEndpoint,
+} from './endpoints.js';
+import { attachEngineOutcomes } from './engines.js';
+import { scanHandlers } from './handler-scan.js';
 import { RULES } from './rules/index.js';
 import { normalizeOrigin } from './rules/malformed-origin.js';
 import { allowOriginOf } from './rules/util.js';
@@ -19,6 +27,8 @@ export interface CheckOptions {
   origins?: string[];
   /** Run handlers for real (`--invoke`) instead of reading their source. */
   invoke?: Invoke;
+  /** The interpreter that reads Python handlers (`--python`); default: the one their Runtime finds. */
+  python?: string;
   rules?: Rule[];
 }
 
@@ -28,6 +38,8 @@ export interface CheckResult {
   notes: string[];
   simulations: SimulatedRequest[];
   rules: Rule[];
+  /** The engines the report speaks of (`--browser`); all three when absent. */
+  engines?: Engine[];
 }
 
 /** When nothing says which origin the pages live on. */
@@ -39,12 +51,19 @@ export async function runCheck(
   options: CheckOptions = {},
 ): Promise<CheckResult> {
   const rules = options.rules ?? RULES;
-  const handlers = new Map<string, HandlerCors>();
-  for (const fn of Object.values(model.functions))
-    handlers.set(
-      fn.logicalId,
-      scanHandler(resolve(model.baseDir, fn.codeUri ?? '.'), fn.handler, fn.inlineCode),
+  const { handlers, notes: handlerNotes } = await scanHandlers(model, { python: options.python });
+  const handlerNamedOrigins = (id: string): string[] => {
+    const h = handlers.get(id);
+    const env = model.functions[id]?.environment ?? {};
+    return originsIn(
+      [
+        ...(h?.literalOrigins ?? []),
+        ...(h?.kind === 'literal' && h.allowOrigin ? [h.allowOrigin] : []),
+        ...(h?.envNames ?? []).map((n) => env[n] ?? ''),
+      ].join(','),
+      false,
     );
+  };
   const apiModels = new Map<string, ApiModel>(model.apis.map((a) => [a.logicalId, a]));
   const userOrigins = (options.origins ?? []).map((o) => normalizeOrigin(o) ?? o);
 
@@ -75,11 +94,20 @@ export async function runCheck(
     origins: () => [],
   };
   const originCache = new Map<string, string[]>();
-  const templateOrigins = (api: DeployedApi): string[] => originsIn(allowOriginOf(ctx, api), false);
-  ctx.origins = (api: DeployedApi) => {
+  const allowOrigin = (api: DeployedEndpoint): string | undefined =>
+    isPlatformEndpoint(api) ? configuredOrigins(api).join(',') : allowOriginOf(ctx, api);
+  const templateOrigins = (api: DeployedEndpoint): string[] => originsIn(allowOrigin(api), false);
+  const ignored = corsIgnoredFunctions(deployment);
+  ctx.handlerCorsIgnored = (id) => ignored.has(id);
+  ctx.origins = (api: DeployedEndpoint) => {
     let list = originCache.get(api.logicalId);
     if (!list) {
-      const fromTemplate = userOrigins.length > 0 ? userOrigins : originsIn(allowOriginOf(ctx, api), true);
+      let fromTemplate = userOrigins.length > 0 ? userOrigins : originsIn(allowOrigin(api), true);
+      // An HTTP API or Function URL whose handlers do CORS themselves: the origins they name.
+      if (fromTemplate.length === 0 && isPlatformEndpoint(api))
+        fromTemplate = api.resources
+          .flatMap((r) => r.methods.map((m) => m.functionId))
+          .flatMap((id) => (id ? handlerNamedOrigins(id) : []));
       list = fromTemplate.length > 0 ? fromTemplate : [SAMPLE_ORIGIN];
       originCache.set(api.logicalId, list);
     }
@@ -87,8 +115,9 @@ export async function runCheck(
   };
 
   const authorizerFunctions = new Set<string>();
-  for (const api of deployment.apis)
+  for (const api of [...deployment.apis, ...deployment.httpApis])
     for (const a of Object.values(api.authorizers)) if (a.functionId) authorizerFunctions.add(a.functionId);
+  const browser = browserEndpoints(deployment, (id) => handlers.get(id));
   const functionTimeouts: Record<string, number> = {};
   for (const f of Object.values(model.functions)) functionTimeouts[f.logicalId] = f.timeout;
 
@@ -96,26 +125,24 @@ export async function runCheck(
     deployment,
     keys: [{ id: 'crossgate-check', value: 'crossgate-check-api-key-0000000000000000', source: 'check' }],
     origins: ctx.origins,
+    endpoints: browser.endpoints,
     credentials: (api) =>
-      api.resources.some((r) =>
-        r.methods.some(
-          (m) =>
-            m.corsPreflight &&
-            m.mockHeaders.some(
-              (h) => h.name.toLowerCase() === 'access-control-allow-credentials' && h.value === 'true',
+      isPlatformEndpoint(api)
+        ? endpointCredentials(api)
+        : api.resources.some((r) =>
+            r.methods.some(
+              (m) =>
+                m.corsPreflight &&
+                m.mockHeaders.some(
+                  (h) => h.name.toLowerCase() === 'access-control-allow-credentials' && h.value === 'true',
+                ),
             ),
-        ),
-      ),
+          ),
     handler: (id) => handlers.get(id),
     handlerOrigins: (id, api) => {
       // A library handler allows what its source names: literal origins, or environment variables
       // the template sets. Failing that, it is taken to mirror the API's Cors, never --origin.
-      const h = handlers.get(id);
-      const env = model.functions[id]?.environment ?? {};
-      const named = originsIn(
-        [...(h?.literalOrigins ?? []), ...(h?.envNames ?? []).map((n) => env[n] ?? '')].join(','),
-        false,
-      );
+      const named = handlerNamedOrigins(id);
       return named.length > 0 ? named : templateOrigins(api);
     },
     authorizerFunctions,
@@ -131,6 +158,7 @@ export async function runCheck(
     findings.filter((f) => f.code !== 'CG120' && f.severity === 'error').map((f) => f.api),
   );
   findings = findings.filter((f) => f.code !== 'CG120' || !explained.has(f.api));
+  attachEngineOutcomes(findings, sims);
   findings.sort(
     (a, b) =>
       (a.pos?.line ?? 0) - (b.pos?.line ?? 0) ||
@@ -140,6 +168,10 @@ export async function runCheck(
   const notes = [
     ...deployment.notes.map((n) => (n.pos ? `${formatPos(n.pos)}: ${n.message}` : n.message)),
     ...deployment.apis.flatMap((a) => a.notes),
+    ...deployment.httpApis.flatMap((a) => a.notes),
+    ...deployment.functionUrls.flatMap((u) => u.notes),
+    ...browser.notes,
+    ...handlerNotes,
   ];
   return { findings, notes: [...new Set(notes)], simulations: ctx.simulations, rules };
 }

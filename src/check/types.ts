@@ -5,7 +5,13 @@
  * failure it causes, and the fix as edits.
  */
 import type { FetchVerdict } from '../browser/index.js';
-import type { DeployedApi, DeployedMethod, DeployedResource, Deployment } from '../sam/model.js';
+import type {
+  DeployedApi,
+  DeployedEndpoint,
+  DeployedMethod,
+  DeployedResource,
+  Deployment,
+} from '../sam/model.js';
 import type { ApiModel, TemplateModel } from '../template/model.js';
 import type { Pos } from '../template/position.js';
 import type { HandlerCors } from './handler-scan.js';
@@ -19,7 +25,9 @@ export type FixEdit =
   /** In the mapping that holds the value written at `pos`, set `key` to `value`. */
   | { kind: 'set-sibling'; pos: Pos; key: string; value: unknown }
   /** Set a value at a path from the document root (creating mappings on the way). */
-  | { kind: 'set-path'; path: string[]; value: unknown };
+  | { kind: 'set-path'; path: string[]; value: unknown; plain?: boolean }
+  /** Replace the value written at `pos` with a list of plain strings (flow style kept). */
+  | { kind: 'set-list'; pos: Pos; values: string[] };
 
 export interface Fix {
   description: string;
@@ -34,6 +42,8 @@ export interface Finding {
   pos: Pos | undefined;
   /** What Chromium prints for the failure this causes, when a simulated request showed it. */
   consoleMessage?: string;
+  /** The simulated request's verdict in every engine (check/engines.ts), when a request showed it. */
+  verdict?: FetchVerdict;
   /** The API it concerns (logical id), when it concerns one. */
   api?: string;
   /** The route and origin that showed it. */
@@ -46,7 +56,8 @@ export interface Finding {
 
 /** A route × origin × request shape, and what the browser did. */
 export interface SimulatedRequest {
-  api: DeployedApi;
+  /** The REST API, HTTP API or Function URL the request went to. */
+  api: DeployedEndpoint;
   resource: DeployedResource;
   method: DeployedMethod;
   origin: string;
@@ -62,12 +73,17 @@ export interface CheckContext {
   /** The ApiModel of a deployed API. */
   apiModel(api: DeployedApi): ApiModel | undefined;
   /** Origins the pages calling this API live on (from --origin or the template). */
-  origins(api: DeployedApi): string[];
+  origins(api: DeployedEndpoint): string[];
   /** What the handler behind a proxy method does about CORS. */
   handler(functionId: string | undefined): HandlerCors | undefined;
   simulations: SimulatedRequest[];
   /** Origins given with --origin (normalised); empty when the template decides. */
   userOrigins: string[];
+  /**
+   * True when every route to the function is an HTTP API whose CorsConfiguration makes API Gateway
+   * drop the function's own CORS headers: what the handler says about CORS never reaches a browser.
+   */
+  handlerCorsIgnored?(functionId: string): boolean;
   /** The literal value of a Cors property, when it is a quoted literal. */
   corsLiteral(
     api: ApiModel,

@@ -1,6 +1,7 @@
 /** `crossgate check template.yaml`: every CORS defect, at its line, with the fix. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseEngines } from '../browser/index.js';
 import { applyFixes, unifiedDiff } from '../check/fix.js';
 import { RULES } from '../check/rules/index.js';
 import { normalizeOrigin } from '../check/rules/malformed-origin.js';
@@ -9,6 +10,7 @@ import { checkJson } from '../report/check-json.js';
 import { checkText } from '../report/check-text.js';
 import { checkGithub } from '../report/github.js';
 import { checkSarif } from '../report/sarif.js';
+import { CorsConfigurationError } from '../sam/http-api.js';
 import { TemplateError } from '../template/errors.js';
 import { loadTemplateFile, parseParameterOverrides, UsageError } from './template-file.js';
 
@@ -19,7 +21,9 @@ const HELP = `usage: crossgate check <template.yaml> [options]
   --fix                         apply the safe fixes to the template (keeps comments and order)
   --dry-run                     with --fix: print the diff, write nothing
   --invoke                      run the handlers (local runtime) instead of reading their source
+  --browser chromium|firefox|webkit|all   the engines to judge by and quote (default all; a list works)
   --parameter-overrides K=V     template parameters, as sam deploy takes them
+  --python <path>               the Python that reads (and with --invoke runs) Python handlers
 
 Exit codes: 0 no error-level finding, 1 findings at error level, 2 bad input.
 `;
@@ -38,6 +42,8 @@ export const checkCommand = {
         fix: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
         invoke: { type: 'boolean', default: false },
+        python: { type: 'string' },
+        browser: { type: 'string', default: 'all' },
         'parameter-overrides': { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -57,6 +63,11 @@ export const checkCommand = {
           `--origin: '${origin}' is not an origin as a browser sends it (scheme://host[:port], no path)${normal ? `; did you mean '${normal}'?` : ''}`,
         );
     }
+    const engines = parseEngines(values.browser);
+    if (!engines)
+      throw new UsageError(
+        `--browser: '${values.browser}' is not chromium, firefox, webkit or all (or a comma-separated list)`,
+      );
     const file = positionals[0];
     let result: CheckResult;
     let source: string;
@@ -65,24 +76,37 @@ export const checkCommand = {
       const loaded = loadTemplateFile(file, parseParameterOverrides(values['parameter-overrides']));
       source = loaded.model.source;
       path = loaded.path;
-      let runtime: { invoke: import('../gateway/types.js').Invoke; close(): Promise<void> } | undefined;
+      let runtime: import('../runtime/types.js').Runtime | undefined;
       if (values.invoke) {
         const { createRuntime } = await import('../runtime/index.js');
         const { functionSpecs } = await import('../serve/serve.js');
-        runtime = createRuntime(functionSpecs(loaded.model), { watch: false });
+        runtime = createRuntime(functionSpecs(loaded.model), {
+          watch: false,
+          templateDir: loaded.model.baseDir,
+          python: values.python,
+        });
       }
       try {
         result = await runCheck(loaded.model, loaded.deployment, {
           origins: values.origin,
           invoke: runtime ? runtime.invoke.bind(runtime) : undefined,
+          python: values.python,
         });
+        // What the runtime could not run (no Python, a Runtime it does not run) was read instead.
+        if (runtime) result.notes.push(...(await runtime.notes()).filter((n) => !result.notes.includes(n)));
       } finally {
         await runtime?.close();
       }
     } catch (error) {
-      // SAM refuses AllowCredentials with a '*' origin at transform: that is a CORS finding, not bad
-      // input. Matched on SAM's own sentence: a message that merely lists AllowCredentials is not it.
-      if (error instanceof TemplateError && /'AllowCredentials' can not be true/.test(error.detail)) {
+      // SAM refuses a REST API's AllowCredentials with a '*' origin at transform: that is a CORS
+      // finding, not bad input. Matched on SAM's own sentence: a message that merely lists
+      // AllowCredentials (an unknown Cors key) is not it. An HTTP API's or Function URL's refused
+      // CORS configuration is bad input.
+      if (
+        error instanceof TemplateError &&
+        !(error instanceof CorsConfigurationError) &&
+        /'AllowCredentials' can not be true/.test(error.detail)
+      ) {
         const rule = RULES.find((r) => r.code === 'CG109')!;
         result = {
           rules: RULES,
@@ -104,6 +128,7 @@ export const checkCommand = {
       } else throw error;
     }
 
+    result.engines = engines;
     if (values.fix) {
       const fixed = applyFixes(source, result.findings);
       const diff = unifiedDiff(source, fixed.output, file);

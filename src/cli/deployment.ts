@@ -5,9 +5,10 @@ import { loadTemplateFile, parseParameterOverrides, UsageError } from './templat
 
 const HELP = `usage: crossgate deployment <template.yaml> [--json] [--parameter-overrides K=V ...]
 
-Prints every REST API the template deploys: each path and method, its integration, whether an API
-key or an authorizer guards it, the OPTIONS methods SAM generates from Cors with their exact header
-values, and the gateway responses.
+Prints every REST API, HTTP API and Function URL the template deploys: each path and method, its
+integration, whether an API key or an authorizer guards it, the OPTIONS methods SAM generates from
+Cors with their exact header values, the gateway responses; for HTTP APIs and Function URLs the
+payload format and the CORS configuration the platform answers with.
 `;
 
 export const deploymentCommand = {

@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import type { CredentialsMode, HeaderList } from '../browser/index.js';
-import { isToken } from '../browser/index.js';
+import { isToken, parseEngines } from '../browser/index.js';
 import { probeJson, probeText } from '../probe/format.js';
 import { DEFAULT_TIMEOUT_MS } from '../probe/http.js';
 import { progressLine } from '../probe/pool.js';
@@ -20,9 +20,10 @@ const HELP = `usage: crossgate probe <url> --origin <origin> [options]
        crossgate probe <url> --scan [--origin <trusted origin>] [options]
        crossgate probe --routes <template.yaml> --base-url <stage url> [--origin <origin> ...] [options]
 
-Sends what Chromium would send for fetch(url) from a page on --origin — the preflight, then the actual
-request — prints both exchanges like curl -v, judges each answer as Chromium does, and says why a
-blocked call is blocked in API Gateway terms. Redirects are never followed silently.
+Sends what a browser would send for fetch(url) from a page on --origin — the preflight, then the actual
+request — prints both exchanges like curl -v, judges each answer as Chromium, Firefox and WebKit do
+(each quoted in its own console words), and says why a blocked call is blocked in API Gateway terms.
+Redirects are never followed silently.
 
   --origin <origin>          the page's origin, e.g. https://app.example.com (repeatable with --routes)
   --method <method>          the fetch() method (default GET, or POST with --body-type)
@@ -30,6 +31,8 @@ blocked call is blocked in API Gateway terms. Redirects are never followed silen
   --credentials <mode>       include | omit | same-origin (default same-origin, like fetch())
   --body-type <type>         the page sends a body with this Content-Type, e.g. application/json
   --data <text>              the body sent with the actual request (default {} for JSON types)
+  --browser <engine>         chromium | firefox | webkit | all (default all, or a comma-separated
+                             list): the engines whose verdicts decide the outcome and are quoted
   --json                     print one JSON object
   --timeout <ms>             per-request timeout (default ${DEFAULT_TIMEOUT_MS})
   --scan                     send crafted Origins (reflection, prefix/suffix, null, http:, …) and
@@ -108,6 +111,7 @@ export const probeCommand = {
         'base-url': { type: 'string' },
         api: { type: 'string' },
         'parameter-overrides': { type: 'string', multiple: true, default: [] },
+        browser: { type: 'string', default: 'all' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -126,6 +130,11 @@ export const probeCommand = {
       );
     const credentials = values.credentials as CredentialsMode | undefined;
     const origins = values.origin.map(origin);
+    const engines = parseEngines(values.browser);
+    if (!engines)
+      throw new UsageError(
+        `--browser: '${values.browser}' is not chromium, firefox, webkit or all (or a comma-separated list)`,
+      );
     const write = (text: string) => process.stdout.write(text);
 
     if (values.routes !== undefined) {
@@ -153,6 +162,7 @@ export const probeCommand = {
         concurrency,
         api: values.api,
         allowWrites: values['allow-writes'],
+        engines,
         onProgress: progress.update,
       });
       progress.end();
@@ -193,6 +203,7 @@ export const probeCommand = {
       bodyType: values['body-type'],
       body: values.data,
       timeoutMs,
+      engines,
     });
     write(values.json ? `${JSON.stringify(probeJson(result), null, 2)}\n` : probeText(result, color));
     return result.exitCode;

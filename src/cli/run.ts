@@ -16,7 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   deployment: async () => (await import('./deployment.js')).deploymentCommand,
 };
 
-const USAGE = `crossgate ${VERSION} — CORS for API Gateway REST APIs defined in AWS SAM
+const USAGE = `crossgate ${VERSION} — CORS for API Gateway REST APIs, HTTP APIs and Function URLs defined in AWS SAM
 
 usage: crossgate <command> [options]
 

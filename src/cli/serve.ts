@@ -1,9 +1,11 @@
 /** `crossgate serve [template.yaml]`: a local API Gateway for the template. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { type Inspector, startInspector } from '../inspector/index.js';
+import { lifecycleLines } from '../runtime/index.js';
 import { routeTable } from '../serve/banner.js';
+import { EnvVarsError, readEnvVarsFile } from '../serve/functions.js';
 import { requestLogLine } from '../serve/log.js';
 import { serve } from '../serve/serve.js';
 import type { Exchange } from '../serve/server.js';
@@ -18,7 +20,15 @@ const HELP = `usage: crossgate serve [template.yaml] [options]
   --parameter-overrides K=V     template parameters, as sam deploy takes them
   --no-watch                    do not reload handlers when their files change
   --inspector <port|off>        the inspector's port (default: the API port + 1), or off
+  --inspector-host <addr>       address the inspector binds (default 127.0.0.1, whatever --host says)
+  --inspector-secrets           show API keys, Authorization, x-api-key and cookies in the inspector (masked by default)
   --workers <n>                 concurrent executions per function (default 4; each runs one event at a time)
+  --function-url-port <n>       port of the first Function URL, the next ones counting up (default: the API port + 2)
+  --jwks <file>                 a JSON Web Key Set JWT authorizers verify token signatures against
+                                (without it signatures are not verified, and serve says so)
+  --env-vars <file.json>        override Environment.Variables, in sam local's format:
+                                {"Parameters": {"NAME": "v"}, "MyFunction": {"NAME": "v"}}
+  --python <path>               the Python interpreter for every python3.x function (default: found, see README)
 `;
 
 export const serveCommand = {
@@ -35,7 +45,13 @@ export const serveCommand = {
         'parameter-overrides': { type: 'string', multiple: true, default: [] },
         'no-watch': { type: 'boolean', default: false },
         workers: { type: 'string', default: '4' },
+        'env-vars': { type: 'string' },
+        python: { type: 'string' },
         inspector: { type: 'string' },
+        'function-url-port': { type: 'string' },
+        jwks: { type: 'string' },
+        'inspector-host': { type: 'string', default: '127.0.0.1' },
+        'inspector-secrets': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -64,6 +80,13 @@ export const serveCommand = {
       (!Number.isInteger(inspectorPort) || inspectorPort < 0 || inspectorPort > 65535)
     )
       throw new UsageError(`--inspector: '${values.inspector}' is not a port number or off`);
+    let envVars: ReturnType<typeof readEnvVarsFile> | undefined;
+    try {
+      envVars = values['env-vars'] === undefined ? undefined : readEnvVarsFile(values['env-vars']);
+    } catch (error) {
+      if (error instanceof EnvVarsError) throw new UsageError(error.message);
+      throw error;
+    }
     const started = performance.now();
     let inspect: ((x: Exchange) => void) | undefined;
     const { model, deployment } = loadTemplateFile(
@@ -77,12 +100,21 @@ export const serveCommand = {
       apiKeys: values['api-key'],
       watch: !values['no-watch'],
       workers: parseWorkers(values.workers),
+      functionUrlPort: parsePort('--function-url-port', values['function-url-port']),
+      jwks: values.jwks === undefined ? undefined : readJwks(values.jwks),
+      envVars,
+      python: values.python,
       onExchange: (x) => {
         log(`${requestLogLine(x)}\n`);
         inspect?.(x);
       },
-      onLog: (fn, requestId, line) =>
-        process.stdout.write(pc.dim(`  ${fn} ${requestId.slice(0, 8)} ${line}\n`)),
+      onLog: (fn, requestId, line) => log(pc.dim(`  ${fn} ${requestId.slice(0, 8)} ${line}\n`)),
+      // Lambda's START / END / REPORT lines, in the same log as the function's own.
+      onInvocation: (fn, record) => {
+        const prefix = `  ${fn} ${record.requestId.slice(0, 8)} `;
+        const [first, second] = lifecycleLines(record);
+        log(pc.dim(second === undefined ? `${prefix}${first}\n` : `${prefix}${first}\n${prefix}${second}\n`));
+      },
       onReload: (fn, f) => process.stdout.write(pc.dim(`reloaded ${fn} (${f} changed)\n`)),
     });
     process.stdout.write(
@@ -96,13 +128,16 @@ export const serveCommand = {
     if (inspectorPort !== undefined) {
       const start = (p: number) =>
         startInspector({
-          host: values.host,
+          // Never --host: exposing the API does not expose the recorded requests and keys.
+          host: values['inspector-host'],
           port: p,
-          apiUrl: running.server.url,
+          apiUrl: loopbackUrl(running.server.url),
           apis: running.gateway.apis,
+          httpApis: running.gateway.httpApis,
           template: { file, model },
           stagePrefix: values['stage-prefix'],
           apiKeys: running.keys.map((k) => k.value),
+          showSecrets: values['inspector-secrets'],
         });
       try {
         inspector = await start(inspectorPort);
@@ -140,6 +175,38 @@ function flushLog(): void {
   const out = pending;
   pending = '';
   process.stdout.write(out);
+}
+
+function parsePort(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new UsageError(`${flag}: '${value}' is not a port number`);
+  return n;
+}
+
+/** A JSON Web Key Set file: `{"keys": [...]}` (RFC 7517 §5). */
+function readJwks(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`--jwks: ${file}: no such file`);
+  }
+  let jwks: unknown;
+  try {
+    jwks = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--jwks: ${file} is not JSON (${(error as Error).message})`);
+  }
+  if (!jwks || typeof jwks !== 'object' || !Array.isArray((jwks as { keys?: unknown }).keys))
+    throw new UsageError(`--jwks: ${file} is not a JSON Web Key Set ({"keys": [...]})`);
+  return jwks;
+}
+
+/** The API as a page on this machine reaches it: a wildcard bind address is no address to fetch. */
+function loopbackUrl(url: string): string {
+  return url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
 }
 
 function parseWorkers(value: string): number {

@@ -114,7 +114,9 @@ export function prepareGatewayResponses(
   const out = new Map<string, PreparedGatewayResponse>();
   for (const [type, def] of Object.entries(GATEWAY_RESPONSE_TYPES)) {
     const fallback = def.status >= 500 ? byType.get('DEFAULT_5XX') : byType.get('DEFAULT_4XX');
-    const own = type === 'LAMBDA_ERROR' ? undefined : byType.get(type);
+    // "Customizing the default gateway response for 413 REQUEST_TOO_LARGE isn't currently supported"
+    // (AWS docs: "Amazon API Gateway important notes", REST APIs).
+    const own = type === 'LAMBDA_ERROR' || type === 'REQUEST_TOO_LARGE' ? undefined : byType.get(type);
     const source = own ?? fallback;
     let status = def.status;
     if (own?.statusCode !== undefined) status = own.statusCode;

@@ -1,75 +1,46 @@
 /**
- * What API Gateway (REST, Lambda proxy) does with one request, for a deployment model: route, stage,
- * authorizer, API key, mock or proxy integration, gateway responses. Pure apart from the `invoke`
- * it is given; the HTTP server and the Lambda runtime live outside.
+ * The local gateway: REST APIs and HTTP APIs behind one `handle`, each kind's request handling in its
+ * own module (rest-api.ts, http-api.ts) behind one interface (ApiKindHandler); a Function URL is its
+ * own gateway (function-url.ts), served on its own port as it has its own host on AWS. A request goes
+ * to the API whose route (with its method) it matches, REST APIs first; else to one that would still
+ * answer it (a REST resource without that method, an HTTP API's CORS preflight); else the first kind
+ * says it has no such route (403 Missing Authentication Token for REST, 404 Not Found for HTTP APIs).
  */
 import type {
   DeployedApi,
-  DeployedMethod,
-  DeployedResource,
+  DeployedFunctionUrl,
+  DeployedHttpApi,
   Deployment,
   MappedHeader,
 } from '../sam/model.js';
 import { TemplateError } from '../template/errors.js';
-import { type ApiKey, ApiKeyStore } from './api-keys.js';
-import { AuthorizerCache, authorizerEvent, decide, identityOf } from './authorizers.js';
-import {
-  gatewayResponseBody,
-  type PreparedGatewayResponse,
-  prepareGatewayResponses,
-} from './gateway-responses.js';
-import { buildProxyEvent, headerValue, isBinaryMediaType } from './proxy-event.js';
-import { readProxyResult } from './proxy-result.js';
-import { readRequestReference, requestReference } from './request-reference.js';
-import { compileRouter, type Router, splitPath } from './router.js';
+import type { ApiKey } from './api-keys.js';
+import { createFunctionUrl } from './function-url.js';
+import { createHttpApis } from './http-api.js';
+import { createRestApis } from './rest-api.js';
 import type {
+  ApiKindHandler,
+  GatewayContext,
+  GatewayOptions,
   GatewayRequest,
   GatewayResponse,
-  GatewayTrace,
-  HeaderList,
-  Invoke,
-  InvokeOutcome,
 } from './types.js';
 
-/** API Gateway's maximum integration timeout for REST APIs (AWS docs: "Amazon API Gateway quotas"). */
-export const INTEGRATION_TIMEOUT_MS = 29_000;
-/** API Gateway's payload limit for REST APIs (AWS docs: "Amazon API Gateway quotas"). */
-export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
-/** The body SAM's CORS mock integration answers with (responseTemplates application/json `{}\n`). */
-const MOCK_BODY = '{}\n';
-
-export interface GatewayOptions {
-  invoke: Invoke;
-  apiKeys?: ApiKey[];
-  /** Paths carry the stage first (`/Prod/items`), as on the execute-api domain. */
-  stagePrefix?: boolean;
-  /** Function Timeout in seconds, by logical id (SAM default 3). */
-  functionTimeouts?: Record<string, number>;
-  now?: () => number;
-  newRequestId?: () => string;
-  /**
-   * Refuse a deployment API Gateway would refuse (default). `check` turns it off: it reports those
-   * values itself (CG101) and simulates the rest, with the refused headers absent.
-   */
-  refuseUndeployable?: boolean;
-}
-
-interface CompiledApi {
-  api: DeployedApi;
-  stage: string;
-  router: Router;
-  responses: Map<string, PreparedGatewayResponse>;
-  apiId: string;
-}
+export { MAX_PAYLOAD_BYTES } from './request.js';
+export { INTEGRATION_TIMEOUT_MS } from './rest-api.js';
+export type { GatewayOptions } from './types.js';
 
 export interface Gateway {
   handle(req: GatewayRequest): Promise<GatewayResponse>;
   readonly apis: DeployedApi[];
+  readonly httpApis: DeployedHttpApi[];
+  /** Set on a Function URL's own gateway. */
+  readonly functionUrl?: DeployedFunctionUrl;
   readonly keys: ApiKey[];
 }
 
 /** Refuses a deployment API Gateway would refuse: a mapping expression that is not one (`*` unquoted). */
-export function assertDeployable(deployment: Deployment): void {
+export function assertDeployable(deployment: Pick<Deployment, 'apis'>): void {
   for (const api of deployment.apis) {
     for (const r of api.resources)
       for (const m of r.methods)
@@ -88,341 +59,45 @@ function refuseInvalid(where: string, h: MappedHeader): void {
   );
 }
 
-export function createGateway(deployment: Deployment, options: GatewayOptions): Gateway {
+function context(options: GatewayOptions): GatewayContext {
+  return {
+    options,
+    now: options.now ?? Date.now,
+    newRequestId: options.newRequestId ?? (() => crypto.randomUUID()),
+  };
+}
+
+/** The REST APIs and HTTP APIs of a deployment, answering on one address. */
+export function createGateway(
+  deployment: Pick<Deployment, 'apis'> & Partial<Pick<Deployment, 'httpApis'>>,
+  options: GatewayOptions,
+): Gateway {
   if (options.refuseUndeployable !== false) assertDeployable(deployment);
-  const now = options.now ?? Date.now;
-  const newRequestId = options.newRequestId ?? (() => crypto.randomUUID());
-  const keys = new ApiKeyStore(options.apiKeys ?? []);
-  const cache = new AuthorizerCache();
-  const compiled: CompiledApi[] = deployment.apis.map((api, i) => ({
-    api,
-    stage: api.stageName ?? 'Prod',
-    router: compileRouter(api.resources),
-    responses: prepareGatewayResponses(api.gatewayResponses),
-    apiId: pseudoId(api.logicalId, i),
-  }));
-
-  function gatewayAnswer(
-    c: CompiledApi | undefined,
-    type: string,
-    req: GatewayRequest,
-    trace: GatewayTrace,
-    reason: string,
-  ): GatewayResponse {
-    const prepared = (c ?? compiled[0])?.responses.get(type) ?? prepareGatewayResponses([]).get(type)!;
-    const headers: HeaderList = [['content-type', 'application/json']];
-    for (const h of prepared.headers) headers.push(h);
-    for (const d of prepared.dynamic) {
-      const v = readRequestReference(d, req);
-      if (v !== undefined) headers.push([d.name, v]);
-    }
-    headers.push(
-      ['x-amzn-RequestId', trace.requestId],
-      ['x-amzn-ErrorType', prepared.errorType],
-      ['x-amz-apigw-id', apigwId()],
-    );
-    trace.kind = 'gateway-response';
-    trace.responseType = type;
-    trace.reason = reason;
-    return { status: prepared.status, headers, body: gatewayResponseBody(prepared, trace), trace };
-  }
-
-  async function handle(req: GatewayRequest): Promise<GatewayResponse> {
-    const started = now();
-    const requestId = newRequestId();
-    const trace: GatewayTrace = { requestId, kind: 'gateway-response' };
-    let segments = splitPath(req.path);
-    let target:
-      | {
-          c: CompiledApi;
-          resource: DeployedResource;
-          method: DeployedMethod | undefined;
-          params: Record<string, string>;
-        }
-      | undefined;
-    for (const c of compiled) {
-      let segs = segments;
-      if (options.stagePrefix) {
-        if (segs[0] !== c.stage) continue;
-        segs = segs.slice(1);
+  const ctx = context(options);
+  const httpApis = deployment.httpApis ?? [];
+  const rest = createRestApis(deployment.apis, ctx, options.apiKeys ?? []);
+  const kinds: ApiKindHandler[] = [];
+  if (deployment.apis.length > 0) kinds.push(rest);
+  if (httpApis.length > 0) kinds.push(createHttpApis(httpApis, ctx));
+  if (kinds.length === 0) kinds.push(rest);
+  return {
+    apis: deployment.apis,
+    httpApis,
+    keys: rest.keys,
+    handle(req) {
+      let near: (() => Promise<GatewayResponse>) | undefined;
+      for (const kind of kinds) {
+        const m = kind.match(req);
+        if (m?.exact) return m.handle();
+        if (m && !near) near = m.handle;
       }
-      const match = c.router.match(req.method, segs);
-      if (match && (match.method || !target)) {
-        target = { c, resource: match.resource, method: match.method, params: match.pathParameters };
-        segments = segs;
-        if (match.method) break;
-      }
-    }
-    if (req.body && req.body.length > MAX_PAYLOAD_BYTES)
-      return gatewayAnswer(
-        target?.c,
-        'REQUEST_TOO_LARGE',
-        req,
-        trace,
-        `the body is ${req.body.length} bytes; API Gateway accepts at most 10 MB`,
-      );
-    if (!target?.method) {
-      const why = !target
-        ? `no resource matches ${req.path}`
-        : `${target.resource.path} has no ${req.method} method${req.method === 'OPTIONS' ? ' (no CORS preflight: the API has no Cors, or this path is outside it)' : ''}`;
-      return gatewayAnswer(target?.c, 'MISSING_AUTHENTICATION_TOKEN', req, trace, why);
-    }
-    const { c, resource, method, params } = target;
-    trace.resource = resource;
-    trace.method = method;
-    const path = `/${segments.join('/')}`;
-    const methodArn = `arn:aws:execute-api:us-east-1:123456789012:${c.apiId}/${c.stage}/${req.method}${path}`;
-
-    // Authorization comes before the API key (AWS docs: "Control access to REST APIs").
-    let authorizerContext: Record<string, unknown> | undefined;
-    if (method.authorizer && method.authorizer !== 'NONE') {
-      const verdict = await authorize(c, resource, method, req, path, params, methodArn, requestId, started);
-      if (verdict.response) return verdict.response(trace);
-      authorizerContext = verdict.context;
-    }
-    let apiKey: ApiKey | undefined;
-    if (method.apiKeyRequired && c.api.apiKeySource !== 'AUTHORIZER') {
-      const presented = headerValue(req.headers, 'x-api-key');
-      apiKey = keys.find(presented);
-      if (!apiKey)
-        return gatewayAnswer(
-          c,
-          'INVALID_API_KEY',
-          req,
-          trace,
-          presented === undefined
-            ? `${req.method} ${resource.path} requires an API key and the request has no x-api-key header${method.corsPreflight ? ' — a browser never sends one on a preflight' : ''}`
-            : `${req.method} ${resource.path} requires an API key and x-api-key names no key of this API`,
-        );
-      trace.apiKeyId = apiKey.id;
-    }
-
-    if (method.integration === 'mock') return mockAnswer(method, req, trace);
-    if (method.integration !== 'aws_proxy')
-      return gatewayAnswer(
-        c,
-        'API_CONFIGURATION_ERROR',
-        req,
-        trace,
-        `${method.integration} integrations are not modelled by crossgate`,
-      );
-    if (!method.functionId)
-      return gatewayAnswer(
-        c,
-        'LAMBDA_ERROR',
-        req,
-        trace,
-        'the integration invokes a function that is not in this template',
-      );
-
-    const contentType = headerValue(req.headers, 'content-type');
-    const event = buildProxyEvent({
-      resourcePath: resource.path,
-      httpMethod: req.method,
-      path,
-      stage: c.stage,
-      query: req.query,
-      headers: withForwardedHeaders(req, requestId),
-      pathParameters: params,
-      stageVariables: undefined,
-      body: req.body,
-      base64: isBinaryMediaType(contentType, c.api.binaryMediaTypes),
-      requestId,
-      extendedRequestId: apigwId(),
-      now: started,
-      sourceIp: req.sourceIp,
-      domainName: req.domainName,
-      protocol: req.protocol ?? 'HTTP/1.1',
-      apiId: c.apiId,
-      resourceId: c.apiId.slice(0, 6),
-      apiKey: apiKey?.value,
-      apiKeyId: apiKey?.id,
-      authorizer: authorizerContext,
-    });
-    trace.kind = 'proxy';
-    trace.functionId = method.functionId;
-    trace.event = event;
-    const timeoutSeconds = options.functionTimeouts?.[method.functionId] ?? 3;
-    const timeoutMs = Math.min(INTEGRATION_TIMEOUT_MS, timeoutSeconds * 1000);
-    const outcome = await options.invoke(method.functionId, event, requestId, timeoutMs);
-    trace.outcome = outcome;
-    if (!outcome.ok) {
-      if (outcome.kind === 'timeout')
-        return gatewayAnswer(
-          c,
-          'INTEGRATION_TIMEOUT',
-          req,
-          trace,
-          `${method.functionId} did not answer within ${timeoutMs / 1000} s`,
-        );
-      return gatewayAnswer(
-        c,
-        'LAMBDA_ERROR',
-        req,
-        trace,
-        `${method.functionId} failed (${outcome.kind}): ${outcome.errorType}: ${outcome.message}`,
-      );
-    }
-    trace.result = outcome.value;
-    const result = readProxyResult(outcome.value);
-    if (!result.ok)
-      return gatewayAnswer(
-        c,
-        'LAMBDA_ERROR',
-        req,
-        trace,
-        `Malformed Lambda proxy response: ${result.reason}`,
-      );
-    const headers: HeaderList = result.headers;
-    if (!headers.some(([n]) => n.toLowerCase() === 'content-type'))
-      headers.push(['content-type', 'application/json']);
-    headers.push(
-      ['x-amzn-RequestId', requestId],
-      ['x-amz-apigw-id', apigwId()],
-      ['X-Amzn-Trace-Id', traceId(started)],
-    );
-    return { status: result.status, headers, body: result.body, trace };
-  }
-
-  function mockAnswer(method: DeployedMethod, req: GatewayRequest, trace: GatewayTrace): GatewayResponse {
-    const headers: HeaderList = [['content-type', 'application/json']];
-    for (const h of method.mockHeaders) {
-      if (h.value !== undefined) {
-        headers.push([h.name, h.value]);
-        continue;
-      }
-      // A mapping expression that reads the request (`method.request.header.Origin`) reflects it, as
-      // API Gateway would; `check` flags it.
-      const ref = requestReference(h.expression);
-      const v = ref ? readRequestReference(ref, req) : undefined;
-      if (v !== undefined) headers.push([h.name, v]);
-    }
-    headers.push(['x-amzn-RequestId', trace.requestId], ['x-amz-apigw-id', apigwId()]);
-    trace.kind = 'mock';
-    trace.reason = method.corsPreflight
-      ? 'the OPTIONS method SAM generated from Cors (mock integration)'
-      : 'mock integration';
-    return { status: method.mockStatus ?? 200, headers, body: MOCK_BODY, trace };
-  }
-
-  async function authorize(
-    c: CompiledApi,
-    resource: DeployedResource,
-    method: DeployedMethod,
-    req: GatewayRequest,
-    path: string,
-    params: Record<string, string>,
-    methodArn: string,
-    requestId: string,
-    started: number,
-  ): Promise<{ response?: (trace: GatewayTrace) => GatewayResponse; context?: Record<string, unknown> }> {
-    const name = method.authorizer!;
-    const fail = (type: string, reason: string) => ({
-      response: (trace: GatewayTrace) => gatewayAnswer(c, type, req, trace, reason),
-    });
-    if (name === 'AWS_IAM') {
-      const auth = headerValue(req.headers, 'authorization');
-      if (!auth?.startsWith('AWS4-HMAC-SHA256'))
-        return fail(
-          'MISSING_AUTHENTICATION_TOKEN',
-          'the method uses AWS_IAM authorization and the request is not signed (SigV4)',
-        );
-      return { context: undefined };
-    }
-    const a = c.api.authorizers[name];
-    if (!a)
-      return fail(
-        'AUTHORIZER_CONFIGURATION_ERROR',
-        `authorizer ${name} is not defined on ${c.api.logicalId}`,
-      );
-    // One description of the request for the identity sources and, on a cache miss, the event.
-    const request = {
-      methodArn,
-      // The resource's template (`/items/{id}`), as in API Gateway's REQUEST authorizer input.
-      resourcePath: resource.path,
-      path,
-      httpMethod: req.method,
-      headers: req.headers,
-      query: req.query,
-      pathParameters: params,
-      stage: c.stage,
-      requestContext: {
-        path: `/${c.stage}${path}`,
-        stage: c.stage,
-        requestId,
-        httpMethod: req.method,
-        apiId: c.apiId,
-      },
-    };
-    const identity = identityOf(a, request);
-    if (!identity.ok)
-      return fail('UNAUTHORIZED', `authorizer ${name}: the request has no ${identity.missing}`);
-    if (a.type === 'COGNITO_USER_POOLS' || a.type === 'AWS_IAM') {
-      // A Cognito token cannot be verified without AWS: a present token is accepted, and said so.
-      return { context: { claims: {} } };
-    }
-    if (!a.functionId)
-      return fail(
-        'AUTHORIZER_CONFIGURATION_ERROR',
-        `authorizer ${name} invokes a function that is not in this template`,
-      );
-    const cacheKey = `${name}\u0000${identity.key}`;
-    let outcome: InvokeOutcome | undefined = a.ttlSeconds > 0 ? cache.get(cacheKey, started) : undefined;
-    if (!outcome) {
-      const event = authorizerEvent(a, request, identity.token);
-      outcome = await options.invoke(
-        a.functionId,
-        event,
-        requestId,
-        Math.min(INTEGRATION_TIMEOUT_MS, (options.functionTimeouts?.[a.functionId] ?? 3) * 1000),
-      );
-      if (outcome.ok || (outcome.kind === 'error' && outcome.message === 'Unauthorized'))
-        cache.set(cacheKey, outcome, a.ttlSeconds, started);
-    }
-    const decision = decide(outcome, methodArn);
-    if (decision.kind === 'allow')
-      return { context: { principalId: decision.principalId, ...decision.context } };
-    if (decision.kind === 'unauthorized')
-      return fail('UNAUTHORIZED', `authorizer ${name}: ${decision.reason}`);
-    if (decision.kind === 'deny') return fail('ACCESS_DENIED', `authorizer ${name}: ${decision.reason}`);
-    return fail('AUTHORIZER_CONFIGURATION_ERROR', `authorizer ${name}: ${decision.reason}`);
-  }
-
-  return { handle, apis: deployment.apis, keys: keys.keys };
+      return near ? near() : kinds[0].fallback(req);
+    },
+  };
 }
 
-/** API Gateway adds these before the function sees the request (AWS docs: proxy integration input). */
-function withForwardedHeaders(req: GatewayRequest, requestId: string): HeaderList {
-  const out = req.headers.slice();
-  const has = (n: string) => out.some(([k]) => k.toLowerCase() === n);
-  if (!has('x-forwarded-for')) out.push(['X-Forwarded-For', req.sourceIp]);
-  if (!has('x-forwarded-proto')) out.push(['X-Forwarded-Proto', 'http']);
-  if (!has('x-forwarded-port')) out.push(['X-Forwarded-Port', req.domainName.split(':')[1] ?? '80']);
-  if (!has('x-amzn-trace-id'))
-    out.push([
-      'X-Amzn-Trace-Id',
-      `Root=1-${requestId.slice(0, 8)}-${requestId.replaceAll('-', '').slice(8, 32)}`,
-    ]);
-  return out;
-}
-
-function pseudoId(logicalId: string, index: number): string {
-  let h = 2166136261 ^ index;
-  for (const ch of logicalId) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-  return (h >>> 0).toString(36).padStart(10, 'x').slice(0, 10);
-}
-
-// Opaque ids API Gateway adds to each answer: a random prefix per process and a counter, so a
-// request costs no random bytes for them (measured: getRandomValues per request was a tenth of the
-// gateway's time under load).
-const ID_PREFIX = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(6))));
-let idCounter = 0;
-
-function apigwId(): string {
-  idCounter = (idCounter + 1) % 0x1000000;
-  return `${ID_PREFIX}${idCounter.toString(36).padStart(7, '0')}=`;
-}
-
-function traceId(now: number): string {
-  return `Root=1-${Math.floor(now / 1000).toString(16)}-${crypto.randomUUID().replaceAll('-', '').slice(0, 24)}`;
+/** One Function URL: every request to its address reaches its function. */
+export function createFunctionUrlGateway(url: DeployedFunctionUrl, options: GatewayOptions): Gateway {
+  const handler = createFunctionUrl(url, context(options));
+  return { apis: [], httpApis: [], functionUrl: url, keys: [], handle: (req) => handler.fallback(req) };
 }

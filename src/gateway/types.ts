@@ -1,4 +1,5 @@
 import type { DeployedMethod, DeployedResource } from '../sam/model.js';
+import type { ApiKey } from './api-keys.js';
 
 export type HeaderList = Array<[name: string, value: string]>;
 
@@ -12,6 +13,11 @@ export interface GatewayRequest {
   /** Header names as received. */
   headers: HeaderList;
   body: Uint8Array | undefined;
+  /**
+   * Set when the body is larger than any API accepts and the server stopped reading it (`body` is then
+   * undefined): its size, at least — the Content-Length it declared, or the bytes read before stopping.
+   */
+  bodyTooLarge?: number;
   sourceIp: string;
   /** Host the client used (`127.0.0.1:3000`). */
   domainName: string;
@@ -41,6 +47,8 @@ export interface GatewayTrace {
   result?: unknown;
   /** Why the gateway answered as it did, in one sentence (for logs and the inspector). */
   reason?: string;
+  /** Which API answered: a REST API, an HTTP API or a Function URL, by logical id. */
+  api?: { kind: 'rest' | 'http' | 'function-url'; logicalId: string };
   apiKeyId?: string;
   /** What the runtime reported, failures included. */
   outcome?: InvokeOutcome;
@@ -62,3 +70,46 @@ export type Invoke = (
   requestId: string,
   timeoutMs: number,
 ) => Promise<InvokeOutcome>;
+
+export interface GatewayOptions {
+  invoke: Invoke;
+  apiKeys?: ApiKey[];
+  /** Paths carry the stage first (`/Prod/items`), as on the execute-api domain. */
+  stagePrefix?: boolean;
+  /** Function Timeout in seconds, by logical id (SAM default 3). */
+  functionTimeouts?: Record<string, number>;
+  now?: () => number;
+  newRequestId?: () => string;
+  /**
+   * Refuse a deployment API Gateway would refuse (default). `check` turns it off: it reports those
+   * values itself (CG101) and simulates the rest, with the refused headers absent.
+   */
+  refuseUndeployable?: boolean;
+  /**
+   * A JSON Web Key Set (`{"keys": [...]}`) JWT authorizers verify token signatures against (keys
+   * found by `kid`). Without one, signatures are not verified (serve says so at start-up).
+   */
+  jwks?: unknown;
+}
+
+/** What every kind of API's request handling shares: the options, the clock, request ids. */
+export interface GatewayContext {
+  options: GatewayOptions;
+  now: () => number;
+  newRequestId: () => string;
+}
+
+/** A request one kind of API would answer: `exact` when a route (with its method) matches. */
+export interface ApiMatch {
+  exact: boolean;
+  handle(): Promise<GatewayResponse>;
+}
+
+/**
+ * One kind of API's request handling (REST APIs, HTTP APIs, a Function URL): which requests it
+ * takes, and its answer to a request nothing takes.
+ */
+export interface ApiKindHandler {
+  match(req: GatewayRequest): ApiMatch | undefined;
+  fallback(req: GatewayRequest): Promise<GatewayResponse>;
+}

@@ -43,6 +43,18 @@ export function fixFor(r: Recorded, findings: FindingLike[]): FixView | undefine
   const pos = t.method?.pos ? formatPos(t.method.pos) : undefined;
   let text: string;
   let at = pos;
+  if (t.api && t.api.kind !== 'rest') {
+    text = platformFixText(
+      t.api.kind,
+      t,
+      r.exchange.response.status,
+      j.errorCode,
+      j.disallowedHeaders,
+      origin,
+      v.method,
+    );
+    return { text, at: t.kind === 'mock' ? undefined : at, findings: related(findings, path) };
+  }
   switch (j.errorCode) {
     case 'PreflightInvalidStatus':
       if (t.kind === 'gateway-response' && t.method?.apiKeyRequired)
@@ -91,17 +103,60 @@ export function fixFor(r: Recorded, findings: FindingLike[]): FixView | undefine
       else text = j.cause ?? 'See the failing check above.';
       if (t.kind !== 'mock') at = undefined;
   }
-  const related = findings.filter((f) => path !== undefined && f.route?.endsWith(` ${path}`));
-  return {
-    text,
-    at,
-    findings: related.map((f) => ({
+  return { text, at, findings: related(findings, path) };
+}
+
+function related(findings: FindingLike[], path: string | undefined): FixView['findings'] {
+  return findings
+    .filter((f) => path !== undefined && f.route?.endsWith(` ${path}`))
+    .map((f) => ({
       code: f.code,
       severity: f.severity,
       message: f.message,
       at: f.pos ? formatPos(f.pos) : undefined,
       fix: f.fix?.description,
       hint: f.hint,
-    })),
-  };
+    }));
+}
+
+/**
+ * The fix for an HTTP API or Function URL, where API Gateway or Lambda answers CORS from the
+ * CorsConfiguration or Cors (docs/rules CG140–CG149), not from OPTIONS methods and gateway responses.
+ */
+function platformFixText(
+  kind: 'http' | 'function-url',
+  t: Recorded['exchange']['response']['trace'],
+  status: number,
+  code: string | undefined,
+  headers: string[] | undefined,
+  origin: string,
+  method: string,
+): string {
+  const config = kind === 'http' ? "the HttpApi's CorsConfiguration" : "the Function URL's Cors";
+  // Chromium reports a 404 preflight as a missing header: the cause is that no route takes it.
+  if (kind === 'http' && status === 404 && code?.startsWith('Preflight'))
+    return `No route takes the OPTIONS request and the HTTP API has no CorsConfiguration: add one (AllowOrigins: [${origin}]) and API Gateway answers preflights itself.`;
+  switch (code) {
+    case 'PreflightInvalidStatus':
+      if (t.kind === 'gateway-response' && (status === 401 || status === 403) && t.method?.authorizer)
+        return `The preflight reached a route that catches OPTIONS (${t.method.method} ${t.resource?.path}) guarded by authorizer ${t.method.authorizer}; a browser sends no credentials on it. Add an OPTIONS /{proxy+} route with Auth: { Authorizer: NONE } (AWS docs), or give the routes explicit methods.`;
+      return `The preflight must answer with a 2xx status; it answered ${status}.`;
+    case 'MultipleAllowOriginValues':
+    case 'PreflightMultipleAllowOriginValues':
+      return `The function sends Access-Control-Allow-Origin and ${config} adds its own: keep one (remove the function's CORS headers).`;
+    case 'HeaderDisallowedByPreflightResponse':
+    case 'InvalidAllowHeadersPreflightResponse':
+      return `Add ${(headers ?? []).join(', ') || 'the header'} to AllowHeaders in ${config}.`;
+    case 'MethodDisallowedByPreflightResponse':
+    case 'InvalidAllowMethodsPreflightResponse':
+      return `Add ${method} to AllowMethods in ${config}.`;
+    case 'PreflightInvalidAllowCredentials':
+    case 'InvalidAllowCredentials':
+      return `The page sends credentials: set AllowCredentials: true in ${config}.`;
+    case 'WildcardOriginNotAllowed':
+    case 'PreflightWildcardOriginNotAllowed':
+      return `With credentials, Access-Control-Allow-Origin may not be *: list ${origin} in AllowOrigins.`;
+    default:
+      return `Add ${origin} to AllowOrigins in ${config} (or, without one, send Access-Control-Allow-Origin from the function).`;
+  }
 }

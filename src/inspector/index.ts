@@ -9,7 +9,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DeployedApi } from '../sam/model.js';
+import { hostname, networkInterfaces } from 'node:os';
+import type { DeployedApi, DeployedHttpApi } from '../sam/model.js';
 import type { Exchange } from '../serve/server.js';
 import type { TemplateModel } from '../template/model.js';
 import { type FindingLike, fixFor } from './fix.js';
@@ -17,17 +18,23 @@ import { APP_CSS, APP_JS, INDEX_HTML } from './page.js';
 import { PREDICTION_AGENT, parseTryCall, predict } from './predict.js';
 import { detailOf, type Recorded, summarize } from './record.js';
 import { routeViews } from './routes.js';
+import { keyHint } from './secrets.js';
 
 export type { ExchangeDetail, ExchangeSummary } from './record.js';
 
 export interface InspectorOptions {
-  /** Default 127.0.0.1. */
+  /**
+   * Default 127.0.0.1, whatever address the API itself is served on. Bound to every interface
+   * (0.0.0.0, ::), the inspector still answers only Hosts that name this machine.
+   */
   host?: string;
   /** 0 picks a free port. */
   port: number;
   /** Where the API is served (`http://127.0.0.1:3000`). */
   apiUrl: string;
   apis: DeployedApi[];
+  /** The HTTP APIs served on the same address (their routes in the routes view). */
+  httpApis?: DeployedHttpApi[];
   /** When given, the detail view also shows `crossgate check`'s findings for the route. */
   template?: { file: string; model: TemplateModel };
   /** The server serves paths under the stage name (`serve --stage-prefix`). */
@@ -36,6 +43,11 @@ export interface InspectorOptions {
   apiKeys?: string[];
   /** How many exchanges to keep for pages that connect or reload (default 500). */
   capacity?: number;
+  /**
+   * Send API keys, Authorization, x-api-key and cookie values to the page as they are (`serve
+   * --inspector-secrets`). Default: masked in everything the server sends (./secrets.ts).
+   */
+  showSecrets?: boolean;
 }
 
 export interface Inspector {
@@ -65,8 +77,19 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   let findings: Promise<FindingLike[]> | undefined;
   let outbox = '';
 
-  const routes = JSON.stringify(routeViews(options.apis, options.apiUrl, options.stagePrefix ?? false));
-  const info = JSON.stringify({ apiUrl: options.apiUrl, apiKeys: options.apiKeys ?? [], capacity });
+  const routes = JSON.stringify(
+    routeViews(options.apis, options.apiUrl, options.stagePrefix ?? false, options.httpApis),
+  );
+  const secrets = options.showSecrets ? 'shown' : 'masked';
+  const keys = options.apiKeys ?? [];
+  const info = JSON.stringify({
+    apiUrl: options.apiUrl,
+    // The try-it form offers the keys themselves only when secrets are shown; otherwise a hint per key.
+    apiKeys: options.showSecrets ? keys : [],
+    keyHints: keys.map(keyHint),
+    secrets,
+    capacity,
+  });
 
   function onExchange(x: Exchange): void {
     if (clients.size === 0) return;
@@ -122,7 +145,13 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     if (!template) return Promise.resolve([]);
     findings ??= import('../check/run.js')
       .then(({ runCheck }) =>
-        runCheck(template.model, { file: template.file, apis: options.apis, notes: [] }),
+        runCheck(template.model, {
+          file: template.file,
+          apis: options.apis,
+          httpApis: options.httpApis ?? [],
+          functionUrls: [],
+          notes: [],
+        }),
       )
       .then((result) => result.findings as FindingLike[])
       .catch(() => []);
@@ -159,7 +188,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     const r = ring[id % capacity];
     if (!r || r.summary.id !== id) return json(res, 404, { message: `exchange ${id} is no longer kept` });
     const all = await checkFindings();
-    json(res, 200, { detail: detailOf(r), fix: fixFor(r, all) });
+    json(res, 200, { detail: detailOf(r, secrets), fix: fixFor(r, all) });
   }
 
   async function tryIt(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -191,17 +220,12 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     }
   }
 
-  const allowedHosts = (port: number) => {
-    const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
-    hosts.add(`${host.includes(':') ? `[${host}]` : host}:${port}`);
-    return hosts;
-  };
   let hostNames = new Set<string>();
-  const anyHost = host === '0.0.0.0' || host === '::';
 
   const server: Server = createServer((req, res) => {
-    // Bound to loopback; a page on another site reaching it through DNS rebinding gets nothing.
-    if (!anyHost && !hostNames.has(req.headers.host ?? ''))
+    // A page on another site that reaches this port through DNS rebinding sends its own name as Host:
+    // it gets nothing, on loopback or on every interface alike.
+    if (!hostNames.has((req.headers.host ?? '').toLowerCase()))
       return json(res, 421, { message: 'unknown host' });
     const url = req.url ?? '/';
     const path = url.split('?')[0];
@@ -231,7 +255,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     });
   });
   const port = (server.address() as AddressInfo).port;
-  hostNames = allowedHosts(port);
+  hostNames = allowedHosts(host, port);
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}`,
@@ -246,6 +270,21 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * The Host values that name this inspector: loopback, the address it is bound to, and — bound to every
+ * interface — this machine's own addresses and name. Never a name another site controls.
+ */
+function allowedHosts(host: string, port: number): Set<string> {
+  const names = new Set(['127.0.0.1', 'localhost', '[::1]']);
+  const literal = (address: string) => (address.includes(':') ? `[${address.split('%')[0]}]` : address);
+  if (host === '0.0.0.0' || host === '::') {
+    for (const list of Object.values(networkInterfaces()))
+      for (const a of list ?? []) names.add(literal(a.address).toLowerCase());
+    names.add(hostname().toLowerCase());
+  } else names.add(literal(host).toLowerCase());
+  return new Set([...names].map((n) => `${n}:${port}`));
 }
 
 function asset(res: ServerResponse, type: string, body: string, apiOrigin: string): void {

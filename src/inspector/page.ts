@@ -50,7 +50,8 @@ export const INDEX_HTML = `<!doctype html>
           <select id="try-method"><option>GET</option><option>POST</option><option>PUT</option><option>PATCH</option><option>DELETE</option><option>HEAD</option></select></div>
         <div class="field"><label for="try-path">Path</label><input id="try-path" value="/" required spellcheck="false" aria-describedby="try-path-hint"></div>
         <p id="try-path-hint" class="hint">Replace path parameters such as {id} with a value.</p>
-        <div class="field"><label for="try-key">x-api-key header</label><input id="try-key" list="try-keys" autocomplete="off" spellcheck="false" placeholder="(not sent when empty)"><datalist id="try-keys"></datalist></div>
+        <div class="field"><label for="try-key">x-api-key header</label><input id="try-key" list="try-keys" autocomplete="off" spellcheck="false" placeholder="(not sent when empty)" aria-describedby="try-key-hint"><datalist id="try-keys"></datalist></div>
+        <p id="try-key-hint" class="hint" hidden></p>
         <div class="field"><label for="try-ctype">Content-Type header</label>
           <select id="try-ctype"><option value="">(none)</option><option>application/json</option><option>text/plain</option></select></div>
         <div class="field"><label for="try-hname">Another header: name</label><input id="try-hname" spellcheck="false" placeholder="authorization"></div>
@@ -365,7 +366,8 @@ export const APP_JS = String.raw`'use strict';
     const f = part.fix;
     return h('div', { class: 'explain', role: 'group', 'aria-label': 'Why the browser blocks it, and the fix' },
       h('p', { class: 'bad-t', text: '✗ ' + (j.cause || j.reason || j.errorCode) }),
-      j.consoleMessage ? [h('p', { class: 'muted', text: 'Chromium’s console says:' }), h('pre', { class: 'console', text: j.consoleMessage })] : null,
+      j.engines ? h('p', { class: 'muted', text: 'A browser on ' + part.detail.summary.origin + ' is ' + j.engines + '. Each console says:' }) : null,
+      j.engineMessages && j.engineMessages.length ? h('pre', { class: 'console', text: j.engineMessages.map((m) => m[0] + ': ' + m[1]).join('\n') }) : j.consoleMessage ? [h('p', { class: 'muted', text: 'Chromium’s console says:' }), h('pre', { class: 'console', text: j.consoleMessage })] : null,
       f ? h('p', null, h('strong', { text: 'Fix: ' }), f.text, f.at ? [' — ', h('code', { text: f.at })] : null) : null,
       f && f.findings.length ? h('ul', { class: 'checks', 'aria-label': 'crossgate check findings for this route' }, f.findings.map((x) => h('li', null,
         h('span', { class: 'badge ' + (x.severity === 'error' ? 'bad' : 'warn'), text: x.code }), x.message + ' ',
@@ -455,7 +457,13 @@ export const APP_JS = String.raw`'use strict';
       const r = await fetch('/api/try', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pageOrigin: location.origin, call: { url, method, headers, body, credentials } }) });
       const pred = await r.json();
       if (!r.ok) { out.replaceChildren(h('p', { class: 'bad-t', text: 'crossgate could not predict: ' + pred.message })); return; }
-      const agree = pred.allowed === browser.resolved && (browser.resolved ? pred.status === browser.status : pred.exception === browser.exception);
+      // Compare with the engine this page runs in (Firefox, WebKit/Safari, else Chromium).
+      const ua = navigator.userAgent;
+      const engine = /Firefox\//.test(ua) ? 'firefox' : /AppleWebKit/.test(ua) && !/Chrome\/|Chromium\//.test(ua) ? 'webkit' : 'chromium';
+      const engineName = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKit' }[engine];
+      const mine = (pred.engines && pred.engines[engine]) || { allowed: pred.allowed, exception: pred.exception, consoleMessages: pred.consoleMessage ? [pred.consoleMessage] : [] };
+      const agree = mine.allowed === browser.resolved && (browser.resolved ? pred.status === browser.status : mine.exception === browser.exception);
+      out.dataset.engine = engine;
       out.dataset.agree = String(agree);
       out.dataset.browser = browser.resolved ? 'resolved' : 'rejected';
       out.dataset.predicted = pred.allowed ? 'allowed' : 'blocked';
@@ -467,11 +475,11 @@ export const APP_JS = String.raw`'use strict';
             browser.resolved
               ? [h('p', { class: 'ok-t', text: '✓ fetch() resolved: ' + browser.status + ' (' + browser.type + ')' }), h('p', { class: 'muted', text: 'Headers script can read: ' + (browser.headers.join(', ') || '(none)') })]
               : [h('p', { class: 'bad-t', text: '✗ fetch() rejected: ' + browser.exception }), h('p', { class: 'muted', text: 'The browser hides why from the page; its console (DevTools) shows the CORS message.' })]),
-          h('div', { 'aria-label': 'What crossgate predicted' }, h('h3', { text: 'What crossgate predicted' }),
-            pred.allowed
+          h('div', { 'aria-label': 'What crossgate predicted' }, h('h3', { text: 'What crossgate predicted for ' + engineName }),
+            mine.allowed
               ? h('p', { class: 'ok-t', text: '✓ allowed: ' + pred.status })
-              : [h('p', { class: 'bad-t', text: '✗ blocked at the ' + (pred.failedStep || 'request') + ': ' + (pred.exception || '') }), pred.cause ? h('p', { text: pred.cause }) : null,
-                 pred.consoleMessage ? h('pre', { class: 'console', text: pred.consoleMessage }) : null],
+              : [h('p', { class: 'bad-t', text: '✗ blocked' + (pred.failedStep && !pred.allowed ? ' at the ' + pred.failedStep : '') + ': ' + (mine.exception || '') }), pred.cause && !pred.allowed ? h('p', { text: pred.cause }) : null,
+                 mine.consoleMessages.length ? h('pre', { class: 'console', text: mine.consoleMessages.join('\n') }) : null],
             h('p', { class: 'muted', text: (pred.needsPreflight ? 'Needs a preflight. ' : 'A simple request (no preflight). ') + 'Sent: ' + pred.sent.map((x) => x.method + ' → ' + x.status).join(', ') }))),
         h('p', { class: 'muted', text: 'Both attempts reach the API (crossgate’s over node:http), so a POST runs twice. The browser’s own requests are in the Requests list.' }),
       );
@@ -490,6 +498,11 @@ export const APP_JS = String.raw`'use strict';
     $('api-url').textContent = info.apiUrl;
     const dl = $('try-keys');
     for (const k of info.apiKeys) dl.append(h('option', { value: k }));
+    if (info.secrets === 'masked' && info.keyHints.length) {
+      const hint = $('try-key-hint');
+      hint.textContent = 'API keys are masked in the inspector (' + info.keyHints.join(', ') + '): paste one from the terminal where serve runs, or start serve with --inspector-secrets to offer them here.';
+      hint.hidden = false;
+    }
   });
   fetch('/api/routes').then((r) => r.json()).then(renderRoutes);
   const conn = $('conn');

@@ -4,8 +4,8 @@
  * prediction and the browser's own attempt see the same gateway.
  */
 import { request as httpRequest } from 'node:http';
-import type { FetchCall, FetchVerdict, WireRequest, WireResponse } from '../browser/index.js';
-import { simulateFetchAsync } from '../browser/index.js';
+import type { Engine, FetchCall, FetchVerdict, WireRequest, WireResponse } from '../browser/index.js';
+import { ENGINES, simulateFetchAsync } from '../browser/index.js';
 
 /** What the page posts: the fetch() it sent, field for field. */
 export interface TryCall {
@@ -30,6 +30,8 @@ export interface Prediction {
   /** For an allowed call: the status script sees. */
   status: number | undefined;
   readableHeaders: string[] | undefined;
+  /** Each engine's verdict, exception and console lines (the page compares the one it runs in). */
+  engines: Record<Engine, { allowed: boolean; exception: string | undefined; consoleMessages: string[] }>;
 }
 
 /** Marks the model's own requests so the live list leaves them out. */
@@ -108,5 +110,11 @@ export async function predict(pageOrigin: string, call: TryCall, timeoutMs = 10_
     sent,
     status: verdict.allowed ? verdict.actual?.response.status : undefined,
     readableHeaders: verdict.readableHeaders,
+    engines: Object.fromEntries(
+      ENGINES.map((e) => {
+        const o = verdict.engines[e];
+        return [e, { allowed: o.allowed, exception: o.exception, consoleMessages: o.consoleMessages }];
+      }),
+    ) as Prediction['engines'],
   };
 }

@@ -3,10 +3,11 @@
  * (sent over Server-Sent Events) and the detail shown when a row is selected. Built only while someone
  * watches; everything here is plain JSON.
  */
-import type { Check } from '../browser/index.js';
+import { type Check, ENGINE_NAMES, ENGINES, engineSummary } from '../browser/index.js';
 import type { HeaderList } from '../gateway/types.js';
 import type { Exchange } from '../serve/server.js';
 import { exchangeVerdict } from '../serve/verdict.js';
+import { isSecretHeader, maskDeep, maskHeader } from './secrets.js';
 
 /** One row of the live list. */
 export interface ExchangeSummary {
@@ -68,6 +69,10 @@ export interface ExchangeDetail {
         reason: string | undefined;
         consoleMessage: string | undefined;
         disallowedHeaders: string[] | undefined;
+        /** "blocked in all three", or the engines that differ. */
+        engines: string;
+        /** Each engine's console lines, in its own words: [engine name, line]. */
+        engineMessages: Array<[string, string]>;
       }
     | undefined;
 }
@@ -116,7 +121,12 @@ export function summarize(id: number, x: Exchange, timeOrigin: number): Recorded
   return { summary, exchange: x, checks: j?.checks, judgement: verdict };
 }
 
-function headerViews(headers: HeaderList, checks: Check[] | undefined, isRequest: boolean): HeaderView[] {
+function headerViews(
+  headers: HeaderList,
+  checks: Check[] | undefined,
+  isRequest: boolean,
+  mask: boolean,
+): HeaderView[] {
   const fail = new Set<string>();
   const pass = new Set<string>();
   for (const c of checks ?? []) for (const h of c.headers) (c.ok ? pass : fail).add(h.toLowerCase());
@@ -125,7 +135,7 @@ function headerViews(headers: HeaderList, checks: Check[] | undefined, isRequest
     let mark: HeaderView['mark'];
     if (isRequest) mark = CORS_REQUEST_HEADERS.has(n) ? 'request' : undefined;
     else mark = fail.has(n) ? 'fail' : pass.has(n) ? 'pass' : undefined;
-    return { name, value, mark };
+    return { name, value: mask && isSecretHeader(n) ? maskHeader(n, value) : value, mark };
   });
 }
 
@@ -149,21 +159,24 @@ export function trimmed(value: unknown, depth = 0): unknown {
   return out;
 }
 
-export function detailOf(r: Recorded): ExchangeDetail {
+/** `secrets: 'masked'` (the default) masks credentials everywhere in the detail (./secrets.ts). */
+export function detailOf(r: Recorded, secrets: 'masked' | 'shown' = 'masked'): ExchangeDetail {
   const { request, response } = r.exchange;
   const t = response.trace;
   const j = r.judgement?.judgement;
+  const mask = secrets === 'masked';
+  const raw = (v: unknown) => (mask ? maskDeep(trimmed(v)) : trimmed(v));
   return {
     summary: r.summary,
     request: {
       method: request.method,
       url: `http://${request.domainName}${request.path}${request.query ? `?${request.query}` : ''}`,
-      headers: headerViews(request.headers, undefined, true),
+      headers: headerViews(request.headers, undefined, true, mask),
       body: text(request.body),
     },
     response: {
       status: response.status,
-      headers: headerViews(response.headers, r.checks, false),
+      headers: headerViews(response.headers, r.checks, false, mask),
       body: text(request.method === 'HEAD' ? undefined : response.body),
     },
     gateway: {
@@ -174,9 +187,9 @@ export function detailOf(r: Recorded): ExchangeDetail {
       functionId: t.functionId,
       reason: t.reason,
       apiKeyId: t.apiKeyId,
-      outcome: trimmed(t.outcome),
-      event: trimmed(t.event),
-      result: trimmed(t.result),
+      outcome: raw(t.outcome),
+      event: raw(t.event),
+      result: raw(t.result),
     },
     judgement: j && {
       ok: j.ok,
@@ -186,6 +199,10 @@ export function detailOf(r: Recorded): ExchangeDetail {
       reason: j.reason,
       consoleMessage: j.consoleMessage,
       disallowedHeaders: j.disallowedHeaders,
+      engines: engineSummary(r.judgement!.engines),
+      engineMessages: ENGINES.flatMap((e) =>
+        r.judgement!.engines[e].consoleMessages.map((m): [string, string] => [ENGINE_NAMES[e], m]),
+      ),
     },
   };
 }

@@ -1,5 +1,5 @@
 /** The routes view: every path of every API as deployed, its methods, their guards and the OPTIONS mock. */
-import type { DeployedApi } from '../sam/model.js';
+import type { DeployedApi, DeployedHttpApi } from '../sam/model.js';
 import { formatPos } from '../template/position.js';
 
 export interface RouteMethodView {
@@ -37,7 +37,12 @@ export interface RouteView {
     | undefined;
 }
 
-export function routeViews(apis: DeployedApi[], apiUrl: string, stagePrefix: boolean): RouteView[] {
+export function routeViews(
+  apis: DeployedApi[],
+  apiUrl: string,
+  stagePrefix: boolean,
+  httpApis: DeployedHttpApi[] = [],
+): RouteView[] {
   const out: RouteView[] = [];
   const base = apiUrl.replace(/\/+$/, '');
   for (const api of apis) {
@@ -74,6 +79,25 @@ export function routeViews(apis: DeployedApi[], apiUrl: string, stagePrefix: boo
         },
       });
     }
+  }
+  // HTTP APIs: API Gateway answers their preflights itself from CorsConfiguration (no OPTIONS method).
+  for (const api of httpApis) {
+    const prefix = stagePrefix && api.stageName !== '$default' ? `/${api.stageName}` : '';
+    for (const resource of api.resources)
+      out.push({
+        api: api.logicalId,
+        path: resource.path,
+        url: `${base}${prefix}${resource.path === '$default' ? '/' : resource.path}`,
+        methods: resource.methods.map((m) => ({
+          method: m.method,
+          integration: m.integration,
+          functionId: m.functionId,
+          apiKeyRequired: false,
+          authorizer: m.authorizer,
+          at: m.pos ? formatPos(m.pos) : undefined,
+        })),
+        preflight: undefined,
+      });
   }
   return out;
 }

@@ -150,7 +150,7 @@ function preflightCause(v: FetchVerdict, res: WireResponse): GatewayCause {
       return {
         id: 'header-not-allowed',
         summary: `The preflight answer does not allow the request header${names.length > 1 ? 's' : ''} ${names.join(', ')}: Access-Control-Allow-Headers comes from the Api's \`Cors.AllowHeaders\`.`,
-        fix: `List ${names.length > 1 ? 'them' : 'it'}: \`Cors.AllowHeaders: "'${v.plan.unsafeHeaderNames.join(',')}'"\` (\`*\` does not cover Authorization in Firefox and Safari, nor anything with credentials).`,
+        fix: `List ${names.length > 1 ? 'them' : 'it'}: \`Cors.AllowHeaders: "'${v.plan.unsafeHeaderNames.join(',')}'"\` (\`*\` covers nothing when credentials are sent, and the Fetch standard never lets it cover Authorization).`,
       };
     }
   }

@@ -3,7 +3,7 @@
 // ProbeResult; neither decides anything.
 
 import pc from 'picocolors';
-import type { Check, HeaderList } from '../browser/index.js';
+import { type Check, ENGINE_NAMES, ENGINES, engineSummary, type HeaderList } from '../browser/index.js';
 import type { ProbeExchange, ProbeResult } from './probe.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -104,23 +104,36 @@ export function probeText(r: ProbeResult, color = false): string {
     return `${out.join('\n')}\n`;
   }
   if (!v) return `${out.join('\n')}\n`;
-  if (v.allowed) {
+  const engines = r.engines ?? ENGINES;
+  const summary = engineSummary(v.engines, engines);
+  if (r.outcome === 'allowed') {
     const res = v.actual?.response;
     out.push(
-      `${c.green(c.bold('ALLOWED'))} the page can read the response${res ? ` (status ${res.status})` : ''}`,
+      `${c.green(c.bold('ALLOWED'))} ${summary.replace(/^allowed /, '')}: the page can read the response${res ? ` (status ${res.status})` : ''}`,
     );
     if (v.readableHeaders) out.push(`  readable headers: ${v.readableHeaders.join(', ') || '(none)'}`);
-    if (v.preflightCacheSeconds !== undefined)
-      out.push(`  preflight cached by Chromium for ${v.preflightCacheSeconds} s`);
+    const cached = engines.filter((e) => v.engines[e].preflightCacheSeconds !== undefined);
+    if (cached.length > 0)
+      out.push(
+        `  preflight cached: ${cached.map((e) => `${ENGINE_NAMES[e]} ${v.engines[e].preflightCacheSeconds} s`).join(', ')}`,
+      );
+    for (const e of engines)
+      for (const w of v.engines[e].consoleWarnings) out.push(`  ${ENGINE_NAMES[e]} (warning): ${w}`);
     if (r.note) out.push(`  note: ${r.note}`);
     return `${out.join('\n')}\n`;
   }
+  const chromiumBlocked = engines.includes('chromium') && !v.allowed;
   out.push(
-    `${c.red(c.bold('BLOCKED'))} ${v.failedStep === 'request' ? 'before sending' : `at the ${v.failedStep === 'preflight' ? 'preflight' : 'actual request'}`}${v.errorCode ? ` (${v.errorCode})` : ''}`,
+    `${c.red(c.bold('BLOCKED'))} ${summary.replace(/^blocked /, '')}${chromiumBlocked ? ` — ${v.failedStep === 'request' ? 'before sending' : `at the ${v.failedStep === 'preflight' ? 'preflight' : 'actual request'}`}${v.errorCode ? ` (${v.errorCode})` : ''}` : ''}`,
   );
-  if (v.consoleMessage) out.push(`  Chromium: ${v.consoleMessage}`);
-  if (v.exception) out.push(`  fetch() rejects with: ${v.exception}`);
-  if (v.cause) out.push(`  Why: ${v.cause}`);
+  for (const e of engines) {
+    const o = v.engines[e];
+    if (o.allowed) continue;
+    for (const line of o.consoleMessages) out.push(`  ${ENGINE_NAMES[e]}: ${line}`);
+    if (o.exception) out.push(`  ${ENGINE_NAMES[e]}: fetch() rejects with ${o.exception}`);
+    if (o.unverified) out.push(`  ${ENGINE_NAMES[e]}: ${o.unverified}`);
+  }
+  if (v.cause && chromiumBlocked) out.push(`  Why: ${v.cause}`);
   if (r.gateway) {
     out.push(`  Likely cause: ${r.gateway.summary}`);
     out.push(`  Fix: ${r.gateway.fix}`);
@@ -157,6 +170,21 @@ export function probeJson(r: ProbeResult): Record<string, unknown> {
       ok: x.ok,
       checks: x.checks,
     })),
+    engines: v
+      ? Object.fromEntries(
+          (r.engines ?? ENGINES).map((e) => [
+            e,
+            {
+              allowed: v.engines[e].allowed,
+              consoleMessages: v.engines[e].consoleMessages,
+              consoleWarnings: v.engines[e].consoleWarnings,
+              exception: v.engines[e].exception ?? null,
+              preflightCacheSeconds: v.engines[e].preflightCacheSeconds ?? null,
+            },
+          ]),
+        )
+      : null,
+    summary: v ? engineSummary(v.engines, r.engines ?? ENGINES) : null,
     failedStep: v?.failedStep ?? null,
     errorCode: v?.errorCode ?? null,
     message: v?.consoleMessage ?? null,

@@ -5,6 +5,8 @@
 import {
   type Check,
   type CredentialsMode,
+  ENGINES,
+  type Engine,
   type FetchCall,
   type FetchVerdict,
   type HeaderList,
@@ -30,6 +32,8 @@ export interface ProbeOptions {
   body?: string;
   timeoutMs?: number;
   agents?: Agents;
+  /** The engines whose verdicts decide the outcome (`--browser`); default all three. */
+  engines?: Engine[];
 }
 
 export type ExchangeStep = 'preflight' | 'actual' | 'redirect';
@@ -63,6 +67,8 @@ export interface ProbeResult {
   note?: string;
   /** Why the probe could not finish (exit 2). */
   error?: string;
+  /** The engines whose verdicts decided the outcome. */
+  engines?: Engine[];
 }
 
 const JSON_TYPE = /^application\/([\w.+-]*\+)?json\b/i;
@@ -79,14 +85,19 @@ export function fetchCall(o: ProbeOptions): FetchCall {
 /** Probes one URL from one origin. Never throws for network failures: they come back as `outcome: 'error'`. */
 export function probe(o: ProbeOptions): Promise<ProbeResult> {
   const body = o.body ?? (o.bodyType !== undefined && JSON_TYPE.test(o.bodyType) ? '{}' : '');
-  return probeFetch(o.origin, fetchCall(o), { body, timeoutMs: o.timeoutMs, agents: o.agents });
+  return probeFetch(o.origin, fetchCall(o), {
+    body,
+    timeoutMs: o.timeoutMs,
+    agents: o.agents,
+    engines: o.engines,
+  });
 }
 
 /** Probes any fetch() call (every FetchCall option: mode, header records, body kinds) from `origin`. */
 export async function probeFetch(
   origin: string,
   call: FetchCall,
-  options: { body?: string; timeoutMs?: number; agents?: Agents } = {},
+  options: { body?: string; timeoutMs?: number; agents?: Agents; engines?: Engine[] } = {},
 ): Promise<ProbeResult> {
   const o = { ...options, origin };
   const body = options.body ?? '';
@@ -141,8 +152,12 @@ export async function probeFetch(
     result.exchanges.push(exchange);
   }
   if (v && result.error === undefined) {
-    result.outcome = v.allowed ? 'allowed' : 'blocked';
-    result.exitCode = v.allowed ? 0 : 1;
+    // Allowed only when every engine asked about allows it.
+    const engines = options.engines ?? ENGINES;
+    result.engines = [...engines];
+    const allowed = engines.every((e) => v.engines[e].allowed);
+    result.outcome = allowed ? 'allowed' : 'blocked';
+    result.exitCode = allowed ? 0 : 1;
     const cause = gatewayCause(v);
     if (cause) result.gateway = cause;
     const note = allowedNote(v);

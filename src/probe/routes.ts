@@ -3,7 +3,7 @@
 // `check` would simulate it — the same fetch() the page makes (its method, its key header, a JSON body
 // for methods that carry one).
 
-import type { HeaderList } from '../browser/index.js';
+import { ENGINE_NAMES, ENGINES, type Engine, type HeaderList } from '../browser/index.js';
 import type { DeployedApi, Deployment } from '../sam/model.js';
 import { amznErrorType } from './cause.js';
 import { type Agents, createAgents } from './http.js';
@@ -27,6 +27,8 @@ export interface RouteProbe {
 }
 
 export interface RoutesOptions {
+  /** The engines whose verdicts decide each cell (`--browser`); default all three. */
+  engines?: Engine[];
   baseUrl: string;
   /** Origins to probe from; default: the template's AllowOrigin values plus {@link FOREIGN_ORIGIN}. */
   origins?: string[];
@@ -153,6 +155,7 @@ export async function probeRoutes(deployment: Deployment, o: RoutesOptions): Pro
           bodyType: route.bodyType,
           timeoutMs: o.timeoutMs,
           agents,
+          engines: o.engines,
         });
       },
       o.onProgress,
@@ -223,7 +226,10 @@ export function routesText(
       details.push(`${route.method} ${route.path} from ${r.origins[j]}:`);
       if (res.outcome === 'error') details.push(`  ${res.error}`);
       else {
-        if (res.verdict?.consoleMessage) details.push(`  Chromium: ${res.verdict.consoleMessage}`);
+        const v = res.verdict;
+        if (v)
+          for (const e of res.engines ?? ENGINES)
+            for (const line of v.engines[e].consoleMessages) details.push(`  ${ENGINE_NAMES[e]}: ${line}`);
         if (res.gateway) details.push(`  Likely cause: ${res.gateway.summary}`, `  Fix: ${res.gateway.fix}`);
       }
     });

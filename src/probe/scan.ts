@@ -131,7 +131,7 @@ const EXPLAIN: Record<ScanClass, string> = {
   'unescaped-dot':
     'matches origins with an unescaped `.` in a regular expression: the attacker registers the look-alike domain',
   'special-characters':
-    'trusts an origin where the trusted host is followed by a special character that some browsers (Safari) accept in host names',
+    'trusts an origin where the trusted host is followed by a special character (_ ` { } ! $ & …): Chromium, Firefox and WebKit all parse such a host name, so a page can live on it',
   'null-origin': 'trusts the `null` origin, which any page can send from a sandboxed iframe or a data: URL',
   'http-downgrade':
     'trusts the http: version of an https: origin: an attacker on the network (public Wi-Fi) injects a page on it',

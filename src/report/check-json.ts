@@ -1,9 +1,13 @@
 /** The check report for machines: findings as plain data, and the simulated requests' verdicts. */
+import { ENGINES } from '../browser/index.js';
+import { findingBrowsers } from '../check/engines.js';
 import type { CheckResult } from '../check/run.js';
 import { formatPos } from '../template/position.js';
 
 export function checkJson(result: CheckResult): unknown {
+  const engines = result.engines ?? ENGINES;
   return {
+    engines,
     findings: result.findings.map((f) => ({
       code: f.code,
       rule: f.rule,
@@ -14,6 +18,7 @@ export function checkJson(result: CheckResult): unknown {
       column: f.pos?.col,
       position: f.pos ? formatPos(f.pos) : undefined,
       consoleMessage: f.consoleMessage,
+      browsers: f.verdict ? findingBrowsers(f.verdict, engines) : undefined,
       route: f.route,
       origin: f.origin,
       fix: f.fix ? { description: f.fix.description } : undefined,
@@ -27,6 +32,7 @@ export function checkJson(result: CheckResult): unknown {
       origin: s.origin,
       expectedAllowed: s.expectedAllowed,
       allowed: s.verdict.allowed,
+      engines: Object.fromEntries(engines.map((e) => [e, { allowed: s.verdict.engines[e].allowed }])),
       failedStep: s.verdict.failedStep,
       consoleMessage: s.verdict.consoleMessage,
     })),

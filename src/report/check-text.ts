@@ -1,5 +1,7 @@
 /** The check report for people: each finding with a code frame, then the routes × origins table. */
 import pc from 'picocolors';
+import { ENGINE_NAMES, ENGINES, type Engine } from '../browser/index.js';
+import { findingBrowsers } from '../check/engines.js';
 import type { CheckResult } from '../check/run.js';
 import type { Finding } from '../check/types.js';
 import { formatPos } from '../template/position.js';
@@ -7,7 +9,8 @@ import { formatPos } from '../template/position.js';
 export function checkText(result: CheckResult, source: string): string {
   const lines = source.split('\n');
   const out: string[] = [];
-  for (const f of result.findings) out.push(findingText(f, lines), '');
+  const engines = result.engines ?? ENGINES;
+  for (const f of result.findings) out.push(findingText(f, lines, engines), '');
   out.push(matrixText(result));
   for (const note of result.notes) out.push(pc.yellow(`note: ${note}`));
   if (result.notes.length > 0) out.push('');
@@ -24,7 +27,7 @@ export function checkText(result: CheckResult, source: string): string {
   return `${out.join('\n')}\n`;
 }
 
-function findingText(f: Finding, lines: string[]): string {
+function findingText(f: Finding, lines: string[], engines: readonly Engine[]): string {
   const sev =
     f.severity === 'error'
       ? pc.red('error')
@@ -40,7 +43,15 @@ function findingText(f: Finding, lines: string[]): string {
       if (n === f.pos.line) out.push(`         │ ${' '.repeat(Math.max(0, f.pos.col - 1))}${pc.red('^')}`);
     }
   }
-  if (f.consoleMessage) out.push(`  ${pc.dim('browser:')} ${f.consoleMessage}`);
+  if (f.verdict) {
+    const b = findingBrowsers(f.verdict, engines);
+    out.push(`  ${pc.dim('browser:')} ${b.summary}`);
+    for (const e of engines) {
+      for (const line of b.consoleMessages[e] ?? []) out.push(`    ${pc.dim(`${ENGINE_NAMES[e]}:`)} ${line}`);
+      for (const line of f.verdict.engines[e].consoleWarnings)
+        out.push(`    ${pc.dim(`${ENGINE_NAMES[e]} (warning):`)} ${line}`);
+    }
+  } else if (f.consoleMessage) out.push(`  ${pc.dim('browser:')} ${f.consoleMessage}`);
   if (f.fix) out.push(`  ${pc.green('fix:')} ${f.fix.description}`);
   else if (f.hint) out.push(`  ${pc.cyan('how:')} ${f.hint}`);
   return out.join('\n');
@@ -48,12 +59,13 @@ function findingText(f: Finding, lines: string[]): string {
 
 /** Routes × origins: ✓ when every request shape from that origin got through. */
 export function matrixText(result: CheckResult): string {
+  const engines = result.engines ?? ENGINES;
   const routes = new Map<string, Map<string, boolean>>();
   const origins: string[] = [];
   for (const s of result.simulations) {
     const route = `${s.api.logicalId} ${s.method.method} ${s.resource.path}`;
     const row = routes.get(route) ?? new Map<string, boolean>();
-    row.set(s.origin, (row.get(s.origin) ?? true) && s.verdict.allowed);
+    row.set(s.origin, (row.get(s.origin) ?? true) && engines.every((e) => s.verdict.engines[e].allowed));
     routes.set(route, row);
     if (!origins.includes(s.origin)) origins.push(s.origin);
   }
@@ -68,5 +80,5 @@ export function matrixText(result: CheckResult): string {
     });
     return `${route.padEnd(width)}  ${cells.join('  ')}`;
   });
-  return `${pc.bold(header)}\n${rows.join('\n')}\n${pc.dim(`(✗ for the last origin is expected: a site the API does not allow)`)}\n`;
+  return `${pc.bold(header)}\n${rows.join('\n')}\n${pc.dim(`(✓ allowed in ${engines.length === 3 ? 'all three engines' : engines.map((e) => ENGINE_NAMES[e]).join(' and ')}; ✗ for the last origin is expected: a site the API does not allow)`)}\n`;
 }

@@ -1,16 +1,20 @@
 /**
- * Runs Lambda handlers (JavaScript, or TypeScript through esbuild) in worker threads, no Docker: one pool
- * of execution environments per function, Lambda's context and environment, its timeout, and its answers
+ * Runs Lambda handlers with no Docker: Node.js (JavaScript, or TypeScript through esbuild) in worker
+ * threads, Python and provided.* runtimes as processes speaking the Lambda Runtime API. One pool of
+ * execution environments per function, Lambda's context and environment, its timeout, and its answers
  * when a handler throws, hangs, exits or runs out of memory. See ../../docs or the tests in test/runtime
  * for each behaviour and its source.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runtimeFamily } from './kinds.js';
 import { FunctionPool } from './pool.js';
-import type { FunctionSpec, InvokeOutcome, Runtime, RuntimeOptions } from './types.js';
+import { findPython } from './python-interpreter.js';
+import type { FunctionSpec, InvocationRecord, InvokeOutcome, Runtime, RuntimeOptions } from './types.js';
 
-export type { FunctionSpec, InvokeOutcome, Runtime, RuntimeOptions } from './types.js';
+export { runtimeFamily } from './kinds.js';
+export type { FunctionSpec, InvocationRecord, InvokeOutcome, Runtime, RuntimeOptions } from './types.js';
 
 export function createRuntime(specs: FunctionSpec[], options: RuntimeOptions = {}): Runtime {
   const base = options.cacheDir ?? tmpdir();
@@ -26,8 +30,11 @@ export function createRuntime(specs: FunctionSpec[], options: RuntimeOptions = {
         maxWorkers: options.maxWorkersPerFunction ?? 4,
         idleRetireMs: options.idleRetireMs ?? 2000,
         watch: options.watch ?? false,
+        python: options.python,
+        templateDir: options.templateDir,
         onReload: options.onReload,
         onLog: options.onLog,
+        onInvocation: options.onInvocation,
       }),
     );
   }
@@ -56,6 +63,7 @@ export function createRuntime(specs: FunctionSpec[], options: RuntimeOptions = {
       const targets = functionId === undefined ? [...pools.values()] : [pools.get(functionId)];
       await Promise.all(targets.map((pool) => pool?.warm()));
     },
+    notes: () => runtimeNotes(specs, options),
     close() {
       closed ??= Promise.all([...pools.values()].map((pool) => pool.close())).then(() => {
         rmSync(outDir, { recursive: true, force: true });
@@ -63,4 +71,42 @@ export function createRuntime(specs: FunctionSpec[], options: RuntimeOptions = {
       return closed;
     },
   };
+}
+
+/** One note per Python interpreter problem and per runtime crossgate does not run, naming the functions. */
+async function runtimeNotes(specs: FunctionSpec[], options: RuntimeOptions): Promise<string[]> {
+  const notes = new Map<string, string[]>();
+  const add = (note: string, id: string) => notes.set(note, [...(notes.get(note) ?? []), id]);
+  await Promise.all(
+    specs.map(async (spec) => {
+      const family = runtimeFamily(spec.runtime);
+      if (family === 'other') add(`${spec.runtime} is not run by crossgate (502 for every request)`, spec.id);
+      if (family !== 'python') return;
+      const found = await findPython(spec.runtime!, {
+        override: options.python,
+        templateDir: options.templateDir,
+        codeDir: spec.codeDir,
+      });
+      if (!found.ok) add(found.message, spec.id);
+      else if (found.warning) add(found.warning, spec.id);
+    }),
+  );
+  return [...notes].map(([note, ids]) => `${ids.join(', ')}: ${note}`);
+}
+
+/**
+ * The lines Lambda writes around an invocation in the function's log (AWS Lambda docs: "Using CloudWatch
+ * Logs with Lambda": START, END and REPORT with Duration, Billed Duration, Memory Size, Max Memory Used,
+ * Init Duration on a cold start; `Status: timeout` / `Status: error` when the environment did not answer).
+ */
+export function lifecycleLines(record: InvocationRecord): string[] {
+  if (record.phase === 'start') return [`START RequestId: ${record.requestId} Version: $LATEST`];
+  let report = `REPORT RequestId: ${record.requestId}\tDuration: ${record.durationMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(record.durationMs))} ms\tMemory Size: ${record.memorySizeMB} MB`;
+  if (record.maxMemoryUsedMB !== undefined) report += `\tMax Memory Used: ${record.maxMemoryUsedMB} MB`;
+  if (record.initDurationMs !== undefined)
+    report += `\tInit Duration: ${record.initDurationMs.toFixed(2)} ms`;
+  if (record.status === 'timeout') report += '\tStatus: timeout';
+  else if (record.status)
+    report += `\tStatus: error${record.errorType ? `\tError Type: ${record.errorType}` : ''}`;
+  return [`END RequestId: ${record.requestId}`, report];
 }

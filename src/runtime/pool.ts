@@ -1,19 +1,22 @@
-import { type FSWatcher, watch as watchDir } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
+import { newLogStreamName } from './env.js';
 import {
-  displayPath,
-  locateSyntaxError,
+  type Crash,
+  type Environment,
+  type EnvironmentEvents,
+  type EnvironmentKind,
+  type Failure,
+  failure,
+  type Invocation,
+  type Outcome,
   type Prepared,
   type PrepareFailure,
-  prepare,
-  workerScript,
-} from './build.js';
-import { functionEnvironment, isNodeRuntime, newLogStreamName } from './env.js';
-import { type HandlerRef, parseHandler } from './handler.js';
-import type { HostToWorker, InvokeEvent, WorkerInit, WorkerToHost } from './protocol.js';
-import type { FailureKind, FunctionSpec, InvokeOutcome } from './types.js';
+  type Ready,
+} from './environment.js';
+import { kindFor } from './kinds.js';
+import { MAX_QUEUED } from './node-environment.js';
+import type { FunctionSpec, InvocationRecord, InvokeOutcome } from './types.js';
+import { CodeWatcher } from './watch.js';
 
 export interface PoolOptions {
   outDir: string;
@@ -22,40 +25,24 @@ export interface PoolOptions {
   /** An environment idle this long stops, unless it is the function's last one. */
   idleRetireMs: number;
   watch: boolean;
+  /** An interpreter to use for every Python function (`--python`). */
+  python?: string;
+  /** The template's folder (a `.venv` beside it is looked for). */
+  templateDir?: string;
   onReload?: (functionId: string, file: string) => void;
   onLog?: (functionId: string, requestId: string, line: string) => void;
+  onInvocation?: (functionId: string, record: InvocationRecord) => void;
 }
 
-type Failure = { ok: false; kind: FailureKind; errorType: string; message: string; logs?: string[] };
-type Ready = { ok: true } | Failure;
-type Outcome = { ok: true; value: unknown } | Failure;
-
-interface Invocation {
-  id: string;
-  ticket: number;
-  eventJson: string;
-  timeoutMs: number;
-  logs: string[];
-  /** When the event started to run (it may first wait behind others in its worker); 0 until then. */
-  started: number;
-  timer: NodeJS.Timeout | undefined;
-  resolve: (outcome: InvokeOutcome) => void;
-}
-
-/** One execution environment: a worker that runs one event at a time. */
+/** One execution environment: runs one event at a time. */
 interface Slot {
   generation: number;
   state: 'starting' | 'idle' | 'busy' | 'dead';
-  worker: Worker | undefined;
+  env: Environment | undefined;
   ready: Promise<Ready>;
   settleReady: (ready: Ready) => void;
-  /** Events sent to the worker, in order: the first one runs, the others wait in the worker for their turn. */
+  /** Events sent to the environment, in order: the first one runs, the others wait in it for their turn. */
   inFlight: Invocation[];
-  /** Events given to this worker in the current turn of the event loop, not yet posted. */
-  outbox: InvokeEvent[];
-  /** Shared with the worker: who runs a queued event, decided by compare-and-swap (see CLAIM_CELLS). */
-  claims: Int32Array;
-  nextTicket: number;
   /** Runs while events are queued here, to take them back from behind one that has run GROW_AFTER_MS. */
   watchdog: ReturnType<typeof setInterval> | undefined;
   /** How long the last RUN_SAMPLES events ran here, in ms (a ring). */
@@ -65,13 +52,14 @@ interface Slot {
   expectedRunMs: number;
   /** When it last became idle (performance.now()). */
   idleSince: number;
-  /** Lines written while the module loaded (Lambda's init phase): given to the first invocation. */
+  /** Lines written while the code loaded (Lambda's init phase): given to the first invocation. */
   initLogs: string[];
-  /** The handler's source file. */
-  source: string;
+  /** When it was started, and how long its init took (REPORT's Init Duration, for its first event). */
+  startedAt: number;
+  initMs: number | undefined;
 }
 
-/** How long the module may take to load: Lambda's init phase limit (AWS Lambda docs: "Lambda execution environment lifecycle"). */
+/** How long the code may take to load: Lambda's init phase limit (AWS Lambda docs: "Lambda execution environment lifecycle"). */
 const INIT_TIMEOUT_MS = 10_000;
 /** Changes within this window (an editor writing a file in steps) make one reload. */
 const RELOAD_DEBOUNCE_MS = 15;
@@ -80,27 +68,23 @@ const RELOAD_DEBOUNCE_MS = 15;
 const GROW_AFTER_MS = 15;
 
 /**
- * A busy environment takes another event into its queue only while the events already there are
- * expected to run within this many ms. Each hand-over to a sleeping worker thread costs a thread wake-up
- * on each side, about as much as a short handler itself; with a queue, a worker that finishes one event
- * finds the next one waiting. Slow handlers (over the budget) still wait for a free environment, and
- * more start as GROW_AFTER_MS says.
+ * A busy environment that queues (a worker thread) takes another event only while the events already
+ * there are expected to run within this many ms. Each hand-over to a sleeping worker thread costs a
+ * thread wake-up on each side, about as much as a short handler itself; with a queue, a worker that
+ * finishes one event finds the next one waiting. Slow handlers (over the budget) still wait for a free
+ * environment, and more start as GROW_AFTER_MS says.
  */
 const QUEUE_BUDGET_MS = 2;
-const MAX_QUEUED = 32;
-/**
- * Claim cells per worker: a queued event's ticket is in cell `ticket % CLAIM_CELLS` until the worker
- * claims it (to run it) or the host takes it back (to run it elsewhere). Twice MAX_QUEUED, so a cell is
- * reused only after the event it held was claimed or taken back (see takeBack()).
- */
-const CLAIM_CELLS = MAX_QUEUED * 2;
 
 /**
- * The workers of one function: up to `maxWorkers` environments, each handling one event at a time and
- * reused while warm, as Lambda scales a function out on concurrent requests.
+ * The environments of one function: up to `maxWorkers`, each handling one event at a time and reused while
+ * warm, as Lambda scales a function out on concurrent requests. Which kind of environment (a worker thread,
+ * a process speaking the Runtime API) is the kind's business (kinds.ts); the pool never asks.
  */
 export class FunctionPool {
-  private readonly ref: HandlerRef | undefined;
+  private readonly kind: EnvironmentKind | undefined;
+  /** Why this function cannot run at all (a runtime crossgate does not run, a malformed Handler). */
+  private readonly refusal: Failure | undefined;
   private generation = 0;
   private prepared: { generation: number; result: Promise<Prepared | PrepareFailure> } | undefined;
   private readonly slots = new Set<Slot>();
@@ -109,16 +93,19 @@ export class FunctionPool {
   private retireTimer: ReturnType<typeof setInterval> | undefined;
   /** Events no environment can take yet, oldest first. */
   private readonly waiters: Invocation[] = [];
-  private readonly dirWatchers = new Map<string, FSWatcher>();
-  private watchedFiles = new Set<string>();
+  private readonly watcher: CodeWatcher | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
+  private readonly stopping = new Set<Promise<void>>();
   private closed = false;
 
   constructor(
     readonly spec: FunctionSpec,
     private readonly options: PoolOptions,
   ) {
-    this.ref = parseHandler(spec.handler);
+    const chosen = kindFor(spec, options);
+    if ('refuse' in chosen) this.refusal = chosen.refuse;
+    else this.kind = chosen.kind;
+    if (options.watch && this.kind) this.watcher = new CodeWatcher((file) => this.scheduleReload(file));
   }
 
   async invoke(event: unknown, requestId: string, timeoutMs: number): Promise<InvokeOutcome> {
@@ -129,19 +116,7 @@ export class FunctionPool {
       logs: failure.logs ?? [],
     });
     if (this.closed) return refuse(closedFailure());
-    if (!isNodeRuntime(this.spec.runtime)) {
-      return refuse(
-        failure(
-          'unsupported',
-          'Runtime.Unsupported',
-          `${this.spec.id} uses ${this.spec.runtime}; crossgate runs Node.js handlers only (nodejs*.x)`,
-        ),
-      );
-    }
-    if (!this.ref) {
-      // Runtime interface client, Errors.MalformedHandlerName.
-      return refuse(failure('missing', 'Runtime.MalformedHandlerName', `Bad handler ${this.spec.handler}`));
-    }
+    if (this.refusal) return refuse(this.refusal);
     let eventJson: string;
     try {
       eventJson = JSON.stringify(event ?? null);
@@ -154,6 +129,7 @@ export class FunctionPool {
         ticket: 0,
         eventJson,
         timeoutMs,
+        traceId: traceIdOf(event),
         logs: [],
         started: 0,
         timer: undefined,
@@ -167,7 +143,7 @@ export class FunctionPool {
   }
 
   async warm(): Promise<void> {
-    if (this.closed || !isNodeRuntime(this.spec.runtime) || !this.ref || this.liveCount() > 0) return;
+    if (this.closed || !this.kind || this.liveCount() > 0) return;
     const slot = this.newSlot();
     const ready = await slot.ready;
     if (ready.ok) this.release(slot);
@@ -177,18 +153,14 @@ export class FunctionPool {
     this.closed = true;
     clearTimeout(this.reloadTimer);
     clearInterval(this.retireTimer);
-    for (const watcher of this.dirWatchers.values()) watcher.close();
-    this.dirWatchers.clear();
-    const exits: Promise<unknown>[] = [];
-    for (const slot of [...this.slots]) {
-      if (slot.worker) exits.push(slot.worker.terminate().catch(() => undefined));
-      this.kill(slot);
-    }
+    clearTimeout(this.growTimer);
+    this.watcher?.close();
+    for (const slot of [...this.slots]) this.kill(slot);
     for (const waiter of this.waiters.splice(0)) fail(waiter, closedFailure());
-    await Promise.all(exits);
+    await Promise.all(this.stopping);
   }
 
-  // ── workers ────────────────────────────────────────────────────────────────────────────────────────
+  // ── environments ───────────────────────────────────────────────────────────────────────────────────
 
   private liveCount(): number {
     let count = 0;
@@ -208,8 +180,8 @@ export class FunctionPool {
   }
 
   /**
-   * A busy environment of the current code whose queue is expected to be through within QUEUE_BUDGET_MS,
-   * the fullest one (each worker kept busy is one that need not be woken).
+   * A busy environment of the current code that queues, whose queue is expected to be through within
+   * QUEUE_BUDGET_MS, the fullest one (each worker kept busy is one that need not be woken).
    */
   private queueBehind(): Slot | undefined {
     let best: Slot | undefined;
@@ -218,6 +190,7 @@ export class FunctionPool {
       const queued = slot.inFlight.length;
       if (
         slot.state === 'busy' &&
+        slot.env?.queues &&
         slot.generation === this.generation &&
         queued > 0 &&
         queued < MAX_QUEUED &&
@@ -246,8 +219,8 @@ export class FunctionPool {
 
   /**
    * Another environment starts only when a request has waited GROW_AFTER_MS for a busy one. Lambda
-   * would start one at once; on a laptop, short handlers are served faster by one warm worker than by
-   * threads fighting over two cores (bench/serve.bench.mjs), and slow handlers still get concurrency.
+   * would start one at once; on a laptop, short handlers are served faster by one warm environment than
+   * by several fighting over two cores (bench/serve.bench.mjs), and slow handlers still get concurrency.
    */
   private scheduleGrowth(): void {
     if (this.growTimer || this.closed) return;
@@ -305,8 +278,8 @@ export class FunctionPool {
 
   /**
    * Environments started for a burst stop once idle for idleRetireMs (Lambda, too, stops idle ones);
-   * the last one stays warm. Fewer threads to wake: short handlers are served by one warm worker with
-   * a queue far faster than by several taking turns (bench/serve.bench.mjs).
+   * the last one stays warm. Fewer to wake: short handlers are served by one warm environment faster than
+   * by several taking turns (bench/serve.bench.mjs).
    */
   private scheduleRetirement(): void {
     if (this.retireTimer || this.closed || !Number.isFinite(this.options.idleRetireMs)) return;
@@ -333,16 +306,19 @@ export class FunctionPool {
     const at = this.idle.indexOf(slot);
     if (at >= 0) this.idle.splice(at, 1);
     slot.settleReady(stoppedFailure());
-    void slot.worker?.terminate().catch(() => undefined);
-    slot.outbox.length = 0;
+    if (slot.env) {
+      const stopped = slot.env.stop();
+      this.stopping.add(stopped);
+      void stopped.then(() => this.stopping.delete(stopped));
+    }
     clearInterval(slot.watchdog);
     slot.watchdog = undefined;
-    // Only events the worker never claimed may run elsewhere; the compare-and-swap also keeps the
-    // worker (terminate() takes effect later) from starting them now. One it claimed has run, or was
+    // Only events the environment never started may run elsewhere; taking one back also keeps the
+    // environment (which stops a little later) from starting it now. One it started has run, or was
     // running, there: it is answered as stopped.
     const orphans: Invocation[] = [];
     for (const invocation of slot.inFlight.splice(0)) {
-      if (takeClaim(slot, invocation)) orphans.push(invocation);
+      if (slot.env?.takeBack(invocation)) orphans.push(invocation);
       else {
         clearTimeout(invocation.timer);
         fail(invocation, this.closed ? closedFailure() : stoppedFailure());
@@ -365,20 +341,18 @@ export class FunctionPool {
     const slot: Slot = {
       generation: this.generation,
       state: 'starting',
-      worker: undefined,
+      env: undefined,
       ready,
       settleReady,
       inFlight: [],
-      outbox: [],
-      claims: new Int32Array(new SharedArrayBuffer(CLAIM_CELLS * Int32Array.BYTES_PER_ELEMENT)),
-      nextTicket: 1,
       watchdog: undefined,
       recentRunMs: [],
       runCount: 0,
       expectedRunMs: Number.POSITIVE_INFINITY,
       idleSince: 0,
       initLogs: [],
-      source: '',
+      startedAt: performance.now(),
+      initMs: undefined,
     };
     this.slots.add(slot);
     if (this.slots.size > 1) this.scheduleRetirement();
@@ -387,130 +361,50 @@ export class FunctionPool {
   }
 
   private async start(slot: Slot): Promise<void> {
-    let prepared: Prepared | PrepareFailure;
-    let script: string;
-    try {
-      [prepared, script] = await Promise.all([
-        this.prepare(slot.generation),
-        workerScript(this.options.outDir),
-      ]);
-    } catch (error) {
-      prepared = {
-        ok: false,
-        kind: 'load',
-        errorType: 'Runtime.ImportModuleError',
-        message: String(error),
-        watch: [],
-      };
-      script = '';
-    }
+    const prepared = await this.prepare(slot.generation);
     if (slot.state === 'dead') return;
     if (!prepared.ok) {
       slot.settleReady(failure(prepared.kind, prepared.errorType, prepared.message));
       this.kill(slot);
       return;
     }
-    const spec = this.spec;
-    slot.source = prepared.source;
-    const logStreamName = newLogStreamName();
-    const init: WorkerInit = {
-      entry: prepared.entry,
-      source: prepared.source,
-      exportPath: this.ref!.exportPath,
-      handler: spec.handler,
-      functionName: spec.id,
-      memoryMB: spec.memoryMB,
-      region: this.options.region,
-      logStreamName,
-      claims: slot.claims,
-    };
-    const worker = new Worker(script, {
-      workerData: init,
-      env: functionEnvironment(spec, this.options.region, logStreamName),
-      // The heap is what can be bounded per worker; Lambda's MemorySize bounds the whole process.
-      resourceLimits: { maxOldGenerationSizeMb: Math.max(16, spec.memoryMB) },
-      stdout: true,
-      stderr: true,
-      name: `crossgate:${spec.id}`,
-    });
-    slot.worker = worker;
     const initTimer = setTimeout(() => {
       slot.settleReady(
         failure(
           'timeout',
           'Sandbox.Timedout',
-          `Init phase of ${spec.id} timed out after ${INIT_TIMEOUT_MS / 1000} seconds`,
+          `Init phase of ${this.spec.id} timed out after ${INIT_TIMEOUT_MS / 1000} seconds`,
         ),
       );
       this.kill(slot);
     }, INIT_TIMEOUT_MS);
     void slot.ready.then(() => clearTimeout(initTimer));
-    worker.on('message', (message: WorkerToHost) => this.onMessage(slot, message));
-    worker.on('error', (error: Error & { code?: string }) =>
-      this.onCrash(slot, crashOf(error, spec.memoryMB)),
-    );
-    worker.on('exit', (code) => {
-      const reason =
-        code === 0
-          ? 'Runtime exited without providing a reason'
-          : `Runtime exited with error: exit status ${code}`;
-      this.onCrash(slot, { errorType: 'Runtime.ExitError', reason, exited: true });
-    });
-    for (const stream of [worker.stdout, worker.stderr]) {
-      let pending = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        const lines = (pending + chunk).split('\n');
-        pending = lines.pop()!;
-        for (const line of lines) this.onLog(slot, slot.inFlight[0]?.id ?? null, line);
-      });
+    slot.startedAt = performance.now();
+    try {
+      slot.env = this.kind!.start(prepared, this.eventsOf(slot), newLogStreamName());
+    } catch (error) {
+      slot.settleReady(failure('load', 'Runtime.InvalidEntrypoint', String(error)));
+      this.kill(slot);
     }
   }
 
-  private onMessage(slot: Slot, message: WorkerToHost): void {
-    switch (message.t) {
-      case 'ready':
+  private eventsOf(slot: Slot): EnvironmentEvents {
+    return {
+      ready: () => {
+        slot.initMs ??= performance.now() - slot.startedAt;
         slot.settleReady({ ok: true });
-        return;
-      case 'init-error': {
-        // Detached first, so the worker's exit does not answer in its place while the position is looked up.
-        const settle = slot.settleReady;
-        slot.settleReady = () => undefined;
+      },
+      initFailed: (initFailure) => {
+        slot.settleReady({ ...initFailure, logs: [...slot.initLogs, ...(initFailure.logs ?? [])] });
         this.kill(slot);
-        void this.initFailure(slot, message.kind, message.errorType, message.message).then(settle);
-        return;
-      }
-      case 'log':
-        this.onLog(slot, message.id, message.line);
-        return;
-      case 'result': {
+      },
+      log: (requestId, line) => this.onLog(slot, requestId, line),
+      answered: (requestId, outcome, ranMs) => {
         const invocation = slot.inFlight[0];
-        if (invocation?.id !== message.id) return;
-        this.finish(slot, invocation, { ok: true, value: JSON.parse(message.json) }, message.ms);
-        return;
-      }
-      case 'error': {
-        const invocation = slot.inFlight[0];
-        if (invocation?.id !== message.id) return;
-        this.finish(slot, invocation, failure('error', message.errorType, message.message), message.ms);
-        return;
-      }
-    }
-  }
-
-  /** The answer for a module that failed to load, with what it logged while loading. */
-  private async initFailure(
-    slot: Slot,
-    kind: FailureKind,
-    errorType: string,
-    message: string,
-  ): Promise<Failure> {
-    const logs = slot.initLogs;
-    if (errorType === 'Runtime.UserCodeSyntaxError' && !/:\d+:\d+: /.test(message) && slot.source) {
-      const at = await locateSyntaxError(slot.source, this.spec.codeDir);
-      return { ...failure(kind, errorType, `${at ?? displayPath(slot.source)}: ${message}`), logs };
-    }
-    return { ...failure(kind, errorType, message), logs };
+        if (invocation?.id === requestId) this.finish(slot, invocation, outcome, ranMs);
+      },
+      crashed: (crash) => this.onCrash(slot, crash),
+    };
   }
 
   private onLog(slot: Slot, requestId: string | null, line: string): void {
@@ -524,7 +418,7 @@ export class FunctionPool {
     this.options.onLog?.(this.spec.id, requestId ?? running?.id ?? '', line);
   }
 
-  /** The worker died: an uncaught exception, process.exit(), the heap limit. A new one serves the next event. */
+  /** The environment died: an uncaught exception, an exit, a signal, memory. A new one serves the next event. */
   private onCrash(slot: Slot, crash: Crash): void {
     if (slot.state === 'dead' && slot.inFlight.length === 0) return;
     const invocation = slot.inFlight[0];
@@ -541,26 +435,11 @@ export class FunctionPool {
     this.kill(slot);
   }
 
-  /**
-   * Events for a worker leave together at the end of this turn of the event loop: requests read from
-   * several sockets at once cost the worker one wake-up, not one each.
-   */
   private send(slot: Slot, invocation: Invocation): void {
-    const ticket = slot.nextTicket;
-    // Tickets stay below 2^30, so that -ticket and ticket are never the same Int32.
-    slot.nextTicket = ticket >= 2 ** 30 ? 1 : ticket + 1;
-    invocation.ticket = ticket;
-    Atomics.store(slot.claims, ticket % CLAIM_CELLS, ticket);
+    slot.env!.send(invocation);
     slot.inFlight.push(invocation);
     if (slot.inFlight.length === 1) this.begin(slot, invocation);
     else slot.watchdog ??= setInterval(() => this.watchQueue(slot), GROW_AFTER_MS).unref();
-    slot.outbox.push({
-      id: invocation.id,
-      ticket,
-      eventJson: invocation.eventJson,
-      timeoutMs: invocation.timeoutMs,
-    });
-    if (slot.outbox.length === 1) setImmediate(flushOutbox, slot);
   }
 
   /**
@@ -578,32 +457,26 @@ export class FunctionPool {
     this.requeue(this.takeBack(slot));
   }
 
-  /**
-   * The queued events the worker has not claimed yet. A cell still holding an event's ticket means the
-   * worker has not reached it; the worker claims with the same compare-and-swap, so exactly one side
-   * wins, and an event the worker already started stays (its result is on the way). A cell is reused
-   * for ticket + CLAIM_CELLS only once the event it held is claimed or gone: every event after an
-   * unclaimed one is still queued here (the worker claims in order, the host takes back only unclaimed
-   * ones), and at most MAX_QUEUED are.
-   */
+  /** The queued events the environment has not started; the running one stays (its answer is coming). */
   private takeBack(slot: Slot): Invocation[] {
     const taken: Invocation[] = [];
     slot.inFlight = slot.inFlight.filter((invocation, at) => {
-      if (at === 0 || !takeClaim(slot, invocation)) return true;
+      if (at === 0 || !slot.env!.takeBack(invocation)) return true;
       taken.push(invocation);
       return false;
     });
     return taken;
   }
 
-  /** The event at the head of the worker's queue starts to run: its time (and Timeout) count from now. */
+  /** The event at the head of the environment's queue starts to run: its time (and Timeout) count from now. */
   private begin(slot: Slot, invocation: Invocation): void {
     invocation.started = performance.now();
     invocation.logs.unshift(...slot.initLogs.splice(0));
+    this.options.onInvocation?.(this.spec.id, { phase: 'start', requestId: invocation.id });
     invocation.timer = setTimeout(() => {
-      // The worker has already answered (its cell is cleared when it settles): the answer is on its
-      // way, held up behind this timer by a busy host, and is no timeout.
-      if (Atomics.load(slot.claims, invocation.ticket % CLAIM_CELLS) !== -invocation.ticket) return;
+      // The environment has already answered: the answer is on its way, held up behind this timer by a
+      // busy host, and is no timeout.
+      if (slot.env!.answerInTransit(invocation)) return;
       // Lambda's answer for a function past its Timeout; the environment is stopped.
       const seconds = (invocation.timeoutMs / 1000).toFixed(2);
       this.finish(
@@ -619,7 +492,7 @@ export class FunctionPool {
     }, invocation.timeoutMs);
   }
 
-  /** `ranMs`: the handler's own run time, as the worker measured it (absent for a timeout or a crash). */
+  /** `ranMs`: the handler's own run time, as the environment measured it (absent for a timeout or a crash). */
   private finish(slot: Slot, invocation: Invocation, outcome: Outcome, ranMs?: number): void {
     if (slot.inFlight[0] !== invocation) return;
     clearTimeout(invocation.timer);
@@ -627,6 +500,18 @@ export class FunctionPool {
     const durationMs = ranMs ?? performance.now() - invocation.started;
     noteRunTime(slot, durationMs);
     invocation.resolve({ ...outcome, durationMs, logs: invocation.logs });
+    if (this.options.onInvocation) {
+      this.options.onInvocation(this.spec.id, {
+        phase: 'end',
+        requestId: invocation.id,
+        durationMs,
+        memorySizeMB: this.spec.memoryMB,
+        maxMemoryUsedMB: slot.env?.maxMemoryUsedMB(),
+        initDurationMs: slot.runCount === 1 ? slot.initMs : undefined,
+        status: outcome.ok ? undefined : outcome.kind === 'error' ? undefined : outcome.kind,
+        errorType: outcome.ok || outcome.kind === 'error' ? undefined : outcome.errorType,
+      });
+    }
     // A timeout or a crash stops the environment (the caller kills it, and kill() moves the queue on).
     if (!outcome.ok && outcome.kind !== 'error') return;
     const next = slot.inFlight[0];
@@ -646,47 +531,27 @@ export class FunctionPool {
     }
   }
 
-  // ── build and reload ───────────────────────────────────────────────────────────────────────────────
+  // ── code versions and reload ───────────────────────────────────────────────────────────────────────
 
   private prepare(generation: number): Promise<Prepared | PrepareFailure> {
     if (this.prepared?.generation === generation) return this.prepared.result;
-    const result = prepare(this.spec, this.ref!, this.options.outDir, generation, this.options.watch).then(
+    const result = this.kind!.prepare(generation).then(
       (outcome) => {
-        if (this.options.watch && !this.closed && generation === this.generation) {
-          this.watchFiles(outcome.ok ? outcome.inputs : outcome.watch);
+        if (this.watcher && !this.closed && generation === this.generation) {
+          if (outcome.ok) this.watcher.set(outcome.files, outcome.trees);
+          else this.watcher.set(outcome.watch, []);
         }
-        // A failed build is tried again by the next request (the file may have been fixed meanwhile).
+        // A failed preparation is tried again by the next request (the file may have been fixed meanwhile).
         if (!outcome.ok && this.prepared?.result === result) this.prepared = undefined;
         return outcome;
+      },
+      (error: unknown): PrepareFailure => {
+        if (this.prepared?.result === result) this.prepared = undefined;
+        return { ...failure('load', 'Runtime.Unknown', String(error)), watch: [] };
       },
     );
     this.prepared = { generation, result };
     return result;
-  }
-
-  private watchFiles(files: string[]): void {
-    this.watchedFiles = new Set(files);
-    const dirs = new Set(files.map((file) => dirname(file)));
-    for (const [dir, watcher] of this.dirWatchers) {
-      if (!dirs.has(dir)) {
-        watcher.close();
-        this.dirWatchers.delete(dir);
-      }
-    }
-    // Folders, not files: editors save by writing a new file and renaming it over the old one.
-    for (const dir of dirs) {
-      if (this.dirWatchers.has(dir)) continue;
-      try {
-        const watcher = watchDir(dir, (_event, name) => {
-          const file = name ? join(dir, name.toString()) : undefined;
-          if (file && this.watchedFiles.has(file)) this.scheduleReload(file);
-        });
-        watcher.on('error', () => undefined);
-        this.dirWatchers.set(dir, watcher);
-      } catch {
-        // A folder that does not exist (yet): nothing to watch there.
-      }
-    }
   }
 
   private scheduleReload(file: string): void {
@@ -697,24 +562,24 @@ export class FunctionPool {
     }, RELOAD_DEBOUNCE_MS);
   }
 
-  /** New code for new requests; requests in flight finish on the old workers, which then stop. */
+  /** New code for new requests; requests in flight finish on the old environments, which then stop. */
   private reload(file: string): void {
-    const hadWorkers = this.slots.size > 0;
+    const hadEnvironments = this.slots.size > 0;
     this.generation++;
     this.prepared = undefined;
     for (const slot of [...this.idle]) this.kill(slot);
-    // Events queued in busy workers that have not started yet get the new code too.
+    // Events queued in busy environments that have not started yet get the new code too.
     for (const slot of this.slots) if (slot.state === 'busy') this.requeue(this.takeBack(slot));
     this.options.onReload?.(this.spec.id, file);
     if (this.waiters.length > 0) this.pump();
-    else if (hadWorkers) void this.warm();
+    else if (hadEnvironments) void this.warm();
     else void this.prepare(this.generation);
   }
 }
 
 /**
- * A run time measured in the worker is wall-clock time: a thread that shares two cores with the host
- * and the client is often paused mid-event, and one such sample must not make a fast handler look
+ * A run time measured in the environment is wall-clock time: a thread that shares two cores with the
+ * host and the client is often paused mid-event, and one such sample must not make a fast handler look
  * slow. The shortest of the last few is robust to that and still follows a handler that got slower.
  */
 const RUN_SAMPLES = 8;
@@ -726,21 +591,15 @@ function noteRunTime(slot: Slot, ms: number): void {
   slot.expectedRunMs = Math.min(...ring);
 }
 
-/** Takes a queued event back from the worker: true unless the worker has claimed it first. */
-function takeClaim(slot: Slot, invocation: Invocation): boolean {
-  const cell = invocation.ticket % CLAIM_CELLS;
-  return Atomics.compareExchange(slot.claims, cell, invocation.ticket, 0) === invocation.ticket;
-}
-
-function flushOutbox(slot: Slot): void {
-  const events = slot.outbox.splice(0);
-  if (slot.state === 'dead' || events.length === 0) return;
-  const message: HostToWorker = { t: 'invoke', events };
-  slot.worker!.postMessage(message);
-}
-
-function failure(kind: FailureKind, errorType: string, message: string): Failure {
-  return { ok: false, kind, errorType, message };
+/** The X-Ray header API Gateway sent the function, for the Runtime API's Lambda-Runtime-Trace-Id. */
+function traceIdOf(event: unknown): string | undefined {
+  const headers = (event as { headers?: Record<string, unknown> } | null)?.headers;
+  if (!headers || typeof headers !== 'object') return undefined;
+  let value = headers['X-Amzn-Trace-Id'];
+  // A client may send it itself, in its own case; API Gateway passes it on.
+  if (value === undefined)
+    for (const name in headers) if (name.toLowerCase() === 'x-amzn-trace-id') value = headers[name];
+  return typeof value === 'string' ? value : undefined;
 }
 
 function closedFailure(): Failure {
@@ -754,26 +613,4 @@ function stoppedFailure(): Failure {
 /** Answers an event that never ran (or was cut off) with a failure. */
 function fail(invocation: Invocation, failure: Failure): void {
   invocation.resolve({ ...failure, durationMs: 0, logs: [...(failure.logs ?? []), ...invocation.logs] });
-}
-
-/** `exited`: Lambda words it as the environment's exit (`RequestId: … Error: Runtime exited …`). */
-interface Crash {
-  errorType: string;
-  reason: string;
-  exited: boolean;
-}
-
-/**
- * An uncaught exception is reported with the error's own name and message, as the runtime interface
- * client posts it before exiting; the heap limit as Lambda reports a function over its MemorySize.
- */
-function crashOf(error: Error & { code?: string }, memoryMB: number): Crash {
-  if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    return {
-      errorType: 'Runtime.OutOfMemory',
-      reason: `Runtime exited with error: signal: killed (JavaScript heap over MemorySize ${memoryMB} MB)`,
-      exited: true,
-    };
-  }
-  return { errorType: error.name, reason: error.message, exited: false };
 }

@@ -36,5 +36,9 @@ export type WorkerToHost =
   | { t: 'ready' }
   | { t: 'init-error'; kind: 'load' | 'missing'; errorType: string; message: string }
   | { t: 'log'; id: string | null; line: string }
-  | { t: 'result'; id: string; json: string; ms: number }
-  | { t: 'error'; id: string; errorType: string; message: string; ms: number };
+  | { t: 'result'; id: string; json: string; ms: number; mem: number }
+  | { t: 'error'; id: string; errorType: string; message: string; ms: number; mem: number }
+  /** The environment's heap and off-heap memory went over MemorySize (MB in use): the host stops it. */
+  | { t: 'oom'; mem: number }
+  /** The handler signalled the host's process (or group): in Lambda that ends its own environment. */
+  | { t: 'signal'; signal: string };

@@ -6,8 +6,14 @@ export interface FunctionSpec {
   codeDir: string;
   /** SAM `Handler`: module path without extension, a dot, the export (`src/handlers/items.handler`). */
   handler: string;
-  /** `nodejs20.x` etc.; a non-Node runtime is answered with outcome kind `unsupported`. */
+  /**
+   * `nodejs20.x`… (worker threads), `python3.9`… `python3.13` and `provided`, `provided.al2`,
+   * `provided.al2023` (processes speaking the Runtime API); any other is answered with outcome kind
+   * `unsupported`.
+   */
   runtime: string | undefined;
+  /** Absolute folders of the function's Layers (a LayerVersion's local ContentUri), in the template's order. */
+  layers?: string[];
   environment: Record<string, string>;
   timeoutSeconds: number;
   memoryMB: number;
@@ -30,6 +36,23 @@ export type InvokeOutcome =
       logs: string[];
     };
 
+/** One invocation's lifecycle, for the START / END / REPORT lines Lambda writes around it (lifecycleLines()). */
+export type InvocationRecord =
+  | { phase: 'start'; requestId: string }
+  | {
+      phase: 'end';
+      requestId: string;
+      durationMs: number;
+      memorySizeMB: number;
+      /** The environment's peak memory so far, when it can be measured. */
+      maxMemoryUsedMB: number | undefined;
+      /** The environment's init phase, on its first invocation. */
+      initDurationMs: number | undefined;
+      /** `timeout`, `crash`…: how the invocation ended when the environment did not answer. */
+      status: FailureKind | undefined;
+      errorType: string | undefined;
+    };
+
 export interface Runtime {
   /**
    * Runs one event through the function. Never rejects: every failure is an outcome.
@@ -41,6 +64,11 @@ export interface Runtime {
   environments(functionId: string): number;
   /** Builds and starts one worker per function (or for the one given) ahead of the first request. */
   warm(functionId?: string): Promise<void>;
+  /**
+   * What is worth saying before the first request: a Python that runs instead of the version a Runtime
+   * names, no Python at all (and how to install one), runtimes crossgate does not run.
+   */
+  notes(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -50,6 +78,12 @@ export interface RuntimeOptions {
   onReload?: (functionId: string, file: string) => void;
   /** Every log line of every invocation, as it is written. */
   onLog?: (functionId: string, requestId: string, line: string) => void;
+  /** Each invocation's start and end (Lambda's START, END and REPORT lines: lifecycleLines()). */
+  onInvocation?: (functionId: string, record: InvocationRecord) => void;
+  /** The Python interpreter for every Python function (`--python PATH`), instead of looking for one. */
+  python?: string;
+  /** The template's folder: a `.venv` beside it is where Python functions' dependencies are looked for. */
+  templateDir?: string;
   /** Where TypeScript bundles go; a fresh folder under it is used and removed on close. Default os.tmpdir(). */
   cacheDir?: string;
   /** AWS_REGION the handlers see; default us-east-1. */

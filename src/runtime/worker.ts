@@ -7,14 +7,94 @@
  * and the AWS Lambda docs pages "Define Lambda function handler in Node.js" and "Using the Lambda context
  * object to retrieve Node.js function information".
  */
+import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HostToWorker, InvokeEvent, WorkerInit, WorkerToHost } from './protocol.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const send = (message: WorkerToHost): void => port.postMessage(message);
+
+// ── signals: confined to this environment ─────────────────────────────────────────────────────────────
+// In Lambda a handler that signals its own process (process.kill(process.pid, 'SIGTERM'), its group, or
+// every process it may signal) ends its own execution environment; here the process is the host itself,
+// shared by every function. Every signal a worker sends goes through process._kill (process.kill
+// validates its arguments, then calls it), so that is where a signal aimed at the host is turned into
+// the end of this environment alone. A `kill` command run in a child process is beyond reach: crossgate
+// confines handlers' mistakes, it is not a sandbox.
+const hostTargets = new Set([0, -1, process.pid, -process.pid, process.ppid, -process.ppid]);
+try {
+  // The process group, from /proc/self/stat (Linux): `pid (comm) state ppid pgrp …`.
+  const stat = readFileSync('/proc/self/stat', 'latin1');
+  const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  if (pgrp > 0) hostTargets.add(-pgrp);
+} catch {
+  // Not Linux: the pids above still hold.
+}
+const signalNames = new Map(Object.entries(constants.signals).map(([name, number]) => [number, name]));
+/** Signals whose default action is nothing (SIGPIPE and SIGUSR1: Node ignores one and opens the inspector on the other). */
+const HARMLESS = new Set(['SIGCHLD', 'SIGCONT', 'SIGURG', 'SIGWINCH', 'SIGPIPE', 'SIGUSR1']);
+/** Signals that stop a process: in Lambda the invocation then runs into its timeout. */
+const STOPPING = new Set(['SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU']);
+const processInternals = process as unknown as { _kill: (pid: number, signal: number) => number };
+const hostKill = processInternals._kill.bind(process);
+processInternals._kill = (pid: number, signal: number): number => {
+  if (!hostTargets.has(pid)) return hostKill(pid, signal);
+  const name = signalNames.get(signal);
+  if (signal === 0 || name === undefined || HARMLESS.has(name)) return 0;
+  // This environment ends here: nothing after this line of the handler runs, as after a real signal.
+  if (!STOPPING.has(name)) send({ t: 'signal', signal: name });
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+  return 0;
+};
+
+// ── memory: MemorySize bounds the heap and what lives outside it ──────────────────────────────────────
+// V8 bounds this worker's heap (resourceLimits); Buffers and ArrayBuffers live outside it, counted by
+// V8 per isolate as external memory. Lambda stops an environment whose memory goes over MemorySize, so
+// heap + external is measured when an event is answered and every MEMORY_POLL_MS while one runs
+// (getHeapStatistics() and the sum cost ~0.4 µs: bench/RESULTS.md, runtime section).
+const memoryLimit = init.memoryMB * 1024 * 1024;
+const MEMORY_POLL_MS = 20;
+let memoryTimer: ReturnType<typeof setInterval> | undefined;
+let outOfMemory = false;
+let collect: (() => void) | undefined;
+
+function memoryInUse(): number {
+  const heap = getHeapStatistics();
+  return heap.used_heap_size + heap.external_memory;
+}
+
+/**
+ * Bytes in use, or undefined (and the host told) when the environment is over MemorySize once garbage
+ * is collected.
+ */
+function checkMemory(): number | undefined {
+  if (outOfMemory) return undefined;
+  const inUse = memoryInUse();
+  return inUse <= memoryLimit ? inUse : overMemory();
+}
+
+function overMemory(): number | undefined {
+  // Garbage counts until it is collected: collect it before calling the environment out of memory.
+  if (!collect) {
+    // gc() for this one context only: the flag is turned off again, so no handler's context gets it.
+    setFlagsFromString('--expose-gc');
+    collect = runInNewContext('gc') as () => void;
+    setFlagsFromString('--no-expose-gc');
+  }
+  collect();
+  const used = memoryInUse();
+  if (used <= memoryLimit) return used;
+  outOfMemory = true;
+  clearInterval(memoryTimer);
+  send({ t: 'oom', mem: Math.ceil(used / 2 ** 20) });
+  return undefined;
+}
 
 /** Lambda caps a synchronous response at 6 MB (Lambda quotas page: "Invocation payload … 6 MB"). */
 const MAX_RESPONSE_BYTES = 6_291_556;
@@ -131,8 +211,11 @@ function run(handler: Handler, message: InvokeEvent, done: () => void): void {
     // The next event starts after the code that settled this one has returned (a callback may be called
     // synchronously from inside the handler).
     queueMicrotask(done);
+    const inUse = checkMemory();
+    if (inUse === undefined) return;
+    const mem = Math.ceil(inUse / 2 ** 20);
     if (failed) {
-      send({ t: 'error', id, ms, ...describeError(error) });
+      send({ t: 'error', id, ms, mem, ...describeError(error) });
       return;
     }
     // Lambda answers with JSON.stringify(result ?? null): functions and undefined vanish, class
@@ -146,6 +229,7 @@ function run(handler: Handler, message: InvokeEvent, done: () => void): void {
         t: 'error',
         id,
         ms,
+        mem,
         errorType: 'Runtime.JSONStringifyError',
         message: 'Unable to stringify response body',
       });
@@ -157,12 +241,13 @@ function run(handler: Handler, message: InvokeEvent, done: () => void): void {
         t: 'error',
         id,
         ms,
+        mem,
         errorType: 'Function.ResponseSizeTooLarge',
         message: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
       });
       return;
     }
-    send({ t: 'result', id, json, ms });
+    send({ t: 'result', id, json, ms, mem });
   };
   const callback = (error?: unknown, value?: unknown): void => {
     if (error !== undefined && error !== null) settle(error, undefined, true);
@@ -217,14 +302,17 @@ if (handler) {
   let running = false;
   const { claims } = init;
   const next = (): void => {
-    for (let event = waiting.shift(); event; event = waiting.shift()) {
+    for (let event = outOfMemory ? undefined : waiting.shift(); event; event = waiting.shift()) {
       const { ticket } = event;
       if (Atomics.compareExchange(claims, ticket % claims.length, ticket, -ticket) !== ticket) continue;
       running = true;
+      memoryTimer ??= setInterval(checkMemory, MEMORY_POLL_MS);
       run(handler, event, next);
       return;
     }
     running = false;
+    clearInterval(memoryTimer);
+    memoryTimer = undefined;
   };
   port.on('message', (message: HostToWorker) => {
     waiting.push(...message.events);

@@ -10,6 +10,8 @@ import { isMap, refTarget } from '../template/load.js';
 import type { ApiModel, RouteModel, TemplateModel } from '../template/model.js';
 import { keyPosOf, nodePos, posOf } from '../template/parse.js';
 import type { Pos } from '../template/position.js';
+import { buildFunctionUrls } from './function-url.js';
+import { addHttpEventIntegration, buildHttpApis, type RestHttpEvent } from './http-api.js';
 import type {
   DeployedApi,
   DeployedAuthorizer,
@@ -54,12 +56,19 @@ export interface DeploymentOptions {
 }
 
 export function buildDeployment(model: TemplateModel, options: DeploymentOptions = {}): Deployment {
+  const http = buildHttpApis(model, options);
   const apis: DeployedApi[] = [];
-  for (const api of model.apis) apis.push(deployApi(model, api, options));
-  return { file: model.file, apis, notes: model.notes.slice() };
+  for (const api of model.apis) apis.push(deployApi(model, api, options, http.restEvents));
+  const functionUrls = buildFunctionUrls(model);
+  return { file: model.file, apis, httpApis: http.httpApis, functionUrls, notes: model.notes.slice() };
 }
 
-function deployApi(model: TemplateModel, api: ApiModel, options: DeploymentOptions): DeployedApi {
+function deployApi(
+  model: TemplateModel,
+  api: ApiModel,
+  options: DeploymentOptions,
+  httpEvents: RestHttpEvent[] = [],
+): DeployedApi {
   const provenance = new WeakMap<object, Provenance>();
   const notes: string[] = [];
   let body: Doc | undefined;
@@ -67,10 +76,11 @@ function deployApi(model: TemplateModel, api: ApiModel, options: DeploymentOptio
   if (api.kind === 'cloudformation') {
     body = isValidSwagger(api.definitionBody) ? (api.definitionBody as Doc) : undefined;
   } else {
-    body = transformServerlessApi(model, api, provenance, notes);
+    body = transformServerlessApi(model, api, provenance, notes, httpEvents);
   }
   const stage = api.stageName.raw === undefined ? undefined : model.resolver.resolveString(api.stageName.raw);
   const deployed: DeployedApi = {
+    kind: 'rest',
     logicalId: api.logicalId,
     stageName: stage === undefined ? undefined : String(stage),
     resources: [],
@@ -125,6 +135,7 @@ function transformServerlessApi(
   api: ApiModel,
   provenance: WeakMap<object, Provenance>,
   notes: string[],
+  httpEvents: RestHttpEvent[],
 ): Doc | undefined {
   const id = api.logicalId;
   const managed = api.definitionBody === undefined && api.definitionUri === undefined;
@@ -167,6 +178,11 @@ function transformServerlessApi(
     : undefined;
   if (body) {
     for (const route of api.routes) addRoute(model, api, body, route, managed, apiAuthorizers, provenance);
+    // HttpApi events aimed at this REST API edit its body too (SAM's HTTP API event source).
+    for (const e of httpEvents)
+      if (e.apiId === id)
+        for (const def of addHttpEventIntegration(body, e, api.properties.Auth))
+          provenance.set(def, { pos: e.pos, eventId: e.eventId });
   }
 
   if (api.cors) {

@@ -1,7 +1,7 @@
 /**
- * The deployment model: what API Gateway holds after `sam deploy`, per REST API. Read from the
- * OpenAPI body SAM generates (or a plain RestApi's inline Body), so the same reader also reads the
- * SAM translator's real output in the conformance test.
+ * The deployment model: what API Gateway and Lambda hold after `sam deploy`, per REST API, HTTP API
+ * and Function URL. Read from the OpenAPI body SAM generates (or a plain RestApi's inline Body), so
+ * the same reader also reads the SAM translator's real output in the conformance test.
  */
 import type { Pos } from '../template/position.js';
 
@@ -41,6 +41,10 @@ export interface DeployedMethod {
   pos: Pos | undefined;
   /** The function event that created it (`GetItems`), when one did. */
   eventId: string | undefined;
+  /** HTTP API routes: the Lambda event format, `1.0` or `2.0` (an intrinsic stays as written). */
+  payloadFormatVersion?: string;
+  /** HTTP API routes: the integration timeout (TimeoutInMillis), when set. */
+  timeoutMs?: number;
 }
 
 export interface DeployedResource {
@@ -68,6 +72,7 @@ export interface DeployedAuthorizer {
 }
 
 export interface DeployedApi {
+  kind?: 'rest';
   logicalId: string;
   stageName: string | undefined;
   resources: DeployedResource[];
@@ -83,8 +88,86 @@ export interface DeployedApi {
   notes: string[];
 }
 
+/**
+ * A CORS configuration API Gateway (HTTP APIs: `x-amazon-apigateway-cors`) or Lambda (Function URLs:
+ * `Cors`) applies itself. Lists as deployed; header and method names as written.
+ */
+export interface DeployedCors {
+  allowOrigins: string[];
+  allowMethods: string[];
+  allowHeaders: string[];
+  exposeHeaders: string[];
+  maxAge: number | undefined;
+  allowCredentials: boolean;
+  /** Where the configuration was written (CorsConfiguration, FunctionUrlConfig.Cors, the body's extension). */
+  pos: Pos | undefined;
+  /** Where each property, and each item of a list, was written. */
+  at: Partial<Record<CorsProperty, Pos | undefined>>;
+  items: Partial<Record<CorsListProperty, Array<Pos | undefined>>>;
+  /** Why part of it is unknown before deploy (an intrinsic crossgate cannot resolve), if it is. */
+  unresolved: string | undefined;
+}
+
+export type CorsListProperty = 'allowOrigins' | 'allowMethods' | 'allowHeaders' | 'exposeHeaders';
+export type CorsProperty = CorsListProperty | 'maxAge' | 'allowCredentials';
+
+/** An HTTP API authorizer (`components.securitySchemes` with `x-amazon-apigateway-authorizer`). */
+export interface DeployedHttpAuthorizer {
+  name: string;
+  type: 'JWT' | 'REQUEST' | 'AWS_IAM';
+  /** Selection expressions: `$request.header.Authorization`, `$request.querystring.token`, … */
+  identitySource: string[];
+  /** JWT: the `iss` a token must carry, and the `aud`/`client_id` values one of which it must carry. */
+  issuer: string | undefined;
+  audience: string[];
+  /** Lambda (REQUEST) authorizers. */
+  functionId: string | undefined;
+  payloadFormatVersion: string | undefined;
+  simpleResponses: boolean;
+  ttlSeconds: number;
+  pos: Pos | undefined;
+}
+
+/** An AWS::Serverless::HttpApi as deployed (AWS::ApiGatewayV2::Api with its OpenAPI body). */
+export interface DeployedHttpApi {
+  kind: 'http';
+  logicalId: string;
+  /** `$default` (served at the root) or a name (`/Prod/…`). */
+  stageName: string;
+  /** Routes grouped by path; the catch-all route is the path `$default` with method ANY. */
+  resources: DeployedResource[];
+  cors: DeployedCors | undefined;
+  authorizers: Record<string, DeployedHttpAuthorizer>;
+  pos: Pos | undefined;
+  /** The OpenAPI document as deployed. */
+  body: Record<string, unknown> | undefined;
+  notes: string[];
+}
+
+/** A Lambda Function URL (FunctionUrlConfig → AWS::Lambda::Url). */
+export interface DeployedFunctionUrl {
+  kind: 'function-url';
+  /** `<Function>Url`, the logical id SAM gives the AWS::Lambda::Url. */
+  logicalId: string;
+  functionId: string;
+  /** `NONE` or `AWS_IAM` (or an intrinsic's text). */
+  authType: string;
+  cors: DeployedCors | undefined;
+  invokeMode: string | undefined;
+  /** Every path and method reaches the function: one resource `/` with method ANY. */
+  resources: DeployedResource[];
+  condition: string | undefined;
+  pos: Pos | undefined;
+  notes: string[];
+}
+
+/** Anything a browser can call: a REST API, an HTTP API or a Function URL. */
+export type DeployedEndpoint = DeployedApi | DeployedHttpApi | DeployedFunctionUrl;
+
 export interface Deployment {
   file: string;
   apis: DeployedApi[];
+  httpApis: DeployedHttpApi[];
+  functionUrls: DeployedFunctionUrl[];
   notes: { pos: Pos | undefined; message: string }[];
 }

@@ -1,6 +1,13 @@
 /** What `crossgate serve` prints at start-up: where it listens, every route, the keys. */
 import pc from 'picocolors';
+import type { DeployedCors } from '../sam/model.js';
 import type { RunningServe } from './serve.js';
+
+function corsLine(cors: DeployedCors | undefined, name: string): string {
+  if (!cors) return `no ${name}: preflights reach the routes; the function answers CORS itself`;
+  if (cors.unresolved) return `${name} ${cors.unresolved}`;
+  return `CORS answered by the platform for ${cors.allowOrigins.join(', ') || '(no origin)'}${cors.allowCredentials ? ', with credentials' : ''}`;
+}
 
 export function routeTable(
   running: RunningServe,
@@ -31,6 +38,29 @@ export function routeTable(
           `    ${m.method.padEnd(7)} ${running.server.url}${prefix}${r.path}  ${pc.dim(target)}${guards ? `  ${pc.yellow(guards)}` : ''}`,
         );
       }
+  }
+  for (const api of running.gateway.httpApis) {
+    const prefix = info.stagePrefix && api.stageName !== '$default' ? `/${api.stageName}` : '';
+    lines.push('', `  ${pc.bold(api.logicalId)} ${pc.dim(`HTTP API, stage ${api.stageName}`)}`);
+    for (const r of api.resources)
+      for (const m of r.methods) {
+        const path = r.path === '$default' ? '/*' : r.path;
+        const target = m.integration === 'aws_proxy' ? (m.functionId ?? '?') : m.integration;
+        const guard = m.authorizer ? `  ${pc.yellow(`authorizer ${m.authorizer}`)}` : '';
+        const route = r.path === '$default' ? `${pc.dim('($default)')} ` : '';
+        lines.push(
+          `    ${m.method.padEnd(7)} ${running.server.url}${prefix}${path}  ${route}${pc.dim(`${target} (payload ${m.payloadFormatVersion ?? '2.0'})`)}${guard}`,
+        );
+      }
+    lines.push(`    ${pc.dim(corsLine(api.cors, 'CorsConfiguration'))}`);
+  }
+  for (const u of running.functionUrls) {
+    lines.push(
+      '',
+      `  ${pc.bold(u.url.logicalId)} ${pc.dim(`Function URL → ${u.url.functionId}, AuthType ${u.url.authType}`)}`,
+      `    ANY     ${u.server.url}/*`,
+      `    ${pc.dim(corsLine(u.url.cors, 'Cors'))}`,
+    );
   }
   for (const note of running.notes) lines.push('', `  ${pc.yellow(`note: ${note}`)}`);
   if (running.keys.length > 0) {

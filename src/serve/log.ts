@@ -1,5 +1,6 @@
 /** One line per request: method, path, status, duration, and what a browser would make of it. */
 import pc from 'picocolors';
+import { engineSummary } from '../browser/index.js';
 import type { Exchange } from './server.js';
 import { exchangeVerdict } from './verdict.js';
 
@@ -18,9 +19,12 @@ export function requestLogLine(x: Exchange, apiOrigin = originOf(x)): string {
   const verdict = exchangeVerdict(request, response, apiOrigin);
   if (verdict) {
     const what = verdict.step === 'preflight' ? `the preflight for ${verdict.method}` : 'the response';
-    line += verdict.judgement.ok
-      ? ` ${pc.green('✓')} a browser on ${verdict.origin} would accept ${what}`
-      : ` ${pc.red('✗')} a browser on ${verdict.origin} would be blocked: ${verdict.judgement.reason ?? verdict.judgement.cause ?? verdict.judgement.errorCode}`;
+    const e = verdict.engines;
+    const where = engineSummary(e);
+    line +=
+      verdict.judgement.ok && e.firefox.allowed && e.webkit.allowed
+        ? ` ${pc.green('✓')} a browser on ${verdict.origin} would accept ${what} (${where})`
+        : ` ${pc.red('✗')} a browser on ${verdict.origin} would be ${where}: ${verdict.judgement.reason ?? verdict.judgement.cause ?? verdict.judgement.errorCode}`;
   }
   return line;
 }

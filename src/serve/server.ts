@@ -1,9 +1,12 @@
 /**
  * The HTTP edge of `crossgate serve`: turns node:http requests into GatewayRequests and the gateway's
- * answers back into bytes. Malformed HTTP gets a 400 and never takes the server down.
+ * answers back into bytes. Malformed HTTP gets a 400 and never takes the server down; every request
+ * before it on the connection is answered first. A body over the payload limit is never read past
+ * it. The framing of every response (its length, the connection) is the server's alone, whatever
+ * the gateway's answer carries.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Gateway } from '../gateway/gateway.js';
 import { MAX_PAYLOAD_BYTES } from '../gateway/gateway.js';
 import type { GatewayRequest, GatewayResponse, HeaderList } from '../gateway/types.js';
@@ -32,6 +35,54 @@ export interface GatewayServer {
 const BAD_REQUEST =
   'HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: 27\r\nConnection: close\r\n\r\n{"message":"Bad Request"}\r\n';
 
+/**
+ * How long a connection closed on a request it did not read (413, 400) keeps reading and dropping
+ * what the client still sends. Closing at once would make the kernel answer those bytes with a reset,
+ * and a reset can discard the answer before the client reads it (RFC 9112 §9.6; nginx's
+ * lingering_close exists for this).
+ */
+const LINGER_MS = 2000;
+
+/**
+ * Headers that frame the message or belong to one connection (RFC 9110 §7.6.1, RFC 9112 §6): the
+ * server writes its own, so one in an answer (a handler's, a template's) never reaches the socket.
+ * gateway/ already remaps the ones API Gateway remaps; this is the guarantee for every API kind.
+ */
+const CONNECTION_HEADERS = new Set([
+  'connection',
+  'content-length',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+function isConnectionHeader(name: string): boolean {
+  const n = name.length;
+  return (
+    (n === 14 || n === 10 || n === 17 || n === 7 || n === 16 || n === 2) &&
+    CONNECTION_HEADERS.has(name.toLowerCase())
+  );
+}
+
+/** Per connection: requests whose answers are not yet on the socket, and whether a malformed one followed. */
+interface ConnectionState {
+  pending: number;
+  malformed: boolean;
+}
+const connections = new WeakMap<Socket, ConnectionState>();
+
+function stateOf(socket: Socket): ConnectionState {
+  let state = connections.get(socket);
+  if (!state) {
+    state = { pending: 0, malformed: false };
+    connections.set(socket, state);
+  }
+  return state;
+}
+
 export async function startGatewayServer(
   gateway: Gateway,
   options: GatewayServerOptions = {},
@@ -44,10 +95,21 @@ export async function startGatewayServer(
   // A client that sends its request and half-closes (curl --no-keepalive, `nc -N`) still gets its
   // answer: node:http's own switch for it (lib/_http_server.js socketOnEnd).
   (server as Server & { httpAllowHalfOpen?: boolean }).httpAllowHalfOpen = true;
-  // A malformed request line, oversized headers or a bad header: answer 400 and drop the socket.
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end(BAD_REQUEST);
-    else socket.destroy();
+  // `Expect: 100-continue` with a body over the limit is refused at once (RFC 9110 §10.1.1: a server
+  // may answer with a final status instead of 100); otherwise the client is told to go on.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (declaredLength(req) <= MAX_PAYLOAD_BYTES) res.writeContinue();
+    void serveOne(gateway, req, res, onExchange);
+  });
+  // A malformed request, oversized headers or a bad header: answer 400 and close, once every request
+  // before it on the connection has its answer (node:http parses pipelined requests ahead and
+  // reports the bad one while the earlier ones are still being served).
+  server.on('clientError', (_error, socket: Socket) => {
+    const state = stateOf(socket);
+    // The parser reports its error again for every later chunk: answer once.
+    if (state.malformed) return;
+    state.malformed = true;
+    if (state.pending === 0) refuse(socket);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -77,23 +139,29 @@ async function serveOne(
   onExchange: GatewayServerOptions['onExchange'],
 ): Promise<void> {
   const started = performance.now();
+  track(req.socket, res);
   // One pass over the raw headers (req.headers would build a second, lower-cased copy of them).
   const headers: HeaderList = [];
   const raw = req.rawHeaders;
   let host: string | undefined;
-  let hasBody = false;
+  let declared = -1;
+  let chunked = false;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
     const value = raw[i + 1];
     headers.push([name, value]);
     if (name.length === 4 && host === undefined && name.toLowerCase() === 'host') host = value;
-    else if (name.length === 14 && name.toLowerCase() === 'content-length') hasBody ||= value !== '0';
-    else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') hasBody = true;
+    else if (name.length === 14 && name.toLowerCase() === 'content-length') declared = Number(value);
+    else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') chunked = true;
   }
   let body: Uint8Array | undefined;
-  if (hasBody) {
+  let bodyTooLarge: number | undefined;
+  if (declared > MAX_PAYLOAD_BYTES) bodyTooLarge = declared;
+  else if (declared > 0 || chunked) {
     try {
-      body = await readBody(req);
+      const read = await readBody(req);
+      if (typeof read === 'number') bodyTooLarge = read;
+      else body = read;
     } catch {
       // The client went away or sent a body shorter than its Content-Length.
       if (!res.headersSent && !res.destroyed) {
@@ -115,9 +183,13 @@ async function serveOne(
     domainName: host ?? 'localhost',
     protocol: `HTTP/${req.httpVersion}`,
   };
+  if (bodyTooLarge !== undefined) request.bodyTooLarge = bodyTooLarge;
   let response: GatewayResponse;
   try {
     response = await gateway.handle(request);
+    // 1xx is not a final answer, and past 599 is not HTTP: the gateway never returns either.
+    if (!(response.status >= 200 && response.status <= 599))
+      throw new Error(`the gateway answered status ${response.status}`);
   } catch (error) {
     // A bug in crossgate, not in the user's handler: say so, and keep serving.
     res.writeHead(500, { 'content-type': 'application/json' });
@@ -125,12 +197,18 @@ async function serveOne(
     return;
   }
   const flat: string[] = [];
-  for (const [n, v] of response.headers) flat.push(n, v);
-  if (!response.headers.some(([n]) => n.toLowerCase() === 'content-length')) {
+  for (const [n, v] of response.headers) if (!isConnectionHeader(n)) flat.push(n, v);
+  // RFC 9110 §8.6: no Content-Length on a 204; a 304's is optional, and it has no body.
+  if (response.status !== 204 && response.status !== 304)
     flat.push(
       'content-length',
       String(typeof response.body === 'string' ? Buffer.byteLength(response.body) : response.body.length),
     );
+  if (bodyTooLarge !== undefined) {
+    // The rest of the body is still on its way: this connection cannot carry another request.
+    flat.push('connection', 'close');
+    const socket = req.socket;
+    socket.destroySoon = () => lingerThenClose(socket);
   }
   try {
     res.writeHead(response.status, flat);
@@ -145,19 +223,64 @@ async function serveOne(
   onExchange?.({ request, response, started, durationMs: performance.now() - started });
 }
 
-function readBody(req: IncomingMessage): Promise<Uint8Array | undefined> {
+/**
+ * The body, or — once it passes the payload limit — how many bytes had come: the server stops keeping
+ * them, and what still arrives is read and dropped.
+ */
+function readBody(req: IncomingMessage): Promise<Uint8Array | undefined | number> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      // Keep one byte past the limit so the gateway can answer 413; drop the rest.
-      if (size <= MAX_PAYLOAD_BYTES + 1) chunks.push(chunk);
-    });
+      if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk);
+      else {
+        chunks.length = 0;
+        req.off('data', onData);
+        resolve(size);
+      }
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(chunks.length === 0 ? undefined : new Uint8Array(Buffer.concat(chunks))));
     req.on('aborted', () => reject(new Error('aborted')));
     req.on('error', reject);
   });
+}
+
+/** The Content-Length a request declares, or -1. */
+function declaredLength(req: IncomingMessage): number {
+  const value = req.headers['content-length'];
+  return value === undefined ? -1 : Number(value);
+}
+
+/** Counts the answers still to be written on the request's connection; see `clientError`. */
+function track(socket: Socket, res: ServerResponse): void {
+  const state = stateOf(socket);
+  state.pending++;
+  res.once('finish', () => {
+    state.pending--;
+    if (state.pending === 0 && state.malformed) refuse(socket);
+  });
+}
+
+/** The 400 for a malformed request, after the answers before it, and the connection closed. */
+function refuse(socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.write(BAD_REQUEST);
+  lingerThenClose(socket);
+}
+
+/** Ends the connection, reading and dropping what the client still sends for LINGER_MS. */
+function lingerThenClose(socket: Socket): void {
+  socket.end();
+  if (socket.destroyed) return;
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+  socket.resume();
 }
 
 function normalizeIp(ip: string | undefined): string {

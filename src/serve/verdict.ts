@@ -4,11 +4,13 @@
  * preflight is judged as a preflight; anything else as the actual response.
  */
 import {
+  type EngineOutcomes,
   type FetchCall,
   judgePreflight,
   judgeResponse,
   planFetch,
   type StepJudgement,
+  stepEngineOutcomes,
 } from '../browser/index.js';
 import type { GatewayRequest, GatewayResponse } from '../gateway/types.js';
 
@@ -18,6 +20,8 @@ export interface ExchangeVerdict {
   /** The method the page asked for (for a preflight: Access-Control-Request-Method). */
   method: string;
   judgement: StepJudgement;
+  /** Each engine's outcome and console lines for this response. */
+  engines: EngineOutcomes;
 }
 
 const SKIP_HEADERS = new Set([
@@ -105,7 +109,9 @@ export function judgeExchange(
     const call: FetchCall = { url, method: acrm, headers, credentials: 'omit' };
     const plan = safePlan(origin, call);
     if (!plan) return undefined;
-    return { origin, step: 'preflight', method: acrm, judgement: judgePreflight(plan, response) };
+    const judgement = judgePreflight(plan, response);
+    const engines = stepEngineOutcomes(plan, 'preflight', response, judgement);
+    return { origin, step: 'preflight', method: acrm, judgement, engines };
   }
   const headers: Array<[string, string]> = [];
   for (const [name, value] of req.headers)
@@ -113,7 +119,9 @@ export function judgeExchange(
   const call: FetchCall = { url, method: req.method, headers, credentials: cookie ? 'include' : 'omit' };
   const plan = safePlan(origin, call);
   if (!plan) return undefined;
-  return { origin, step: 'actual', method: req.method, judgement: judgeResponse(plan, response) };
+  const judgement = judgeResponse(plan, response);
+  const engines = stepEngineOutcomes(plan, 'actual', response, judgement);
+  return { origin, step: 'actual', method: req.method, judgement, engines };
 }
 
 function safePlan(origin: string, call: FetchCall) {

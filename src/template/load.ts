@@ -172,10 +172,9 @@ export function loadTemplate(source: string, file: string, options: LoadOptions 
           logicalId: id,
           pos: posOf(resources, id),
           routes: [],
-          note: `${id} is an HTTP API (API Gateway v2): its routes are read, its CORS (CorsConfiguration) is not modelled yet`,
+          note: `${id} is an HTTP API (API Gateway v2): src/sam/http-api.ts models what SAM deploys for it`,
         };
         httpById.set(id, h);
-        notes.push({ pos: h.pos, message: h.note });
         break;
       }
       case 'AWS::ApiGateway::ApiKey': {

@@ -1,31 +1,57 @@
-// Drives real Chromium against two loopback servers (the page's origin and the API's origin) and records,
-// per scenario, what the page saw, what the API server received and what the console printed.
+// Drives a real engine (Chromium, Firefox or WebKit) against two loopback servers (the page's origin and
+// the API's origin) and records, per scenario, what the page saw, what the API server received and what
+// the console printed.
 
-import { existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { FetchCall, WireRequest, WireResponse } from '../../src/browser/index.js';
+import { CHROMIUM_PATH, hasChromium, launchChromium, openChromiumPage } from './engines/chromium.js';
+import type { EngineName, EnginePage } from './engines/engine.js';
+import { FIREFOX_PATH, hasFirefox, openFirefoxPage } from './engines/firefox.js';
+import {
+  hasWebKit,
+  MINIBROWSER_PATH,
+  openMiniBrowser,
+  openWebKitPage,
+  WEBKIT_DRIVER_PATH,
+} from './engines/webkit.js';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROMIUM_PATH);
+export type { EngineName };
+export { CHROMIUM_PATH, hasChromium, launchChromium };
 
-/** Debian's Chromium, headless, as every browser test here runs it. */
-export async function launchChromium(): Promise<Browser> {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
+/** Each engine: whether it is installed here, where, and how to open a page in it. */
+export const ENGINES: Record<
+  EngineName,
+  {
+    installed: boolean;
+    where: string;
+    install: string;
+    open: (env?: Record<string, string>) => Promise<EnginePage>;
+  }
+> = {
+  chromium: {
+    installed: hasChromium,
+    where: CHROMIUM_PATH,
+    install: 'apt-get install -y chromium (or set CHROMIUM_PATH)',
+    open: openChromiumPage,
+  },
+  firefox: {
+    installed: hasFirefox,
+    where: FIREFOX_PATH,
+    install: 'apt-get install -y firefox-esr (or set FIREFOX_PATH)',
+    open: openFirefoxPage,
+  },
+  webkit: {
+    installed: hasWebKit,
+    where: `${WEBKIT_DRIVER_PATH}, ${MINIBROWSER_PATH}, Xvfb`,
+    install:
+      'apt-get install -y webkit2gtk-driver xvfb (or set WEBKIT_DRIVER_PATH, MINIBROWSER_PATH, XVFB_PATH)',
+    open: openWebKitPage,
+  },
+};
 
 export interface Env {
   /** Page origin, e.g. http://127.0.0.1:40001 */
@@ -50,7 +76,8 @@ export interface BrowserOutcome {
   status?: number;
   type?: string;
   headerNames?: string[];
-  consoleMessages: string[];
+  /** What the engine's console printed for this scenario; `undefined` when the console was not seen. */
+  consoleMessages: string[] | undefined;
   /** Requests the API server received for this scenario. */
   received: WireRequest[];
 }
@@ -66,14 +93,68 @@ function toInit(call: Scenario['call']): Record<string, unknown> {
   return init;
 }
 
-export async function runInChromium(
-  scenarios: Scenario[],
-): Promise<{ env: Omit<Env, 'base'>; outcomes: Map<string, BrowserOutcome> }> {
+interface JobResult {
+  ok: boolean;
+  exception?: string;
+  status?: number;
+  type?: string;
+  names?: string[];
+}
+interface Job {
+  id: string;
+  url: string;
+  init: Record<string, unknown>;
+}
+
+/**
+ * Runs in the page: every job's fetch(), `batch` at a time, and what the page could see of each. One
+ * source for all engines and both ways of running it (called by a driver, or by the self-running page).
+ * With `mark`, each fetch runs alone between two console lines, `crossgate:begin <id>` and
+ * `crossgate:end <id>`, so that console lines that do not name the URL (WebKit's) can be attributed.
+ */
+export const RUNNER = `async ({ jobs, batch, mark }) => {
+  const out = {};
+  const makeBody = (b) => {
+    switch (b.type) {
+      case 'text': return 'hello';
+      case 'json': return JSON.stringify({ hello: 'world' });
+      case 'urlencoded': return new URLSearchParams('a=1');
+      case 'form-data': { const f = new FormData(); f.append('a', '1'); return f; }
+      default: return new Blob(['x'], { type: b.contentType ?? '' });
+    }
+  };
+  for (let i = 0; i < jobs.length; i += batch)
+    await Promise.all(jobs.slice(i, i + batch).map(async (job) => {
+      const init = { ...job.init };
+      if (init.body) init.body = makeBody(init.body);
+      if (mark) console.log('crossgate:begin ' + job.id);
+      try {
+        const res = await fetch(job.url, init);
+        await res.arrayBuffer().catch(() => undefined);
+        out[job.id] = { ok: true, status: res.status, type: res.type, names: [...res.headers.keys()] };
+      } catch (e) {
+        out[job.id] = { ok: false, exception: String(e) };
+      }
+      // Let console lines of this fetch that arrive a task later land before the end mark.
+      if (mark) await new Promise((r) => setTimeout(r, 0)).then(() => console.log('crossgate:end ' + job.id));
+    }));
+  return out;
+}`;
+
+interface Servers {
+  env: Omit<Env, 'base'>;
+  outcomes: Map<string, BrowserOutcome>;
+  jobs: Job[];
+  /** Resolves with what the self-running page (`/run`) posts to `/results`. */
+  posted: Promise<Record<string, JobResult>>;
+  close(): void;
+}
+
+async function startServers(scenarios: Scenario[]): Promise<Servers> {
   const byId = new Map(scenarios.map((s) => [s.id, s]));
   const outcomes = new Map<string, BrowserOutcome>();
   for (const s of scenarios) outcomes.set(s.id, { resolved: false, consoleMessages: [], received: [] });
   const env = { page: '', api: '' };
-
   const api = http.createServer((req, res) => {
     const m = /^\/s\/([^/]+)\//.exec(req.url ?? '');
     const s = m ? byId.get(m[1]) : undefined;
@@ -124,93 +205,290 @@ export async function runInChromium(
     for (const [k, v] of r.headers) head += `${k}: ${v}\r\n`;
     socket.end(`${head}content-length: 2\r\nconnection: close\r\n\r\nok`);
   });
-  const page = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>crossgate</title>');
+  let jobs: Job[] = [];
+  let post: (r: Record<string, JobResult>) => void = () => {};
+  const posted = new Promise<Record<string, JobResult>>((r) => {
+    post = r;
+  });
+  const page = http.createServer((req, res) => {
+    if (req.url === '/jobs') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jobs));
+      return;
+    }
+    if (req.url === '/results' && req.method === 'POST') {
+      let text = '';
+      req.setEncoding('utf8');
+      req.on('data', (d: string) => {
+        text += d;
+      });
+      req.on('end', () => {
+        res.writeHead(204).end();
+        post(JSON.parse(text));
+      });
+      return;
+    }
+    // `/run` runs every job by itself and posts the results back (for a browser no driver controls).
+    const script =
+      req.url === '/run'
+        ? `<script>fetch('/jobs').then((r) => r.json()).then((jobs) => (${RUNNER})({ jobs, batch: 1, mark: true })).then((out) => fetch('/results', { method: 'POST', body: JSON.stringify(out) }));</script>`
+        : '';
+    res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end(`<!doctype html><title>crossgate</title>${script}`);
   });
   await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
   await new Promise<void>((r) => page.listen(0, '127.0.0.1', r));
   env.api = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
   env.page = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
 
-  const browser = await launchChromium();
+  jobs = scenarios.map((s) => ({ id: s.id, url: `${env.api}/s/${s.id}/x`, init: toInit(s.call) }));
+  return {
+    env,
+    outcomes,
+    jobs,
+    posted,
+    close() {
+      api.close();
+      page.close();
+      api.closeAllConnections();
+      page.closeAllConnections();
+    },
+  };
+}
+
+/** Console lines arrive after the promises settle (over CDP, BiDi or a pipe): wait until they stop arriving. */
+async function settle(messages: () => string[] | undefined): Promise<void> {
+  let seen = -1;
+  while (seen !== (messages()?.length ?? 0)) {
+    seen = messages()?.length ?? 0;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function record(
+  servers: Servers,
+  scenarios: Scenario[],
+  results: Record<string, JobResult>,
+  messages: string[] | undefined,
+) {
+  for (const s of scenarios) {
+    const o = servers.outcomes.get(s.id)!;
+    const r = results[s.id];
+    o.resolved = r.ok;
+    if (r.exception !== undefined) o.exception = r.exception;
+    if (r.status !== undefined) o.status = r.status;
+    if (r.type !== undefined) o.type = r.type;
+    if (r.names !== undefined) o.headerNames = r.names;
+    const tag = `/s/${s.id}/`;
+    o.consoleMessages = messages?.filter((m) => m.includes(tag));
+  }
+}
+
+export interface EngineRun {
+  engine: EngineName;
+  version: string;
+  env: Omit<Env, 'base'>;
+  outcomes: Map<string, BrowserOutcome>;
+}
+
+/**
+ * Runs every scenario in one page of the engine. WebKit's driver cannot see the console, so for WebKit
+ * the scenarios run a second time in a plain MiniBrowser whose console is read; that run's verdicts must
+ * equal the driver's (`consoleRunDisagrees` lists the scenarios where they do not).
+ */
+export async function runInEngine(
+  engine: EngineName,
+  scenarios: Scenario[],
+  open: () => Promise<EnginePage> = () => ENGINES[engine].open(),
+): Promise<EngineRun & { consoleRunDisagrees: string[] }> {
+  const servers = await startServers(scenarios);
+  let run: EngineRun;
   try {
-    const tab = await browser.newPage();
-    const messages: string[] = [];
-    tab.on('console', (m) => messages.push(m.text()));
-    await tab.goto(`${env.page}/`);
-    const jobs = scenarios.map((s) => ({ id: s.id, url: `${env.api}/s/${s.id}/x`, init: toInit(s.call) }));
-    const results: Record<
-      string,
-      { ok: boolean; exception?: string; status?: number; type?: string; names?: string[] }
-    > = {};
-    for (let i = 0; i < jobs.length; i += 100) {
-      Object.assign(
-        results,
-        await tab.evaluate(
-          async (batch) => {
-            const out: Record<string, unknown> = {};
-            const makeBody = (b: { type: string; contentType?: string }) => {
-              switch (b.type) {
-                case 'text':
-                  return 'hello';
-                case 'json':
-                  return JSON.stringify({ hello: 'world' });
-                case 'urlencoded':
-                  return new URLSearchParams('a=1');
-                case 'form-data': {
-                  const f = new FormData();
-                  f.append('a', '1');
-                  return f;
-                }
-                default:
-                  return new Blob(['x'], { type: b.contentType ?? '' });
-              }
-            };
-            await Promise.all(
-              batch.map(async (job) => {
-                const init = { ...job.init } as Record<string, unknown>;
-                if (init.body) init.body = makeBody(init.body as { type: string; contentType?: string });
-                try {
-                  const res = await fetch(job.url, init as RequestInit);
-                  await res.arrayBuffer().catch(() => undefined);
-                  out[job.id] = {
-                    ok: true,
-                    status: res.status,
-                    type: res.type,
-                    names: [...res.headers.keys()],
-                  };
-                } catch (e) {
-                  out[job.id] = { ok: false, exception: String(e) };
-                }
-              }),
-            );
-            return out;
-          },
-          jobs.slice(i, i + 100),
-        ),
-      );
-    }
-    // Console events travel over CDP after the promise settles: wait until they stop arriving.
-    let seen = -1;
-    while (seen !== messages.length) {
-      seen = messages.length;
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    for (const s of scenarios) {
-      const o = outcomes.get(s.id)!;
-      const r = results[s.id];
-      o.resolved = r.ok;
-      if (r.exception !== undefined) o.exception = r.exception;
-      if (r.status !== undefined) o.status = r.status;
-      if (r.type !== undefined) o.type = r.type;
-      if (r.names !== undefined) o.headerNames = r.names;
-      const tag = `/s/${s.id}/`;
-      o.consoleMessages = messages.filter((m) => m.includes(tag));
+    const page = await open();
+    try {
+      await page.goto(`${servers.env.page}/`);
+      const results = await page.evaluate<Record<string, JobResult>>(RUNNER, {
+        jobs: servers.jobs,
+        batch: 100,
+        mark: false,
+      });
+      await settle(() => page.consoleMessages());
+      record(servers, scenarios, results, page.consoleMessages());
+      run = { engine, version: page.version, env: servers.env, outcomes: servers.outcomes };
+    } finally {
+      await page.close();
     }
   } finally {
-    await browser.close();
-    api.close();
-    page.close();
+    servers.close();
   }
-  return { env, outcomes };
+  const consoleRunDisagrees: string[] = [];
+  if (engine === 'webkit') {
+    const again = await startServers(scenarios);
+    try {
+      const mini = await openMiniBrowser(`${again.env.page}/run`);
+      try {
+        const results = await Promise.race([
+          again.posted,
+          new Promise<never>((_, reject) =>
+            setTimeout(() => reject(new Error('MiniBrowser did not post its results in 60 s')), 60_000),
+          ),
+        ]);
+        await settle(() => mini.consoleMessages());
+        // Port numbers differ between the two runs: compare the messages with both runs' origins named alike.
+        const portable = (m: string) =>
+          m.replaceAll(again.env.api, run.env.api).replaceAll(again.env.page, run.env.page);
+        const byScenario = new Map<string, string[]>();
+        let current: string[] | undefined;
+        for (const line of mini.consoleMessages()) {
+          const m = /^CONSOLE LOG crossgate:(begin|end) (\S+)$/.exec(line);
+          if (m) current = m[1] === 'begin' ? [] : undefined;
+          if (m?.[1] === 'begin') byScenario.set(m[2], current!);
+          else if (!m && current) current.push(portable(line));
+        }
+        for (const s of scenarios) {
+          const first = run.outcomes.get(s.id)!;
+          const r = results[s.id];
+          if (r.ok !== first.resolved || r.exception !== first.exception) consoleRunDisagrees.push(s.id);
+          first.consoleMessages = byScenario.get(s.id) ?? [];
+        }
+      } finally {
+        await mini.close();
+      }
+    } finally {
+      again.close();
+    }
+  }
+  return { ...run, consoleRunDisagrees };
+}
+
+/** One preflight-cache probe: the same PUT twice, `delayMs` apart, against a preflight answered with `maxAge`. */
+export interface CacheProbe {
+  id: string;
+  /** The Access-Control-Max-Age value sent, or none. */
+  maxAge?: string;
+  delayMs: number;
+  /** The API's host in the URL: `localhost` (default) or the IP literal `127.0.0.1`. */
+  host?: 'localhost' | '127.0.0.1';
+}
+
+/**
+ * Runs every probe at once in one page of `engine` and returns, per probe, how many preflights the API
+ * received: 1 when the second PUT reused the cached preflight, 2 when it asked again.
+ */
+export async function runCacheProbes(
+  engine: EngineName,
+  probes: CacheProbe[],
+): Promise<{ version: string; preflights: Map<string, number> }> {
+  const byId = new Map(probes.map((p) => [p.id, p]));
+  const servers = await startCacheServers('m', (id) => byId.get(id)?.maxAge);
+  try {
+    const tab = await ENGINES[engine].open();
+    try {
+      await tab.goto(`${servers.page}/`);
+      await tab.evaluate(
+        `async (jobs) => Promise.all(jobs.map(async (j) => {
+          await fetch(j.url, { method: 'PUT' });
+          await new Promise((r) => setTimeout(r, j.delayMs));
+          await fetch(j.url, { method: 'PUT' });
+        }))`,
+        probes.map((p) => ({
+          url: `http://${p.host ?? 'localhost'}:${servers.apiPort}/m/${p.id}/x`,
+          delayMs: p.delayMs,
+        })),
+      );
+      return {
+        version: tab.version,
+        preflights: new Map(probes.map((p) => [p.id, servers.preflights(p.id)])),
+      };
+    } finally {
+      await tab.close();
+    }
+  } finally {
+    servers.close();
+  }
+}
+
+/**
+ * The two servers of a cache probe: a blank page, and an API that allows the page's PUTs and counts
+ * the preflights it answers per path segment `/<prefix>/<id>/`, sending `maxAge(id)` as Max-Age.
+ */
+async function startCacheServers(prefix: string, maxAge: (id: string) => string | undefined) {
+  const preflights = new Map<string, number>();
+  let page = '';
+  const api = http.createServer((req, res) => {
+    req.resume();
+    const id = new RegExp(`^/${prefix}/([^/]+)/`).exec(req.url ?? '')?.[1] ?? '';
+    const headers: Record<string, string> = { 'access-control-allow-origin': page };
+    if (req.method === 'OPTIONS') {
+      preflights.set(id, (preflights.get(id) ?? 0) + 1);
+      headers['access-control-allow-methods'] = 'PUT';
+      const age = maxAge(id);
+      if (age !== undefined) headers['access-control-max-age'] = age;
+    }
+    res.writeHead(200, headers).end();
+  });
+  const pageServer = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>crossgate</title>');
+  });
+  await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => pageServer.listen(0, '127.0.0.1', r));
+  page = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
+  return {
+    page,
+    apiPort: (api.address() as AddressInfo).port,
+    preflights: (id: string) => preflights.get(id) ?? 0,
+    close() {
+      api.closeAllConnections();
+      pageServer.closeAllConnections();
+      api.close();
+      pageServer.close();
+    },
+  };
+}
+
+export const LIBFAKETIME = process.env.LIBFAKETIME ?? '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+
+/**
+ * Measures a preflight cache's cap without waiting for it: the engine runs with libfaketime preloaded
+ * and reads its clock offset (wall and monotonic) from a file. A PUT is preflighted with
+ * `Access-Control-Max-Age: 1000000`; then, for each offset in turn, the file moves the engine's clock
+ * that far ahead and the same PUT is sent again. Returns, per offset, how many new preflights it took:
+ * 0 while the cached preflight lives, 1 once the cap has passed.
+ */
+export async function runClockProbe(engine: EngineName, offsets: number[]): Promise<number[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'crossgate-clock-'));
+  const clock = path.join(dir, 'offset');
+  writeFileSync(clock, '+0\n');
+  const servers = await startCacheServers('clock', () => '1000000');
+  // A host name, not 127.0.0.1: Firefox caches nothing for an IP-literal host.
+  const url = `http://localhost:${servers.apiPort}/clock/x/`;
+  try {
+    const tab = await ENGINES[engine].open({
+      LD_PRELOAD: LIBFAKETIME,
+      FAKETIME_TIMESTAMP_FILE: clock,
+      // The file is read again at most once a second.
+      FAKETIME_CACHE_DURATION: '1',
+    });
+    try {
+      await tab.goto(`${servers.page}/`);
+      const put = () => tab.evaluate(`async (u) => (await fetch(u, { method: 'PUT' })).status`, url);
+      await put();
+      const first = servers.preflights('x');
+      if (first !== 1) throw new Error(`${engine}: expected one preflight first, saw ${first}`);
+      const out: number[] = [];
+      for (const offset of offsets) {
+        writeFileSync(clock, `+${offset}\n`);
+        await new Promise((r) => setTimeout(r, 2500));
+        const before = servers.preflights('x');
+        await put();
+        out.push(servers.preflights('x') - before);
+      }
+      return out;
+    } finally {
+      await tab.close();
+    }
+  } finally {
+    servers.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

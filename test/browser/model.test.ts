@@ -2,12 +2,13 @@
 
 import { describe, expect, it } from 'vitest';
 import {
+  engineNotes,
+  enginePreflightCacheSeconds,
   type FetchCall,
   isForbiddenRequestHeader,
   isSafelistedContentType,
   judgePreflight,
   normalizeMethod,
-  otherBrowserNotes,
   parseTokenList,
   planFetch,
   preflightCacheSeconds,
@@ -175,7 +176,7 @@ describe('§4.8 CORS-preflight fetch: checks on the response, in Chromium order'
       headers: ['access-control-allow-headers'],
     });
   });
-  it('`*` in Allow-Headers covers Authorization in Chromium, but not in the Fetch standard (Firefox, Safari)', () => {
+  it('`*` in Allow-Headers covers Authorization in Chromium 156, Firefox 153 and WebKitGTK 2.50 (engines.test.ts), though not in the Fetch standard (§2.2.2)', () => {
     const v = simulateFetch(PAGE, call({ method: 'GET', headers: { Authorization: 'Bearer t' } }), () => ({
       status: 200,
       headers: [
@@ -184,7 +185,11 @@ describe('§4.8 CORS-preflight fetch: checks on the response, in Chromium order'
       ],
     }));
     expect(v.allowed).toBe(true);
-    expect(otherBrowserNotes(v).join(' ')).toMatch(/Firefox and Safari block this request/);
+    expect(v.engines.firefox.allowed).toBe(true);
+    expect(v.engines.webkit.allowed).toBe(true);
+    expect(engineNotes(v).join(' ')).toMatch(
+      /in Chromium, Firefox and WebKit alike, but not in the Fetch standard/,
+    );
   });
 });
 
@@ -196,11 +201,23 @@ describe('§4.8 step 7.7 preflight cache', () => {
     expect(preflightCacheSeconds('abc')).toBe(5);
     expect(preflightCacheSeconds('-1')).toBe(0);
   });
-  it('notes Firefox (86400 s) and Safari (600 s) caps', () => {
+  it('each engine caches by its own rule: Firefox caches nothing for a value that is not digits, Chromium and WebKit 5 s (engines.test.ts "preflight cache")', () => {
+    expect(enginePreflightCacheSeconds('firefox', 'abc')).toBe(0);
+    expect(enginePreflightCacheSeconds('chromium', 'abc')).toBe(5);
+    expect(enginePreflightCacheSeconds('webkit', 'abc')).toBe(5);
+    for (const e of ['chromium', 'firefox', 'webkit'] as const) {
+      expect(enginePreflightCacheSeconds(e, undefined)).toBe(5);
+      expect(enginePreflightCacheSeconds(e, '0')).toBe(0);
+      expect(enginePreflightCacheSeconds(e, '-1')).toBe(0);
+    }
+  });
+  it('notes the engines’ caps (Chromium 7200 s and WebKit 600 s measured, engines.test.ts; Firefox 86400 s its source constant), saying which', () => {
     const v = simulateFetch(PAGE, call({ method: 'PUT' }), allowAll([['Access-Control-Max-Age', '86400']]));
     expect(v.preflightCacheSeconds).toBe(7200);
-    expect(otherBrowserNotes(v)).toContain(
-      'Access-Control-Max-Age asks for 86400 s: Chromium caches the preflight 7200 s, Firefox 86400 s, Safari 600 s.',
+    expect(v.engines.firefox.preflightCacheSeconds).toBe(86400);
+    expect(v.engines.webkit.preflightCacheSeconds).toBe(600);
+    expect(engineNotes(v).join(' ')).toMatch(
+      /Chromium caches the preflight 7200 s, Firefox 86400 s, WebKit 600 s \(caps: .* measured; Firefox’s 86,400 s is its source constant\)/,
     );
   });
 });

@@ -492,6 +492,26 @@ export const G_SAFELIST =
     { method: 'GET', headers: { 'x-z': '1', 'x-b': '1' } },
     strict,
   );
+  // WebKit names a header WebCore knows in its own spelling and ahead of others; Firefox the first of
+  // the sorted Access-Control-Request-Headers.
+  add(
+    G_SAFELIST,
+    'x-b and lower-case content-type (application/json) both disallowed',
+    { method: 'POST', headers: { 'x-b': '1', 'content-type': 'application/json' }, body: { type: 'json' } },
+    strict,
+  );
+  add(
+    G_SAFELIST,
+    'X-Custom-Header alone, mixed case',
+    { method: 'GET', headers: { 'X-Custom-Header': '1' } },
+    strict,
+  );
+  add(
+    G_SAFELIST,
+    'lower-case authorization and cache-control both disallowed',
+    { method: 'GET', headers: { 'cache-control': 'no-cache', authorization: 'B' } },
+    strict,
+  );
 }
 
 // ── §4.4 HTTP-redirect fetch and §4.9 on every hop ───────────────────────────────────────────────────

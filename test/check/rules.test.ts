@@ -181,7 +181,7 @@ const cases: Case[] = [
   },
   {
     code: 'CG114',
-    name: "AllowHeaders '*' relied on for Authorization (Chromium accepts; Firefox, Safari and the Fetch standard do not)",
+    name: "AllowHeaders '*' relied on for Authorization (Chromium, Firefox and WebKit accept it, engines.test.ts; the Fetch standard does not)",
     hit: {
       auth: tokenAuth(false),
       extraResources: authFn,
@@ -197,7 +197,7 @@ const cases: Case[] = [
   },
   {
     code: 'CG115',
-    name: 'MaxAge above Chromium’s 7200 s cap',
+    name: 'MaxAge above Chromium’s 7200 s cap (its source constant)',
     hit: {
       cors: `      Cors:\n        AllowOrigin: "'https://app.example.com'"\n        AllowHeaders: "'Content-Type'"\n        MaxAge: "'86400'"\n`,
     },

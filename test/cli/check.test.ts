@@ -1,5 +1,5 @@
 /** `crossgate check`: exit codes, output formats (text, json, SARIF 2.1.0, GitHub annotations), --fix. */
-import { copyFileSync, cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,12 +9,62 @@ const run = (argv: string[]) => runCli(argv, { plain: true });
 
 const pitfall = 'examples/pitfalls/api-key-on-preflight.yaml';
 
+// AllowHeaders '*' in front of a TOKEN authorizer: the routes send Authorization.
+const STAR_AUTHORIZATION = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: Prod
+      Cors:
+        AllowOrigin: "'https://app.example.com'"
+        AllowHeaders: "'*'"
+      Auth:
+        DefaultAuthorizer: Tok
+        AddDefaultAuthorizerToCorsPreflight: false
+        Authorizers:
+          Tok:
+            FunctionArn: !GetAtt AuthFn.Arn
+  AuthFn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: "exports.handler = async () => ({})"
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: "exports.handler = async () => ({ statusCode: 200, headers: { 'Access-Control-Allow-Origin': 'https://app.example.com' }, body: '{}' })"
+      Events:
+        Get:
+          Type: Api
+          Properties:
+            RestApiId: !Ref Api
+            Path: /items
+            Method: get
+`;
+
 describe('crossgate check', () => {
   it('exits 0 on the clean example and prints the routes × origins table', async () => {
     const { code, stdout } = await run(['check', 'examples/proxy-api/template.yaml']);
     expect(code).toBe(0);
     expect(stdout).toContain('no CORS defects found');
     expect(stdout).toMatch(/ItemsApi POST \/items\s+✓/);
+  });
+  it('an HTTP API and a Function URL: exit 0 on the examples, their routes in the routes × origins table', async () => {
+    const http = await run(['check', 'examples/http-api/template.yaml']);
+    expect(http.code).toBe(0);
+    expect(http.stdout).toMatch(/ItemsApi DELETE \/items\/\{id\}\s+✓\s+✗/);
+    const url = await run(['check', 'examples/function-url/template.yaml']);
+    expect(url.code).toBe(0);
+    expect(url.stdout).toMatch(/NotesFunctionUrl ANY \/\s+✓\s+✗/);
+    const pitfall = await run(['check', 'examples/pitfalls/function-url-double-cors.yaml']);
+    expect(pitfall.code).toBe(1);
+    expect(pitfall.stdout).toContain('error CG145');
+    expect(pitfall.stdout).toContain('header contains multiple values');
   });
   it('exits 1 on a pitfall, with code, position, code frame, the browser message and the fix', async () => {
     const { code, stdout } = await run(['check', pitfall]);
@@ -23,6 +73,36 @@ describe('crossgate check', () => {
     expect(stdout).toContain('>   26 │         ApiKeyRequired: true');
     expect(stdout).toContain("Response to preflight request doesn't pass access control check");
     expect(stdout).toContain('fix: add AddApiKeyRequiredToCorsPreflight: false');
+  });
+  it('says the failure is the same in all three engines and quotes each in its own words (test/browser/engines.test.ts)', async () => {
+    const { stdout } = await run(['check', pitfall]);
+    expect(stdout).toContain('browser: blocked in all three');
+    expect(stdout).toMatch(/Chromium: Access to fetch at .* It does not have HTTP ok status\./);
+    expect(stdout).toMatch(
+      /Firefox: Cross-Origin Request Blocked: .*\(Reason: CORS preflight response did not succeed\)\. Status code: 403\./,
+    );
+    expect(stdout).toContain('WebKit: Preflight response is not successful. Status code: 403');
+  });
+  it('--browser firefox quotes Firefox alone; --browser with an unknown engine is a usage error (exit 2)', async () => {
+    const { stdout } = await run(['check', pitfall, '--browser', 'firefox']);
+    expect(stdout).toContain('browser: blocked in Firefox');
+    expect(stdout).toContain('Firefox: Cross-Origin Request Blocked');
+    expect(stdout).not.toContain('Chromium: ');
+    expect(stdout).not.toContain('WebKit: ');
+    const bad = await run(['check', pitfall, '--browser', 'opera']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--browser: 'opera'");
+  });
+  it("CG114 says the request is allowed in all three and quotes Firefox's deprecation warning (engines.test.ts, Firefox's console service)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crossgate-cg114-'));
+    const file = join(dir, 'template.yaml');
+    writeFileSync(file, STAR_AUTHORIZATION);
+    const { stdout } = await run(['check', file]);
+    expect(stdout).toContain('info CG114');
+    expect(stdout).toContain('browser: allowed in all three');
+    expect(stdout).toContain(
+      'Firefox (warning): Cross-Origin Request Warning: The Same Origin Policy will disallow reading the remote resource at https://api.crossgate.local/Prod/items soon.',
+    );
   });
   it('--format json: findings with file, line, column and the console message', async () => {
     const { stdout } = await run(['check', pitfall, '--format', 'json']);
@@ -36,6 +116,12 @@ describe('crossgate check', () => {
       column: 25,
     });
     expect(report.summary.errors).toBe(1);
+    expect(report.engines).toEqual(['chromium', 'firefox', 'webkit']);
+    expect(report.findings[0].browsers.summary).toBe('blocked in all three');
+    expect(report.findings[0].browsers.consoleMessages.webkit).toEqual([
+      'Preflight response is not successful. Status code: 403',
+      'Fetch API cannot load https://api.crossgate.local/Prod/items due to access control checks.',
+    ]);
   });
   it('--format sarif: SARIF 2.1.0 with rules and results (OASIS SARIF v2.1.0)', async () => {
     const sarif = JSON.parse((await run(['check', pitfall, '--format', 'sarif'])).stdout);

@@ -35,6 +35,40 @@ describe('crossgate deployment', () => {
     expect(get.pos).toMatch(/^examples\/proxy-api\/template\.yaml:\d+:\d+$/);
   });
 
+  it('prints an HTTP API: routes with payload format and authorizer, the CorsConfiguration the gateway answers with', async () => {
+    const { code, stdout } = await run(['deployment', 'examples/http-api/template.yaml']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/ItemsApi \(HTTP API, stage \$default/);
+    expect(stdout).toMatch(/POST\s+Lambda proxy → WriteItemsFunction, payload 2\.0\s+authorizer Users/);
+    expect(stdout).toMatch(/GET\s+Lambda proxy → ListItemsFunction, payload 2\.0\n/);
+    expect(stdout).toContain('AllowOrigins: http://localhost:5173');
+    expect(stdout).toContain("the integration's own CORS headers are dropped");
+    expect(stdout).toMatch(/Users \(JWT, issuer https:\/\/auth\.example\.com\/, audience items-api/);
+  });
+
+  it('prints a Function URL; --json holds httpApis and functionUrls with positions as file:line:col', async () => {
+    const text = await run(['deployment', 'examples/function-url/template.yaml']);
+    expect(text.stdout).toMatch(/NotesFunctionUrl \(Function URL/);
+    expect(text.stdout).toContain('every path and method → NotesFunction, payload 2.0, AuthType NONE');
+    const { stdout } = await run(['deployment', 'examples/function-url/template.yaml', '--json']);
+    const model = JSON.parse(stdout);
+    expect(model.httpApis).toEqual([]);
+    expect(model.functionUrls[0]).toMatchObject({
+      kind: 'function-url',
+      logicalId: 'NotesFunctionUrl',
+      functionId: 'NotesFunction',
+      authType: 'NONE',
+      cors: { allowOrigins: ['http://localhost:5173'], allowMethods: ['GET', 'POST'], maxAge: 300 },
+    });
+    expect(model.functionUrls[0].cors.at.maxAge).toMatch(/^examples\/function-url\/template\.yaml:\d+:\d+$/);
+    const http = JSON.parse((await run(['deployment', 'examples/http-api/template.yaml', '--json'])).stdout);
+    expect(http.httpApis[0].resources.map((r: { path: string }) => r.path)).toEqual([
+      '/items',
+      '/items/{id}',
+    ]);
+    expect(http.httpApis[0].body).toBeUndefined();
+  });
+
   it('--parameter-overrides changes what the OPTIONS method answers', async () => {
     const { stdout } = await run([
       'deployment',

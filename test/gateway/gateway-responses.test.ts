@@ -70,4 +70,29 @@ describe('gateway responses', () => {
     const { send } = gatewayFor(withResponses(corsOn('DEFAULT_4XX', '          StatusCode: 400\n')));
     expect((await send('GET', '/items')).status).toBe(400);
   });
+  it('REQUEST_TOO_LARGE keeps API Gateway\'s default answer: customizing it is not supported (AWS docs: "Amazon API Gateway important notes", REST APIs)', async () => {
+    const g = gatewayFor(
+      withResponses(
+        `        REQUEST_TOO_LARGE:
+          StatusCode: 400
+          ResponseTemplates:
+            application/json: '{"custom": true}'
+`,
+      ),
+    );
+    const res = await g.gateway.handle({
+      method: 'GET',
+      path: '/items',
+      query: '',
+      headers: [],
+      body: undefined,
+      bodyTooLarge: 20 * 1024 * 1024,
+      sourceIp: '127.0.0.1',
+      domainName: '127.0.0.1:3000',
+    });
+    expect(res.status).toBe(413);
+    expect(bodyText(res)).toBe('{"message":"Request Too Long"}');
+    expect(header(res, 'x-amzn-ErrorType')).toBe('RequestTooLargeException');
+    expect(g.events).toHaveLength(0);
+  });
 });

@@ -117,14 +117,31 @@ describe('the proxy result', () => {
     expect(res.status).toBe(502);
     expect(res.trace.reason).toContain('TypeError: x is undefined');
   });
-  it('past the timeout, 504 {"message": "Endpoint request timed out"}', async () => {
-    const g = gatewayFor(template, () => ({
-      ok: false,
-      kind: 'timeout',
-      errorType: 'Sandbox.Timedout',
-      message: 'timed out',
-    }));
+  it('a function stopped at its own Timeout (under 29 s) is a Lambda function error: 502 {"message": "Internal server error"} (AWS Lambda docs: Handling Lambda errors with an API Gateway API)', async () => {
+    const g = gatewayFor(
+      template,
+      () => ({
+        ok: false,
+        kind: 'timeout',
+        errorType: 'Sandbox.Timedout',
+        message: 'Task timed out after 3.00 seconds',
+      }),
+      { functionTimeouts: { Fn: 3 } },
+    );
     const res = await g.send('GET', '/items/1');
+    expect(res.status).toBe(502);
+    expect(bodyText(res)).toBe('{"message":"Internal server error"}');
+    expect(header(res, 'x-amzn-ErrorType')).toBe('InternalServerErrorException');
+    expect(res.trace.reason).toContain('ran past its Timeout (3 s)');
+  });
+  it('a function still running at API Gateway\'s 29 s integration timeout is 504 {"message": "Endpoint request timed out"} (API Gateway quotas: integration timeout)', async () => {
+    const g = gatewayFor(
+      template,
+      () => ({ ok: false, kind: 'timeout', errorType: 'Sandbox.Timedout', message: 'timed out' }),
+      { functionTimeouts: { Fn: 60 } },
+    );
+    const res = await g.send('GET', '/items/1');
+    expect(g.timeouts.at(-1)).toBe(29_000);
     expect(res.status).toBe(504);
     expect(bodyText(res)).toBe('{"message":"Endpoint request timed out"}');
   });

@@ -206,6 +206,9 @@ describe.skipIf(!hasChromium && process.env.CI !== 'true')('the inspector in Chr
       await row(app.origin, 'POST', '/items').click();
       await detail.getByText('What the handler returned (raw)').waitFor();
       expect(await detail.locator('details[open] pre').first().textContent()).toContain('"statusCode": 201');
+      // The key the page sent is masked in the headers and in the Lambda event (serve --inspector-secrets shows it).
+      expect(await detail.textContent()).not.toContain(KEY);
+      expect(await detail.textContent()).toContain('••••6789');
 
       await inspectorPage.locator('#rows').focus();
       await row(stranger.origin, 'GET', '/items/1').click();
@@ -237,6 +240,9 @@ describe.skipIf(!hasChromium && process.env.CI !== 'true')('the inspector in Chr
       const route = page.locator('.route[data-path="/items"]');
       expect(await route.textContent()).toContain('API key required on the preflight');
       await route.getByRole('button', { name: 'Try GET /items' }).click();
+      // Keys are not offered while secrets are masked; a hint tells them apart and says where they are.
+      expect(await page.locator('#try-keys option').count()).toBe(0);
+      expect(await page.locator('#try-key-hint').textContent()).toContain('…6789');
       await page.getByLabel('x-api-key header').fill(KEY);
       await page.getByRole('button', { name: 'Send fetch()' }).click();
       const result = page.locator('#try-result[data-agree]');

@@ -142,6 +142,11 @@ describe('the inspector server', () => {
 
     const detail = (await (await fetch(`${inspector.url}/api/exchanges/${blocked.id}`)).json()) as Shown;
     expect(detail.detail.judgement?.errorCode).toBe('PreflightInvalidStatus');
+    // Every engine's verdict and console lines, each in its own words (test/browser/engines.test.ts).
+    expect(detail.detail.judgement?.engines).toBe('blocked in all three');
+    const lines = detail.detail.judgement?.engineMessages ?? [];
+    expect(lines.map(([e]) => e)).toEqual(['Chromium', 'Firefox', 'Firefox', 'WebKit', 'WebKit']);
+    expect(lines).toContainEqual(['WebKit', 'Preflight response is not successful. Status code: 403']);
     expect(detail.fix?.text).toMatch(/2xx|status/);
     const good = (await (await fetch(`${inspector.url}/api/exchanges/${pre.id}`)).json()) as Shown;
     const marked = good.detail.response.headers.filter((h) => h.mark === 'pass');

@@ -3,8 +3,8 @@
 // it does not allow is blocked.
 import { describe, expect, it } from 'vitest';
 import {
+  engineNotes,
   type FetchCall,
-  otherBrowserNotes,
   simulateFetchAsync,
   type WireRequest,
   type WireResponse,
@@ -91,7 +91,7 @@ function policyAllows(options: CorsOptions, page: string, call: FetchCall): bool
     const lower = name.toLowerCase();
     if (lower === 'content-type' && value === 'text/plain') return true; // CORS-safelisted request header
     if (allowHeaders.includes(lower)) return true;
-    // Chromium lets `*` cover Authorization too; the Fetch standard, Firefox and Safari do not.
+    // Chromium, Firefox and WebKit let `*` cover Authorization (engines.test.ts); the Fetch standard does not.
     return allowHeaders.includes('*') && !credentialed;
   });
   return methodOk && headersOk;
@@ -114,12 +114,12 @@ function gateway(options: CorsOptions) {
 }
 
 describe('the browser model judges withCors’s responses', () => {
-  it('notes that Allow-Headers: * covers Authorization in Chromium only (Fetch §2.2.2: Firefox and Safari block it)', async () => {
+  it('notes that Allow-Headers: * covers Authorization in all three engines but not in the Fetch standard (§2.2.2)', async () => {
     const options: CorsOptions = { origins: '*', allowHeaders: ['*'] };
     const call: FetchCall = { url: API, headers: { Authorization: 'Bearer t' } };
     const verdict = await simulateFetchAsync('https://app.example.com', call, gateway(options));
     expect(verdict.allowed).toBe(true);
-    expect(otherBrowserNotes(verdict).join('\n')).toMatch(/Authorization/);
+    expect(engineNotes(verdict).join('\n')).toMatch(/Authorization/);
   });
 
   for (const [name, options] of policies)

@@ -113,7 +113,13 @@ describe('crossgate probe: the guide transcripts', () => {
     expect(stdout).toContain('< HTTP/1.1 403 Forbidden');
     expect(stdout).toMatch(/< x-amzn-ErrorType: ForbiddenException/);
     expect(stdout).toContain('{"message":"Forbidden"}');
-    expect(stdout).toContain('BLOCKED at the preflight (PreflightMissingAllowOriginHeader)');
+    expect(stdout).toContain('BLOCKED in all three — at the preflight (PreflightMissingAllowOriginHeader)');
+    // Each engine in its own words (test/browser/engines.test.ts): Firefox checks the origin first,
+    // WebKit the status first.
+    expect(stdout).toContain(
+      `Firefox: Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${url('key-on-preflight')}. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 403.`,
+    );
+    expect(stdout).toContain('WebKit: Preflight response is not successful. Status code: 403');
     expect(stdout).toContain(
       `Chromium: Access to fetch at '${url('key-on-preflight')}' from origin '${APP}' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.`,
     );
@@ -184,7 +190,7 @@ describe('crossgate probe: the likely cause in API Gateway terms', () => {
     expect(r.gateway?.id).toBe('wildcard-with-credentials');
   });
 
-  it('an exact origin with Allow-Credentials passes both steps and reports the preflight cache lifetime (Fetch §4.8 step 7.7)', async () => {
+  it('an exact origin with Allow-Credentials passes both steps and reports each engine’s preflight cache lifetime (Fetch §4.8 step 7.7; Firefox reuses none for an IP-literal host, engines.test.ts)', async () => {
     const { code, stdout } = await run([
       'probe',
       url('exact'),
@@ -195,8 +201,41 @@ describe('crossgate probe: the likely cause in API Gateway terms', () => {
       ...PUT_JSON,
     ]);
     expect(code).toBe(0);
-    expect(stdout).toContain('preflight cached by Chromium for 600 s');
+    expect(stdout).toContain('ALLOWED in all three');
+    expect(stdout).toContain('preflight cached: Chromium 600 s, Firefox 0 s, WebKit 600 s');
     expect(stdout).toMatch(/< Access-Control-Allow-Credentials: true\s+← allow-credentials ✓/);
+  });
+});
+
+describe('crossgate probe: three engines', () => {
+  it('a client hint is safelisted in Chromium only: probe sends both engines\' requests and names the engines that block (engines.test.ts "DPR 2")', async () => {
+    const before = api.received.length;
+    const { code, stdout } = await run(['probe', url('exact'), '--origin', APP, '-H', 'DPR: 2']);
+    expect(code).toBe(1);
+    // Chromium's simple GET, then Firefox and WebKit's preflight (which does not allow dpr).
+    expect(api.received.slice(before).map((r) => r.method)).toEqual(['GET', 'OPTIONS']);
+    expect(stdout).toContain('BLOCKED in Firefox and WebKit, allowed in Chromium');
+    expect(stdout).toContain(
+      `Firefox: Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${url('exact')}. (Reason: header ‘dpr’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response).`,
+    );
+    expect(stdout).toContain(
+      'WebKit: Request header field DPR is not allowed by Access-Control-Allow-Headers.',
+    );
+  });
+  it('--browser chromium judges by Chromium alone (exit 0 for the same call); --browser with an unknown engine exits 2', async () => {
+    const { code, stdout } = await run([
+      'probe',
+      url('exact'),
+      '--origin',
+      APP,
+      '-H',
+      'DPR: 2',
+      '--browser',
+      'chromium',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('ALLOWED in Chromium');
+    expect((await run(['probe', url('exact'), '--origin', APP, '--browser', 'lynx'])).code).toBe(2);
   });
 });
 

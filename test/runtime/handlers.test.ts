@@ -79,7 +79,7 @@ beforeAll(() => {
       spec('NoFile', faults, 'nowhere.handler'),
       spec('Malformed', faults, 'faults'),
       spec('LoadThrows', faults, 'load-throws.handler'),
-      spec('Python', faults, 'app.lambda_handler', { runtime: 'python3.12' }),
+      spec('Java', faults, 'app.Handler::handleRequest', { runtime: 'java21' }),
       spec('BrokenTs', broken, 'broken.handler'),
       spec('BrokenJs', broken, 'syntax.handler'),
       spec('BadImport', broken, 'imports.handler'),
@@ -306,8 +306,12 @@ describe('errors are reported as Lambda reports them (AWS Lambda docs: Troublesh
     });
   });
 
-  test('a non-Node.js runtime is reported unsupported, not run', async () => {
-    expect(await invoke('Python')).toMatchObject({ ok: false, kind: 'unsupported' });
+  test('a runtime crossgate does not run (java21) is reported unsupported, not run', async () => {
+    expect(await invoke('Java')).toMatchObject({
+      ok: false,
+      kind: 'unsupported',
+      errorType: 'Runtime.Unsupported',
+    });
   });
 
   test('an unknown function is ResourceNotFoundException, as the Invoke API answers', async () => {

@@ -14,6 +14,7 @@ import { probeFetch } from '../../src/probe/probe.js';
 import { buildDeployment } from '../../src/sam/deployment.js';
 import { serve } from '../../src/serve/serve.js';
 import { loadTemplate } from '../../src/template/load.js';
+import { testPython } from '../support/python.js';
 import {
   type ChromiumPage,
   hasChromium,
@@ -115,6 +116,19 @@ describe.runIf(hasChromium)('check, serve and Chromium agree', () => {
       expect({ route: r.route, actual: r.actual }).toEqual({ route: r.route, actual: r.predicted });
     expect(rows.every((r) => r.actual)).toBe(true);
   }, 60_000);
+
+  it.skipIf(!testPython)(
+    "the guide's Python example (examples/guide-python): check reads app.py, every request it allows Chromium completes through serve, the Python handler answering",
+    async () => {
+      const { rows, findings } = await agreement(page, 'examples/guide-python/template.yaml');
+      expect(findings).toEqual([]);
+      expect(rows.length).toBeGreaterThan(2);
+      for (const r of rows)
+        expect({ route: r.route, actual: r.actual }).toEqual({ route: r.route, actual: r.predicted });
+      expect(rows.every((r) => r.actual)).toBe(true);
+    },
+    60_000,
+  );
 
   for (const pitfall of [
     'api-key-on-preflight',

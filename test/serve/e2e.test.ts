@@ -115,11 +115,25 @@ describe('faults: each gets API Gateway’s answer and the next request is serve
   for (const [kind, status, body] of [
     ['throw', 502, '{"message":"Internal server error"}'],
     ['garbage', 502, '{"message":"Internal server error"}'],
-    ['hang', 504, '{"message":"Endpoint request timed out"}'],
+    // Past its own Timeout (1 s), the function fails in Lambda and API Gateway answers 502; 504 is only
+    // for API Gateway's 29 s integration timeout (AWS Lambda docs: Handling Lambda errors with an API Gateway API).
+    ['hang', 502, '{"message":"Internal server error"}'],
     ['exit', 502, '{"message":"Internal server error"}'],
     ['oom', 502, '{"message":"Internal server error"}'],
+    // Issue 13: a signal to serve's own process ended serve; Buffers past MemorySize were answered 200.
+    ['kill', 502, '{"message":"Internal server error"}'],
+    ['buffers', 502, '{"message":"Internal server error"}'],
   ] as const) {
-    it(`a handler that ${kind === 'garbage' ? 'returns garbage' : kind === 'oom' ? 'allocates without end' : kind === 'exit' ? 'exits the process' : `${kind}s`}: ${status}, then the next request is served`, async () => {
+    const what = {
+      garbage: 'returns garbage',
+      oom: 'allocates without end',
+      exit: 'exits the process',
+      kill: "signals serve's own process (process.kill(process.pid, 'SIGTERM'))",
+      buffers: 'holds Buffers past its MemorySize',
+      throw: 'throws',
+      hang: 'hangs',
+    }[kind];
+    it(`a handler that ${what}: ${status}, then the next request is served`, async () => {
       const res = await get(kind);
       expect(res.status).toBe(status);
       expect(await res.text()).toBe(body);

@@ -55,7 +55,7 @@ describe('request log line', () => {
     );
     expect(line.split('\n')).toHaveLength(1);
     expect(line).toContain('— the key guards the preflight');
-    expect(line).toContain('✗ a browser on https://app.example.com would be blocked:');
+    expect(line).toContain('✗ a browser on https://app.example.com would be blocked in all three:');
   });
   it('an accepted response from an allowed origin', () => {
     const line = plain(
@@ -65,6 +65,8 @@ describe('request log line', () => {
         ]),
       ),
     );
-    expect(line).toContain('✓ a browser on https://app.example.com would accept the response');
+    expect(line).toContain(
+      '✓ a browser on https://app.example.com would accept the response (allowed in all three)',
+    );
   });
 });

@@ -26,7 +26,7 @@ export const gatewayResponsesWithoutCors: Rule = {
         const what =
           type === 'DEFAULT_4XX'
             ? 'a missing API key (403), an authorizer denial (401/403), an unknown path (403)'
-            : 'a failing handler (502), a timeout (504)';
+            : "a failing handler (502), API Gateway's 29 s timeout (504)";
         const sim = ctx.simulations.find(
           (s) =>
             s.api === api &&

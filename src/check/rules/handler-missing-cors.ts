@@ -47,6 +47,24 @@ export const handlerMissingCors: Rule = {
         hint: "Wrap the handler: `export const handler = withCors({ origins: ['<origin>'] }, async (event) => …)` from crossgate/lambda, or return the header on every path, errors included.",
       });
     }
+    // A handler that writes the header on some paths and builds other responses without it (an error
+    // path): the browser hides those answers, and the page sees a CORS error instead of, say, the 500.
+    for (const fn of Object.values(ctx.model.functions)) {
+      const h = ctx.handler(fn.logicalId);
+      if (!h?.uncoveredReturns?.length || seen.has(fn.logicalId)) continue;
+      const first = h.uncoveredReturns[0];
+      const where = `${h.file ? h.file.split('/').slice(-2).join('/') : fn.handler}:${first.line}`;
+      const status = first.status !== undefined ? `statusCode ${first.status}` : 'a response';
+      const more = h.uncoveredReturns.length > 1 ? ` (and ${h.uncoveredReturns.length - 1} more)` : '';
+      out.push({
+        code: this.code,
+        rule: this.name,
+        severity: 'warning',
+        message: `${fn.logicalId} returns ${status} without Access-Control-Allow-Origin (${where})${more}, though it sends the header elsewhere: the browser hides that answer from the page, which sees a CORS error instead.`,
+        pos: posOf(fn.properties, 'Handler') ?? fn.pos,
+        hint: 'Build every response with the same headers, errors included (one helper that adds them, as examples/guide-python/src/app.py does).',
+      });
+    }
     return out;
   },
 };

@@ -8,6 +8,15 @@ import { duplicateKey } from './duplicate-key.js';
 import { gatewayResponsesWithoutCors } from './gateway-responses-without-cors.js';
 import { handlerCorsMismatch } from './handler-cors-mismatch.js';
 import { handlerMissingCors } from './handler-missing-cors.js';
+import { httpAllowHeadersMissing } from './http-allow-headers-missing.js';
+import { httpAllowMethodsMissing } from './http-allow-methods-missing.js';
+import { httpHandlerCorsIgnored } from './http-handler-cors-ignored.js';
+import { httpMalformedOrigin } from './http-malformed-origin.js';
+import { httpMaxAgeOverCap } from './http-max-age-over-cap.js';
+import { httpPreflightAuthorizer } from './http-preflight-authorizer.js';
+import { httpPreflightUnanswered } from './http-preflight-unanswered.js';
+import { httpWildcardOrigin } from './http-wildcard-origin.js';
+import { httpWildcardWithCredentials } from './http-wildcard-with-credentials.js';
 import { malformedOrigin } from './malformed-origin.js';
 import { maxAgeOverCap } from './max-age-over-cap.js';
 import { multipleOrigins } from './multiple-origins.js';
@@ -16,6 +25,7 @@ import { preflightApiKey } from './preflight-api-key.js';
 import { preflightAuthorizer } from './preflight-authorizer.js';
 import { preflightMissing } from './preflight-missing.js';
 import { reflectedWithoutVary } from './reflected-without-vary.js';
+import { urlHandlerCorsDuplicated } from './url-handler-cors-duplicated.js';
 import { wildcardHeadersAuthorization } from './wildcard-headers-authorization.js';
 import { wildcardOrigin } from './wildcard-origin.js';
 import { wildcardWithCredentials } from './wildcard-with-credentials.js';
@@ -38,6 +48,16 @@ export const RULES: Rule[] = [
   maxAgeOverCap,
   reflectedWithoutVary,
   originReflected,
+  httpWildcardWithCredentials,
+  httpAllowHeadersMissing,
+  httpAllowMethodsMissing,
+  httpMalformedOrigin,
+  httpHandlerCorsIgnored,
+  urlHandlerCorsDuplicated,
+  httpPreflightUnanswered,
+  httpMaxAgeOverCap,
+  httpWildcardOrigin,
+  httpPreflightAuthorizer,
   browserBlocked,
   duplicateKey,
 ];

@@ -36,6 +36,8 @@ export const originReflected: Rule = {
           });
         }
     for (const [fnId, fn] of Object.entries(ctx.model.functions)) {
+      // Behind an HTTP API with CorsConfiguration these headers are dropped (CG144 says so).
+      if (ctx.handlerCorsIgnored?.(fnId)) continue;
       const h = ctx.handler(fnId);
       if (h?.kind !== 'dynamic' || !h.reflectsOrigin) continue;
       const sim = ctx.simulations.find(

@@ -15,6 +15,8 @@ export const reflectedWithoutVary: Rule = {
   check(ctx) {
     const out: Finding[] = [];
     for (const [fnId, fn] of Object.entries(ctx.model.functions)) {
+      // Behind an HTTP API with CorsConfiguration these headers are dropped (CG144 says so).
+      if (ctx.handlerCorsIgnored?.(fnId)) continue;
       const h = ctx.handler(fnId);
       if (h?.kind !== 'dynamic' || h.setsVary) continue;
       out.push({

@@ -4,16 +4,19 @@ import { blockedRequest, corsHeaderValues, listOf, routeName } from './util.js';
 
 /**
  * The Fetch standard says `Access-Control-Allow-Headers: *` never covers Authorization (§4.8 step 8,
- * "CORS non-wildcard request-header name"), and Firefox and Safari block such requests. Chromium 156,
- * our oracle, lets `*` cover Authorization when no credentials are sent (test/browser/chromium.test.ts),
- * so this is a warning about other browsers, not a Chromium failure.
+ * "CORS non-wildcard request-header name"). No engine crossgate verifies enforces that: Chromium 156,
+ * Firefox 153 and WebKitGTK 2.50 all let `*` cover Authorization when no credentials are sent
+ * (test/browser/engines.test.ts, "GET Authorization; preflight: methods *, headers *"); Firefox 153
+ * prints a warning that it will stop (CORSAllowHeaderFromPreflightDeprecation, seen in its console
+ * service). So this is a note about relying on what the standard forbids and Firefox is retiring, not
+ * a failure in any engine: severity info.
  */
 export const wildcardHeadersAuthorization: Rule = {
   code: 'CG114',
   name: 'wildcard-headers-authorization',
-  severity: 'warning',
+  severity: 'info',
   summary:
-    "AllowHeaders '*' is relied on for Authorization: Chromium accepts it, but the Fetch standard, Firefox and Safari do not.",
+    "AllowHeaders '*' is relied on for Authorization: Chromium, Firefox and WebKit accept it, but the Fetch standard does not.",
   fixable: true,
   check(ctx) {
     const out: Finding[] = [];
@@ -28,14 +31,22 @@ export const wildcardHeadersAuthorization: Rule = {
           v.resources.includes(s.resource) &&
           s.verdict.errorCode === 'HeaderDisallowedByPreflightResponse',
       );
+      // A request that went through with Authorization under '*': Firefox warns about it.
+      const warned = ctx.simulations.find(
+        (s) =>
+          s.api === v.api &&
+          v.resources.includes(s.resource) &&
+          s.verdict.engines.firefox.consoleWarnings.length > 0,
+      );
       out.push({
         code: this.code,
         rule: this.name,
         severity: this.severity,
         api: v.api.logicalId,
-        message: `${v.api.logicalId}: AllowHeaders is '${v.value}' and the routes need Authorization; Chromium lets '*' cover it, Firefox and Safari (and the Fetch standard) do not: list it.`,
+        message: `${v.api.logicalId}: AllowHeaders is '${v.value}' and the routes need Authorization; Chromium, Firefox and WebKit let '*' cover it, the Fetch standard does not, and Firefox warns it will stop: list it.`,
         pos: v.pos,
         consoleMessage: sim?.verdict.consoleMessage,
+        verdict: sim ? undefined : warned?.verdict,
         route: sim ? routeName(sim) : undefined,
         origin: sim?.origin,
         fix: v.pos

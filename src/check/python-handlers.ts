@@ -1,0 +1,152 @@
+/**
+ * Python handlers, read with Python's own parser: python/handler_scan.py walks each module's ast and
+ * reports every Access-Control-Allow-Origin it writes (a literal, or the request's Origin and whether an
+ * allow-list test guards it), Allow-Credentials, Vary, the origins and environment variables it names, and
+ * the responses it builds without the header (an error path that forgets CORS). One interpreter run reads
+ * every handler of the template.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findPython } from '../runtime/python-interpreter.js';
+import type { HandlerCors } from './handler-scan.js';
+
+const SCANNER = fileURLToPath(new URL('./python/handler_scan.py', import.meta.url));
+
+export interface PythonSource {
+  key: string;
+  source: string;
+  file: string | undefined;
+}
+
+interface Facts {
+  allowOrigins: Array<{ line: number; literal?: string; fromOrigin?: boolean; checked?: boolean }>;
+  credentials: boolean;
+  vary: boolean;
+  literalOrigins: string[];
+  envNames: string[];
+  library: 'powertools' | null;
+  uncovered: Array<{ line: number; status: number | null }>;
+  error?: { line: number; message: string };
+}
+
+/**
+ * The module file of a Python Handler (`src/app.handler` → `<codeDir>/src/app.py`, or a package's
+ * `__init__.py`), as Lambda's runtime imports it: everything before the last dot, dots and slashes as
+ * folders.
+ */
+export function pythonHandlerFile(codeDir: string, handler: string): string | undefined {
+  const dot = handler.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  const modulePath = handler.slice(0, dot).replaceAll('.', '/');
+  for (const candidate of [join(codeDir, `${modulePath}.py`), join(codeDir, modulePath, '__init__.py')])
+    if (existsSync(candidate)) return candidate;
+  return undefined;
+}
+
+export function readPythonSource(
+  key: string,
+  codeDir: string,
+  handler: string | undefined,
+  inlineCode?: string,
+) {
+  if (inlineCode !== undefined) return { key, source: inlineCode, file: undefined };
+  const file = handler ? pythonHandlerFile(codeDir, handler) : undefined;
+  return file ? { key, source: readFileSync(file, 'utf8'), file } : undefined;
+}
+
+/**
+ * Reads the sources with the Python the first Runtime names (or the one that would run instead). No
+ * Python at all: nothing is read, and the note says so (check goes on, treating the handlers as unread).
+ */
+export async function scanPythonSources(
+  sources: PythonSource[],
+  options: { runtime: string; templateDir?: string; python?: string },
+): Promise<{ results: Map<string, HandlerCors>; notes: string[] }> {
+  const results = new Map<string, HandlerCors>();
+  if (sources.length === 0) return { results, notes: [] };
+  const found = await findPython(options.runtime, {
+    templateDir: options.templateDir,
+    override: options.python,
+  });
+  if (!found.ok)
+    return {
+      results,
+      notes: [`Python handlers were not read (${found.message}); check treated them as unknown`],
+    };
+  let facts: Record<string, Facts>;
+  try {
+    facts = await runScanner(found.executable, sources);
+  } catch (error) {
+    return { results, notes: [`Python handlers were not read: ${(error as Error).message}`] };
+  }
+  const notes: string[] = [];
+  for (const { key, file } of sources) {
+    const f = facts[key];
+    if (!f) continue;
+    if (f.error) {
+      notes.push(
+        `${file ?? key}:${f.error.line}: the handler does not parse (SyntaxError: ${f.error.message}); check read nothing from it`,
+      );
+      results.set(key, { file, kind: 'unknown' });
+      continue;
+    }
+    results.set(key, toHandlerCors(f, file));
+  }
+  return { results, notes };
+}
+
+function toHandlerCors(f: Facts, file: string | undefined): HandlerCors {
+  const named = { literalOrigins: f.literalOrigins, envNames: f.envNames };
+  if (f.library)
+    return { file, kind: 'library', library: f.library, allowCredentials: f.credentials, ...named };
+  if (f.allowOrigins.length === 0) return { file, kind: 'none' };
+  const uncoveredReturns = f.uncovered.map((u) => ({ line: u.line, status: u.status ?? undefined }));
+  const computed = f.allowOrigins.filter((a) => a.literal === undefined);
+  const first = f.allowOrigins[0];
+  if (computed.length > 0) {
+    return {
+      file,
+      kind: 'dynamic',
+      reflectsOrigin: computed.some((a) => a.fromOrigin && !a.checked),
+      allowCredentials: f.credentials,
+      setsVary: f.vary,
+      line: computed[0].line,
+      uncoveredReturns,
+      ...named,
+    };
+  }
+  return {
+    file,
+    kind: 'literal',
+    allowOrigin: first.literal,
+    allowCredentials: f.credentials,
+    setsVary: f.vary,
+    line: first.line,
+    uncoveredReturns,
+    ...named,
+  };
+}
+
+function runScanner(python: string, sources: PythonSource[]): Promise<Record<string, Facts>> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      python,
+      ['-B', SCANNER],
+      { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(new Error(`${python} ${SCANNER} failed: ${String(stderr).trim() || error.message}`));
+          return;
+        }
+        try {
+          resolve(JSON.parse(String(stdout)) as Record<string, Facts>);
+        } catch {
+          reject(new Error(`${python} ${SCANNER} printed no JSON`));
+        }
+      },
+    );
+    child.stdin?.end(JSON.stringify(sources));
+  });
+}

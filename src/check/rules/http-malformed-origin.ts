@@ -1,0 +1,55 @@
+import type { Finding, Rule } from '../types.js';
+import { normalizeOrigin } from './malformed-origin.js';
+import { corsSites, listEdit, positionOf } from './platform-cors.js';
+import { blockedRequest, routeName } from './util.js';
+
+/**
+ * An AllowOrigins entry that is not an origin as the browser writes it (Fetch §4.9 CORS check compares
+ * byte for byte): no scheme, a path or trailing slash, upper case. The platform compares the request's
+ * Origin with the entries as written, so the entry never matches a page.
+ */
+export const httpMalformedOrigin: Rule = {
+  code: 'CG143',
+  name: 'http-malformed-origin',
+  severity: 'error',
+  summary:
+    "An AllowOrigins entry of an HTTP API or Function URL is not an origin (no scheme, a path, a trailing slash, upper case): it never matches the browser's Origin.",
+  fixable: true,
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const site of corsSites(ctx)) {
+      const origins = site.cors.allowOrigins;
+      const bad = origins
+        .map((value, i) => ({ value, i, normal: normalizeOrigin(value.trim()) }))
+        .filter((o) => o.value !== '*' && o.normal !== o.value);
+      if (bad.length === 0) continue;
+      const fixable = bad.every((b) => b.normal !== undefined);
+      const fixed = origins.map((o) => (o === '*' ? o : (normalizeOrigin(o.trim()) ?? o)));
+      const edit = fixable ? listEdit(ctx, site, 'allowOrigins', [...new Set(fixed)]) : undefined;
+      const sim = blockedRequest(ctx, (s) => s.api === site.api);
+      const first = bad[0];
+      out.push({
+        code: this.code,
+        rule: this.name,
+        severity: this.severity,
+        api: site.api.logicalId,
+        message: `${site.label}: AllowOrigins ${bad
+          .map((b) =>
+            b.normal === undefined
+              ? `'${b.value}' has no scheme (scheme://host[:port])`
+              : `'${b.value}' is not an origin as the browser writes it ('${b.normal}')`,
+          )
+          .join('; ')}: it never matches.`,
+        pos: site.cors.items.allowOrigins?.[first.i] ?? positionOf(site, 'allowOrigins'),
+        consoleMessage: sim?.verdict.consoleMessage,
+        route: sim ? routeName(sim) : undefined,
+        origin: sim?.origin,
+        fix: edit
+          ? { description: `AllowOrigins [${[...new Set(fixed)].join(', ')}]`, edits: [edit] }
+          : undefined,
+        hint: 'Write each origin as scheme://host[:port], lower case, without a path: https://app.example.com',
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,49 @@
+/**
+ * Which kind of execution environment runs a function, by its Runtime: Node.js in worker threads, Python
+ * and the OS-only runtimes (provided*) as processes that speak the Lambda Runtime API.
+ */
+import { type EnvironmentKind, type Failure, failure } from './environment.js';
+import { parseHandler } from './handler.js';
+import { nodeKind } from './node-environment.js';
+import type { PoolOptions } from './pool.js';
+import { providedKind } from './provided.js';
+import { pythonKind } from './python.js';
+import type { FunctionSpec } from './types.js';
+
+export type RuntimeFamily = 'node' | 'python' | 'provided' | 'other';
+
+/** `nodejs20.x`…, `python3.9`… `python3.13`, `provided`, `provided.al2`, `provided.al2023`. No Runtime: Node (a template default). */
+export function runtimeFamily(runtime: string | undefined): RuntimeFamily {
+  if (runtime === undefined || /^nodejs\d*/.test(runtime)) return 'node';
+  if (/^python3\.\d+$/.test(runtime)) return 'python';
+  if (/^provided(\.al2|\.al2023)?$/.test(runtime)) return 'provided';
+  return 'other';
+}
+
+export function kindFor(
+  spec: FunctionSpec,
+  options: PoolOptions,
+): { kind: EnvironmentKind } | { refuse: Failure } {
+  const shared = { spec, outDir: options.outDir, region: options.region, watch: options.watch };
+  switch (runtimeFamily(spec.runtime)) {
+    case 'node':
+      // Node.js runtime interface client, Errors.MalformedHandlerName.
+      if (!parseHandler(spec.handler))
+        return { refuse: failure('missing', 'Runtime.MalformedHandlerName', `Bad handler ${spec.handler}`) };
+      return { kind: nodeKind(shared) };
+    case 'python':
+      return {
+        kind: pythonKind({ ...shared, python: options.python, templateDir: options.templateDir }),
+      };
+    case 'provided':
+      return { kind: providedKind(shared) };
+    default:
+      return {
+        refuse: failure(
+          'unsupported',
+          'Runtime.Unsupported',
+          `${spec.id} uses ${spec.runtime}; crossgate runs nodejs*.x, python3.9 to python3.13, and provided (provided.al2, provided.al2023) functions`,
+        ),
+      };
+  }
+}

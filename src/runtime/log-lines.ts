@@ -1,0 +1,57 @@
+/**
+ * Splits what an environment writes into lines, in time linear in the bytes written: each chunk is
+ * searched once, and a line still open is kept as a list of pieces, joined once when it ends. A line
+ * longer than `maxLineBytes` is cut there (the rest, up to its newline, is counted, not kept), so a
+ * handler that writes one endless line holds up no one and fills no memory.
+ *
+ * The cap defaults to 256 KiB: CloudWatch Logs' largest log event (AWS docs: "CloudWatch Logs quotas",
+ * event size 256 KB), the most of one line Lambda could keep.
+ */
+export const MAX_LINE_BYTES = 256 * 1024;
+
+export class LineSplitter {
+  private pieces: string[] = [];
+  private held = 0;
+  /** Characters of the open line dropped past the cap. */
+  private dropped = 0;
+
+  constructor(
+    private readonly emit: (line: string) => void,
+    private readonly maxLine = MAX_LINE_BYTES,
+  ) {}
+
+  write(chunk: string): void {
+    let from = 0;
+    for (let nl = chunk.indexOf('\n', from); nl !== -1; nl = chunk.indexOf('\n', from)) {
+      this.hold(chunk, from, nl);
+      this.flushLine();
+      from = nl + 1;
+    }
+    if (from < chunk.length) this.hold(chunk, from, chunk.length);
+  }
+
+  /** Whatever is left, as a last line (the stream ended without a newline). */
+  end(): void {
+    if (this.held > 0 || this.dropped > 0) this.flushLine();
+  }
+
+  private hold(chunk: string, from: number, to: number): void {
+    const room = this.maxLine - this.held;
+    const take = Math.min(room, to - from);
+    if (take > 0) {
+      this.pieces.push(from === 0 && take === chunk.length ? chunk : chunk.slice(from, from + take));
+      this.held += take;
+    }
+    this.dropped += to - from - Math.max(take, 0);
+  }
+
+  private flushLine(): void {
+    let line = this.pieces.length === 1 ? this.pieces[0] : this.pieces.join('');
+    if (this.dropped > 0)
+      line += ` … [crossgate: line cut at ${this.maxLine} characters, ${this.dropped} more]`;
+    this.pieces = [];
+    this.held = 0;
+    this.dropped = 0;
+    this.emit(line);
+  }
+}

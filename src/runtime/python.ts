@@ -1,0 +1,90 @@
+/**
+ * Python functions (`python3.9` … `python3.13`): a process running crossgate's bootstrap
+ * (python/bootstrap.py, standard library only), which speaks the Runtime API as Lambda's Python runtime
+ * interface client does, on the interpreter python-interpreter.ts finds.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type EnvironmentKind, failure, type KindOptions } from './environment.js';
+import { ProcessEnvironment, type ProcessPrepared } from './process-environment.js';
+import { findPython } from './python-interpreter.js';
+import { isDirectory } from './watch.js';
+
+/** The bootstrap, next to this module in the sources and in dist/ (the build copies it). */
+export const PYTHON_BOOTSTRAP = fileURLToPath(new URL('./python/bootstrap.py', import.meta.url));
+
+export interface PythonKindOptions extends KindOptions {
+  python?: string;
+  templateDir?: string;
+}
+
+export function pythonKind(options: PythonKindOptions): EnvironmentKind<ProcessPrepared> {
+  const { spec } = options;
+  const layers = spec.layers ?? [];
+  return {
+    async prepare(generation) {
+      const found = await findPython(spec.runtime ?? 'python3', {
+        override: options.python,
+        templateDir: options.templateDir,
+        codeDir: spec.codeDir,
+      });
+      if (!found.ok)
+        return { ...failure('unsupported', 'Crossgate.PythonNotFound', found.message), watch: [] };
+      // InlineCode (the template's ZipFile) is written out as the module the Handler names.
+      let codeDir = spec.codeDir;
+      if (spec.inlineCode !== undefined) {
+        const module = spec.handler.slice(0, Math.max(0, spec.handler.lastIndexOf('.'))) || 'index';
+        codeDir = join(options.outDir, `${spec.id.replace(/[^\w.-]/g, '_')}-inline-${generation}`);
+        const file = join(codeDir, `${module.replaceAll('.', '/')}.py`);
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, spec.inlineCode);
+      } else if (!isDirectory(spec.codeDir)) {
+        return {
+          ...failure(
+            'load',
+            'Runtime.ImportModuleError',
+            `Unable to import module '${spec.handler.split('.')[0]}': CodeUri ${spec.codeDir} is not a folder`,
+          ),
+          watch: [dirname(spec.codeDir)],
+        };
+      }
+      const args = [
+        // Unbuffered output, as the runtime interface client makes it: each print() reaches the log at once.
+        '-u',
+        // No bytecode written for the function's code, as in Lambda (/var/task is read-only). Python tells
+        // a cached .pyc from its source by mtime in whole seconds and size: an edit of the same size within
+        // the second would be served stale after a reload. The standard library's and installed packages'
+        // own caches are still read.
+        '-B',
+        PYTHON_BOOTSTRAP,
+        ...layers.flatMap((layer) => ['--layer', layer]),
+      ];
+      return {
+        ok: true,
+        files: [],
+        trees: spec.inlineCode === undefined ? [spec.codeDir, ...layers] : layers,
+        codeDir,
+        command: found.executable,
+        args,
+        env: { ...layerPaths(layers), LAMBDA_RUNTIME_DIR: dirname(PYTHON_BOOTSTRAP) },
+      };
+    },
+    start(prepared, events, logStreamName) {
+      return new ProcessEnvironment(options, prepared, events, logStreamName);
+    },
+  };
+}
+
+/** Layers' `bin/` on PATH and `lib/` on LD_LIBRARY_PATH, as Lambda puts /opt/bin and /opt/lib there. */
+export function layerPaths(layers: string[]): Record<string, string> {
+  if (layers.length === 0) return {};
+  const bins = layers.map((layer) => join(layer, 'bin')).filter(existsSync);
+  const libs = layers.map((layer) => join(layer, 'lib')).filter(existsSync);
+  const out: Record<string, string> = {};
+  // Later layers win, as their files overwrite earlier ones in /opt.
+  if (bins.length > 0) out.PATH = [...bins.reverse(), process.env.PATH ?? ''].filter(Boolean).join(':');
+  if (libs.length > 0)
+    out.LD_LIBRARY_PATH = [...libs.reverse(), process.env.LD_LIBRARY_PATH ?? ''].filter(Boolean).join(':');
+  return out;
+}

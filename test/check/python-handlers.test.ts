@@ -1,0 +1,219 @@
+/**
+ * `crossgate check` reads Python handlers with Python's own parser (src/check/python/handler_scan.py) as it
+ * reads JavaScript: the guide's header dict, an allow-list, '*', an echoed Origin, the headers missing on an
+ * error path. `check --invoke` runs them instead. With no Python at all, check says so in a note.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/check/run.js';
+import type { Finding } from '../../src/check/types.js';
+import { buildDeployment } from '../../src/sam/deployment.js';
+import { loadTemplate } from '../../src/template/load.js';
+import { testPython, warnIfNoPython } from '../support/python.js';
+import { runCli } from '../support/run-cli.js';
+
+warnIfNoPython('the check tests with Python handlers');
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'crossgate-check-python-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The guide's handler, as the guide writes it. */
+const GUIDE_HANDLER = `import json
+
+def lambda_handler(event, context):
+    status_code = 200
+    json_str = json.dumps({"items": []})
+    return {
+        "statusCode": status_code,
+        "headers": {
+            "Access-Control-Allow-Origin": "*",
+            "Access-Control-Allow-Headers": "*",
+            "Access-Control-Allow-Methods": "*",
+        },
+        "body": json_str,
+    }
+`;
+
+const ALLOW_LIST = `import json
+import os
+
+ALLOWED = {"https://app.example.com"}
+
+def handler(event, context):
+    origin = (event.get("headers") or {}).get("origin")
+    headers = {"Vary": "Origin"}
+    if origin in ALLOWED:
+        headers["Access-Control-Allow-Origin"] = origin
+    return {"statusCode": 200, "headers": headers, "body": "{}"}
+`;
+
+const ECHOES = `def handler(event, context):
+    origin = event["headers"].get("origin", "")
+    return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": origin}, "body": ""}
+`;
+
+const FORGETS = `import json
+
+def handler(event, context):
+    return {"statusCode": 200, "body": json.dumps([])}
+`;
+
+const ERROR_PATH = `import json
+
+HEADERS = {"Access-Control-Allow-Origin": "https://app.example.com", "Vary": "Origin"}
+
+def handler(event, context):
+    try:
+        return {"statusCode": 200, "headers": HEADERS, "body": json.dumps([])}
+    except Exception as error:
+        return {"statusCode": 500, "body": json.dumps({"message": str(error)})}
+`;
+
+/** A template whose one function runs `source` (written to its own folder) behind a Cors API. */
+function write(name: string, source: string, allowOrigin = "'https://app.example.com'"): string {
+  const base = join(dir, name);
+  mkdirSync(join(base, 'src'), { recursive: true });
+  writeFileSync(join(base, 'src', 'app.py'), source);
+  const file = join(base, 'template.yaml');
+  writeFileSync(
+    file,
+    `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: Prod
+      Cors:
+        AllowOrigin: "${allowOrigin}"
+        AllowHeaders: "'Content-Type'"
+      GatewayResponses:
+        DEFAULT_4XX:
+          ResponseParameters:
+            Headers:
+              Access-Control-Allow-Origin: "${allowOrigin}"
+        DEFAULT_5XX:
+          ResponseParameters:
+            Headers:
+              Access-Control-Allow-Origin: "${allowOrigin}"
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      CodeUri: src/
+      Handler: app.${source === GUIDE_HANDLER ? 'lambda_handler' : 'handler'}
+      Events:
+        Get:
+          Type: Api
+          Properties: { RestApiId: !Ref Api, Path: /items, Method: get }
+`,
+  );
+  return file;
+}
+
+async function check(file: string, options: { python?: string } = {}) {
+  const { readFileSync } = await import('node:fs');
+  const model = loadTemplate(readFileSync(file, 'utf8'), file, { baseDir: join(file, '..') });
+  return runCheck(model, buildDeployment(model, { evaluateConditions: true }), {
+    python: options.python ?? testPython?.executable,
+  });
+}
+
+const summary = (findings: Finding[]) => findings.map((f) => `${f.code} ${f.severity}`);
+
+describe.skipIf(!testPython)("Python handlers, read with Python's parser", () => {
+  it("the guide's header dict ('*' for all three) behind a Cors API that names its origin: CG106, the handler's '*' disagrees (a warning: '*' still lets the page read it)", async () => {
+    const result = await check(write('guide', GUIDE_HANDLER));
+    const mismatch = result.findings.find((f) => f.code === 'CG106');
+    expect(mismatch).toMatchObject({ severity: 'warning' });
+    expect(mismatch?.message).toMatch(
+      /Fn answers Access-Control-Allow-Origin: \* but Api's Cors allows https:\/\/app\.example\.com \(app\.py:9\)/,
+    );
+  });
+
+  it('an allow-list checked before echoing the Origin, with Vary: no finding', async () => {
+    const result = await check(write('allow-list', ALLOW_LIST));
+    expect(summary(result.findings)).toEqual([]);
+    expect(result.simulations.filter((s) => s.expectedAllowed).every((s) => s.verdict.allowed)).toBe(true);
+  });
+
+  it('the Origin echoed with no check: CG117 origin-reflected (any site may read the answer)', async () => {
+    const result = await check(write('echoes', ECHOES));
+    expect(result.findings.map((f) => f.rule)).toContain('origin-reflected');
+  });
+
+  it('no Access-Control-Allow-Origin anywhere: CG105 handler-missing-cors (an error)', async () => {
+    const result = await check(write('forgets', FORGETS));
+    expect(result.findings.find((f) => f.code === 'CG105')).toMatchObject({ severity: 'error' });
+  });
+
+  it('an error path that returns no headers: CG105 names the line and the status (a warning: the page sees a CORS error instead of the 500)', async () => {
+    const result = await check(write('error-path', ERROR_PATH));
+    const finding = result.findings.find((f) => f.code === 'CG105');
+    expect(finding).toMatchObject({ severity: 'warning' });
+    expect(finding?.message).toBe(
+      'Fn returns statusCode 500 without Access-Control-Allow-Origin (src/app.py:9), though it sends the header elsewhere: the browser hides that answer from the page, which sees a CORS error instead.',
+    );
+  });
+
+  it('the example (examples/guide-python) checks clean', async () => {
+    const result = await check('examples/guide-python/template.yaml');
+    expect(result.findings).toEqual([]);
+    expect(result.notes).toEqual([]);
+  });
+
+  it('a handler that does not parse: a note with file:line, nothing read', async () => {
+    const result = await check(write('broken', 'def handler(event, context)\n    return 1\n'));
+    expect(result.notes.join('\n')).toMatch(/app\.py:1: the handler does not parse \(SyntaxError: /);
+  });
+});
+
+describe.skipIf(!testPython)('check --invoke runs Python handlers', () => {
+  it('an Origin echoed unchecked is found by running the handler: origin-reflected', async () => {
+    const file = write('invoke-echoes', ECHOES);
+    const run = await runCli(
+      ['check', file, '--invoke', '--python', testPython!.executable, '--format', 'json'],
+      {
+        plain: true,
+      },
+    );
+    const report = JSON.parse(run.stdout) as { findings: Array<{ rule: string }> };
+    expect(report.findings.map((f) => f.rule)).toContain('origin-reflected');
+  });
+
+  it('the example runs clean', async () => {
+    const run = await runCli(
+      ['check', 'examples/guide-python/template.yaml', '--invoke', '--python', testPython!.executable],
+      {
+        plain: true,
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('no CORS defects found');
+  });
+});
+
+describe('with no Python at all', () => {
+  it('check still runs: a note says the Python handlers were not read, and how to install one', async () => {
+    const file = write('no-python', ALLOW_LIST);
+    const saved = { PATH: process.env.PATH, HOME: process.env.HOME, PYENV_ROOT: process.env.PYENV_ROOT };
+    const empty = mkdtempSync(join(tmpdir(), 'crossgate-nopython-'));
+    Object.assign(process.env, { PATH: empty, HOME: empty, PYENV_ROOT: empty });
+    try {
+      const run = await runCli(['check', file], { plain: true });
+      expect(run.code).toBe(0);
+      expect(run.stdout + run.stderr).toMatch(
+        /Python handlers were not read \(no Python found for python3\.12.*uv python install 3\.12/,
+      );
+    } finally {
+      for (const [name, value] of Object.entries(saved))
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * A handler cannot stall, stop or starve another function or the host (issue 13, item 2): signals aimed at
+ * the host's process end only the handler's own environment, as they would end only its own Lambda
+ * environment; MemorySize bounds the heap and what lives outside it (Buffers), as Lambda's limit bounds the
+ * whole environment (AWS Lambda docs: "Configure Lambda function memory"); log lines are split in linear
+ * time and capped.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createRuntime, type InvokeOutcome, type Runtime } from '../../src/runtime/index.js';
+import { LineSplitter, MAX_LINE_BYTES } from '../../src/runtime/log-lines.js';
+import { fixtures, requestId, spec } from './helpers.js';
+
+const faults = join(fixtures, 'faults');
+let runtime: Runtime;
+const lines: Array<[string, string]> = [];
+
+beforeAll(async () => {
+  runtime = createRuntime(
+    [
+      spec('Ok', faults, 'hostile.ok'),
+      spec('Kills', faults, 'hostile.killsHost'),
+      spec('Probes', faults, 'hostile.probesHost'),
+      spec('Buffers', faults, 'hostile.holdsBuffers', { memoryMB: 128, timeoutSeconds: 30 }),
+      spec('Temporary', faults, 'hostile.usesTemporaryBuffer', { memoryMB: 128 }),
+      spec('LongLine', faults, 'hostile.longLine', { timeoutSeconds: 60 }),
+    ],
+    { onLog: (fn, _id, line) => lines.push([fn, line]) },
+  );
+  await runtime.warm('Ok');
+});
+afterAll(() => runtime.close());
+
+const invoke = (id: string, event: unknown = {}, timeoutMs = 10_000): Promise<InvokeOutcome> =>
+  runtime.invoke(id, event, requestId(), timeoutMs);
+
+describe("signals a handler sends to the host's process end only its own environment", () => {
+  for (const [target, signal] of [
+    ['self', 'SIGTERM'],
+    ['self', 'SIGKILL'],
+    ['group', 'SIGTERM'],
+    ['parent', 'SIGINT'],
+  ] as const) {
+    test(`process.kill(${target === 'self' ? 'process.pid' : target === 'group' ? '0' : 'process.ppid'}, '${signal}'): Runtime.ExitError "signal: …", the host and other functions go on`, async () => {
+      const before = await invoke('Ok');
+      const id = requestId();
+      const outcome = await runtime.invoke('Kills', { target, signal }, id, 10_000);
+      const word = { SIGTERM: 'terminated', SIGKILL: 'killed', SIGINT: 'interrupt' }[signal];
+      expect(outcome).toMatchObject({
+        ok: false,
+        kind: 'crash',
+        errorType: 'Runtime.ExitError',
+        message: `RequestId: ${id} Error: Runtime exited with error: signal: ${word}`,
+      });
+      // The same warm environment of another function still answers: nothing else was stopped.
+      const after = await invoke('Ok');
+      expect(after.ok && (after.value as { calls: number }).calls).toBe(
+        before.ok && (before.value as { calls: number }).calls + 1,
+      );
+    });
+  }
+
+  test('signal 0 (does the process exist?) is answered, and nothing ends', async () => {
+    expect(await invoke('Probes')).toMatchObject({ ok: true, value: { exists: true } });
+  });
+});
+
+describe('MemorySize bounds the whole environment, heap and off-heap (AWS Lambda docs: Configure Lambda function memory)', () => {
+  test('a 128 MB function holding Buffers past 128 MB is Runtime.OutOfMemory; the next event gets a fresh environment', async () => {
+    expect(await invoke('Buffers', { mb: 40 })).toMatchObject({ ok: true, value: { heldMB: 40 } });
+    const outcome = await invoke('Buffers', { mb: 100 });
+    expect(outcome).toMatchObject({ ok: false, kind: 'crash', errorType: 'Runtime.OutOfMemory' });
+    expect(!outcome.ok && outcome.message).toContain('Runtime exited with error: signal: killed');
+    expect(await invoke('Buffers', { mb: 1 })).toMatchObject({ ok: true, value: { heldMB: 1 } });
+  });
+
+  test('memory taken while the handler waits is found before it answers', async () => {
+    await invoke('Buffers', { mb: 1 });
+    const outcome = await invoke('Buffers', { mb: 200, waitMs: 3000 });
+    expect(outcome).toMatchObject({ ok: false, kind: 'crash', errorType: 'Runtime.OutOfMemory' });
+    // Found while it waited, not when it answered after 3 s.
+    expect(outcome.durationMs).toBeLessThan(3000);
+  });
+
+  test('a temporary Buffer near the limit, garbage once the handler returns, is no overrun', async () => {
+    for (let i = 0; i < 3; i++)
+      expect(await invoke('Temporary', { mb: 100 })).toMatchObject({ ok: true, value: { sum: 2 } });
+  });
+});
+
+describe('log lines (issue 13: a long line written in small pieces blocked the host)', () => {
+  test('a line is cut at 256 KiB, with a note of how much more there was; the next line is whole', async () => {
+    const outcome = await invoke('LongLine', { bytes: 4 * 1024 * 1024 });
+    expect(outcome.ok).toBe(true);
+    // A worker's output reaches the host as a stream, after its answer at times.
+    for (let waited = 0; waited < 10_000 && !lines.some(([, l]) => l === 'after the long line'); waited += 10)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    const long = lines.find(([fn, line]) => fn === 'LongLine' && line.startsWith('xxxx'))![1];
+    expect(long.length).toBeLessThan(MAX_LINE_BYTES + 200);
+    expect(long).toMatch(/ … \[crossgate: line cut at 262144 characters, \d+ more\]$/);
+    expect(lines).toContainEqual(['LongLine', 'after the long line']);
+  });
+
+  test('splitting is linear in the bytes written: 32 MB in 16-byte pieces without a newline is split at once', () => {
+    const out: string[] = [];
+    const splitter = new LineSplitter((line) => out.push(line));
+    const piece = 'y'.repeat(16);
+    // The quadratic splitter ((pending + chunk).split('\n') per chunk) copies ~32 TB for this: it never ends.
+    for (let i = 0; i < (32 * 1024 * 1024) / 16; i++) splitter.write(piece);
+    splitter.write('\nshort\n');
+    expect(out).toHaveLength(2);
+    expect(out[0].startsWith('y'.repeat(MAX_LINE_BYTES))).toBe(true);
+    expect(out[0]).toContain(`${32 * 1024 * 1024 - MAX_LINE_BYTES} more`);
+    expect(out[1]).toBe('short');
+  }, 20_000);
+});

@@ -1,0 +1,193 @@
+/**
+ * What the deployment model holds for HTTP APIs and Function URLs beyond what the translator's
+ * fixtures compare: where each CORS value was written (so findings point at it), Globals.HttpApi,
+ * conditions, and what is said plainly rather than modelled.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildDeployment } from '../../src/sam/deployment.js';
+import { loadTemplate } from '../../src/template/load.js';
+
+const SAM = 'Transform: AWS::Serverless-2016-10-31\n';
+const deploy = (source: string) =>
+  buildDeployment(loadTemplate(source, 't.yaml'), { evaluateConditions: true });
+
+const fn = (events: string, extra = '') => `  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: nodejs20.x
+${extra}      Events:
+${events}`;
+
+describe('HTTP APIs in the deployment model', () => {
+  it('Globals.HttpApi reaches the implicit ServerlessHttpApi; CorsConfiguration values keep their lines', () => {
+    const d = deploy(`${SAM}Globals:
+  HttpApi:
+    CorsConfiguration:
+      AllowOrigins:
+        - https://app.example.com
+      AllowMethods: [GET, PUT]
+      MaxAge: 600
+Resources:
+${fn('        Get: { Type: HttpApi, Properties: { Path: /items, Method: get } }\n')}`);
+    const api = d.httpApis[0];
+    expect(api.logicalId).toBe('ServerlessHttpApi');
+    expect(api.stageName).toBe('$default');
+    expect(api.cors).toMatchObject({
+      allowOrigins: ['https://app.example.com'],
+      allowMethods: ['GET', 'PUT'],
+      maxAge: 600,
+      allowCredentials: false,
+    });
+    expect(api.cors?.items.allowOrigins?.[0]).toMatchObject({ line: 6, col: 11 });
+    expect(api.cors?.at.maxAge).toMatchObject({ line: 8, col: 15 });
+    expect(api.resources[0].methods[0]).toMatchObject({
+      method: 'GET',
+      functionId: 'Fn',
+      payloadFormatVersion: '2.0',
+    });
+  });
+
+  it('CorsConfiguration: true is AllowOrigins [*] (SAM http_api_generator)', () => {
+    const d = deploy(`${SAM}Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration: true
+${fn('        E: { Type: HttpApi, Properties: { ApiId: !Ref Http } }\n')}`);
+    expect(d.httpApis[0].cors?.allowOrigins).toEqual(['*']);
+    expect(d.httpApis[0].resources).toEqual([
+      { path: '$default', methods: [expect.objectContaining({ method: 'ANY', functionId: 'Fn' })] },
+    ]);
+  });
+
+  it("CorsConfiguration is merged over the body's own x-amazon-apigateway-cors, and wins (SAM docs, CorsConfiguration)", () => {
+    const d = deploy(`${SAM}Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration:
+        AllowOrigins: [https://new.example.com]
+      DefinitionBody:
+        openapi: 3.0.1
+        paths: {}
+        x-amazon-apigateway-cors:
+          allowOrigins: [https://old.example.com]
+          allowHeaders: [x-kept]
+${fn('        E: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /a, Method: get } }\n')}`);
+    const cors = d.httpApis[0].cors!;
+    expect(cors.allowOrigins).toEqual(['https://new.example.com']);
+    expect(cors.allowHeaders).toEqual(['x-kept']);
+    expect(cors.at.allowOrigins?.line).toBe(7);
+    expect(cors.at.allowHeaders?.line).toBe(13);
+  });
+
+  it("a false condition drops its function's route; a named stage is kept; DefinitionUri is said plainly not to be modelled", () => {
+    const d = deploy(`${SAM}Conditions:
+  Never: !Equals [a, b]
+Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      StageName: Prod
+  Other:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      DefinitionUri: s3://bucket/api.yaml
+${fn('        E: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /a, Method: get } }\n')}
+  Off:
+    Type: AWS::Serverless::Function
+    Condition: Never
+    Properties:
+      Handler: app.handler
+      Runtime: nodejs20.x
+      Events:
+        E: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /b, Method: get } }
+`);
+    const http = d.httpApis.find((a) => a.logicalId === 'Http')!;
+    expect(http.stageName).toBe('Prod');
+    expect(http.resources.filter((r) => r.methods.length > 0).map((r) => r.path)).toEqual(['/a']);
+    const other = d.httpApis.find((a) => a.logicalId === 'Other')!;
+    expect(other.resources).toEqual([]);
+    expect(other.notes.join()).toMatch(/DefinitionUri; only inline definitions are modelled/);
+  });
+
+  it('FailOnWarnings moves $default to /$default as SAM does, and it stays the catch-all route', () => {
+    const d = deploy(`${SAM}Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      FailOnWarnings: true
+${fn('        E: { Type: HttpApi, Properties: { ApiId: !Ref Http } }\n')}`);
+    expect(Object.keys(d.httpApis[0].body!.paths as object)).toEqual(['/$default']);
+    expect(d.httpApis[0].resources[0].path).toBe('$default');
+  });
+
+  it('authorizers: JWT issuer and audience, Lambda payload version and simple responses, the default on every route', () => {
+    const d = deploy(`${SAM}Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        DefaultAuthorizer: Jwt
+        Authorizers:
+          Jwt:
+            IdentitySource: $request.header.Authorization
+            JwtConfiguration: { issuer: https://issuer.example, audience: [a, b] }
+          L:
+            FunctionArn: !GetAtt Fn.Arn
+            AuthorizerPayloadFormatVersion: '2.0'
+            EnableSimpleResponses: true
+            Identity: { Headers: [x-api-key], ReauthorizeEvery: 60 }
+${fn(`        A: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /a, Method: get } }
+        B: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /b, Method: get, Auth: { Authorizer: L } } }
+        C: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /c, Method: get, Auth: { Authorizer: NONE } } }
+`)}`);
+    const api = d.httpApis[0];
+    expect(api.authorizers.Jwt).toMatchObject({
+      type: 'JWT',
+      issuer: 'https://issuer.example',
+      audience: ['a', 'b'],
+      identitySource: ['$request.header.Authorization'],
+    });
+    expect(api.authorizers.L).toMatchObject({
+      type: 'REQUEST',
+      functionId: 'Fn',
+      payloadFormatVersion: '2.0',
+      simpleResponses: true,
+      ttlSeconds: 60,
+      identitySource: ['$request.header.x-api-key'],
+    });
+    const auth = Object.fromEntries(api.resources.map((r) => [r.path, r.methods[0].authorizer]));
+    expect(auth).toEqual({ '/a': 'Jwt', '/b': 'L', '/c': undefined });
+  });
+});
+
+describe('Function URLs in the deployment model', () => {
+  it('FunctionUrlConfig: <Function>Url, AuthType, Cors with positions, from Globals.Function too', () => {
+    const d = deploy(`${SAM}Globals:
+  Function:
+    FunctionUrlConfig:
+      AuthType: AWS_IAM
+      Cors:
+        AllowOrigins: [https://app.example.com]
+        AllowCredentials: true
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: nodejs20.x
+`);
+    expect(d.functionUrls).toEqual([
+      expect.objectContaining({
+        kind: 'function-url',
+        logicalId: 'FnUrl',
+        functionId: 'Fn',
+        authType: 'AWS_IAM',
+        cors: expect.objectContaining({ allowOrigins: ['https://app.example.com'], allowCredentials: true }),
+      }),
+    ]);
+    expect(d.functionUrls[0].cors?.at.allowCredentials).toMatchObject({ line: 8 });
+  });
+});
