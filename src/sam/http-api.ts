@@ -204,7 +204,7 @@ function validateProperties(
   type: string,
 ): void {
   for (const [key, value] of Object.entries(props)) {
-    const kind = kinds[key];
+    const kind = Object.hasOwn(kinds, key) ? kinds[key] : undefined;
     if (!kind)
       throw new TemplateError(
         `${id}: property ${key} is not defined for resources of type ${type}`,

@@ -246,7 +246,10 @@ export function authorizerScheme(
   const identity = def.Identity;
   if (identity) {
     if (!isRecord(identity))
-      throw new TemplateError(`Property 'Auth.Authorizers.${name}.Identity' should be a map.`, undefined);
+      throw new TemplateError(
+        `Property 'Auth.Authorizers.${name}.Identity' should be a map.`,
+        posOf(def, 'Identity'),
+      );
     if (identity.ReauthorizeEvery !== undefined && identity.ReauthorizeEvery !== null)
       ext.authorizerResultTtlInSeconds = identity.ReauthorizeEvery;
     const sources: unknown[] = [];
