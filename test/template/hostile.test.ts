@@ -364,4 +364,32 @@ ${FUNCTION.replace('{ Path: /x, Method: get }', '{ RestApiId: !Ref Api, Path: /x
       "Unable to set Authorizer [toString] on API method [get] for path [/x] because it wasn't defined in the API's Authorizers.",
     );
   });
+  it('an HTTP API property named toString is an unknown property, not Object.prototype.toString (was: kind.split is not a function)', async () => {
+    const path = file(
+      `${SAM}Resources:\n  Http:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      toString: x\n`,
+    );
+    const { code, stderr } = await run(['check', path]);
+    expect(code).toBe(2);
+    located(stderr, path, 6);
+    expect(stderr).toContain(
+      'property toString is not defined for resources of type AWS::Serverless::HttpApi',
+    );
+  });
+  it("an HTTP API authorizer's Identity that is not a mapping is refused at its line (was <unknown>; fixture error_api_authorizer_property_indentity_with_invalid_type)", async () => {
+    const path = file(`${SAM}Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        Authorizers:
+          L:
+            FunctionArn: arn:aws:lambda:us-east-1:123456789012:function:f
+            Identity: LambdaAuthorizationIdentity
+            AuthorizerPayloadFormatVersion: '1.0'
+${FUNCTION.replace('G: { Type: Api, Properties: { Path: /x, Method: get } }', 'G: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /x, Method: get, Auth: { Authorizer: L } } }')}`);
+    const { code, stderr } = await run(['check', path]);
+    expect(code).toBe(2);
+    located(stderr, path, 10);
+    expect(stderr).toContain("Property 'Auth.Authorizers.L.Identity' should be a map.");
+  });
 });
