@@ -244,10 +244,15 @@ export function loadTemplate(source: string, file: string, options: LoadOptions 
         );
       }
       if (targetType !== 'AWS::Serverless::Api') {
-        throw new TemplateError(
-          `event ${eventId}: RestApiId refers to ${target}, a ${targetType}; an Api event needs an AWS::Serverless::Api`,
-          at,
-        );
+        // The translator accepts it (samtranslator/model/eventsources/push.py, Api.resources_to_link
+        // reads whatever resource RestApiId names, for the permission's stage): it grants API Gateway
+        // the right to invoke the function and adds no method; the API's own Body or
+        // AWS::ApiGateway::Method resources decide its routes.
+        notes.push({
+          pos: at,
+          message: `event ${eventId} of ${id}: RestApiId names ${target}, a ${targetType}; SAM only lets it invoke ${id} and adds no method to it, so this route is not modelled`,
+        });
+        continue;
       }
       route.apiId = target;
       apisById.get(target)?.routes.push(route);

@@ -79,6 +79,24 @@ describe('errors with positions', () => {
   }
 });
 
+describe('an Api event on an API SAM does not manage', () => {
+  it('RestApiId naming an AWS::ApiGateway::RestApi loads, with a note, as the translator accepts it (push.py Api.resources_to_link; serverless-patterns apigw-lambda-tenant-isolation)', () => {
+    const source = `${SAM}Resources:
+  Rest:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: rest
+${fn('        Get:\n          Type: Api\n          Properties: { RestApiId: !Ref Rest, Path: /x, Method: get }\n')}`;
+    const model = loadTemplate(source, 'r.yaml');
+    const note = model.notes.find((n) => n.message.includes('RestApiId names Rest'));
+    expect(note?.message).toMatch(
+      /a AWS::ApiGateway::RestApi; SAM only lets it invoke Fn and adds no method to it/,
+    );
+    expect(note?.pos).toMatchObject({ line: 15 });
+    expect(() => buildDeployment(model)).not.toThrow();
+  });
+});
+
 describe('HTTP APIs (API Gateway v2)', () => {
   it('routes are read, and the deployment models them as an HTTP API, not a REST API', () => {
     const source = `${SAM}Resources:
