@@ -95,6 +95,15 @@ ${fn('        Get:\n          Type: Api\n          Properties: { RestApiId: !Ref
     expect(note?.pos).toMatchObject({ line: 15 });
     expect(() => buildDeployment(model)).not.toThrow();
   });
+  it("RestApiId naming an AWS::Serverless::HttpApi is refused in SAM's words (fixture error_api_event_ref_http_api)", () => {
+    const source = `${SAM}Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+${fn('        Get:\n          Type: Api\n          Properties: { RestApiId: !Ref Http, Path: /x, Method: get }\n')}`;
+    expect(failure(source)).toMatch(
+      /^e\.yaml:\d+:\d+: event Get: RestApiId must be a valid reference to an 'AWS::Serverless::Api' resource in same template/,
+    );
+  });
 });
 
 describe('HTTP APIs (API Gateway v2)', () => {
