@@ -158,8 +158,10 @@ export function setOwn(obj: Record<string, unknown>, key: string, value: unknown
 }
 
 /**
- * Parses template text as SAM CLI does (PyYAML's SafeLoader; JSON is YAML here), with positions.
- * Throws TemplateError (with file:line:col) on anything malformed, recursive or too large.
+ * Parses template text as SAM CLI does (samcli/yamlhelper.py yaml_parse: json.loads for JSON,
+ * PyYAML's SafeLoader otherwise), with positions. Throws TemplateError (with file:line:col) on
+ * anything malformed, recursive or too large; a key written twice keeps its last value and is
+ * listed in `duplicateKeys`.
  */
 export function parseTemplate(source: string, file: string): ParsedTemplate {
   if (source.length > MAX_TEMPLATE_BYTES) {
