@@ -1,8 +1,7 @@
 /**
- * What `check` needs to know about HTTP APIs and Function URLs beyond their deployment: which of them
- * a browser is meant to call (CORS intent: a CorsConfiguration or Cors, or a handler that sends CORS
- * headers itself), the origins their pages live on, whether they send credentials, and which
- * handlers' CORS headers API Gateway drops.
+ * What `check` needs to know about HTTP APIs and Function URLs beyond their deployment: the origins
+ * their pages live on, whether they send credentials, and which handlers' CORS headers API Gateway
+ * drops. Which of them a browser is meant to call is CORS intent (intent.ts), as for REST APIs.
  */
 import type {
   DeployedApi,
@@ -11,7 +10,6 @@ import type {
   DeployedHttpApi,
   Deployment,
 } from '../sam/model.js';
-import type { HandlerCors } from './handler-scan.js';
 
 export type PlatformEndpoint = DeployedHttpApi | DeployedFunctionUrl;
 
@@ -24,38 +22,6 @@ export function functionsOf(api: DeployedEndpoint): string[] {
   const out = new Set<string>();
   for (const r of api.resources) for (const m of r.methods) if (m.functionId) out.add(m.functionId);
   return [...out];
-}
-
-/** A sign that browsers call it: the platform's CORS configuration, or a handler that does CORS. */
-export function hasCorsIntent(
-  api: PlatformEndpoint,
-  handler: (id: string) => HandlerCors | undefined,
-): boolean {
-  if (api.cors) return true;
-  return functionsOf(api).some((id) => {
-    const kind = handler(id)?.kind;
-    return kind === 'literal' || kind === 'dynamic' || kind === 'library';
-  });
-}
-
-/**
- * The HTTP APIs and Function URLs to simulate browsers against, and one info line for each one
- * without any sign of browser use (their answers carry no CORS header, and nothing says they should).
- */
-export function browserEndpoints(
-  deployment: Deployment,
-  handler: (id: string) => HandlerCors | undefined,
-): { endpoints: PlatformEndpoint[]; notes: string[] } {
-  const endpoints: PlatformEndpoint[] = [];
-  const notes: string[] = [];
-  for (const api of [...deployment.httpApis, ...deployment.functionUrls]) {
-    if (hasCorsIntent(api, handler)) endpoints.push(api);
-    else
-      notes.push(
-        `${api.logicalId} (${api.kind === 'http' ? 'HTTP API' : 'Function URL'}) has no ${api.kind === 'http' ? 'CorsConfiguration' : 'Cors'} and its handlers send no CORS header: nothing says browsers call it, so it is not checked for CORS`,
-      );
-  }
-  return { endpoints, notes };
 }
 
 /** The origins a platform CORS configuration names (not `*`). */

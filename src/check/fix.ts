@@ -39,7 +39,11 @@ export interface FixOutcome {
   skipped: Finding[];
 }
 
-export function applyFixes(source: string, findings: Finding[]): FixOutcome {
+/**
+ * `file`: the template's name as positions carry it. Edits at positions in other files (an OpenAPI
+ * file the template reads) are not applied to the template.
+ */
+export function applyFixes(source: string, findings: Finding[], file?: string): FixOutcome {
   const doc = parseDocument(source, { keepSourceTokens: false, uniqueKeys: false });
   const isJson = /^\s*\{/.test(source);
   const applied: Finding[] = [];
@@ -54,6 +58,10 @@ export function applyFixes(source: string, findings: Finding[]): FixOutcome {
     if (!f.fix) continue;
     let ok = true;
     for (const edit of f.fix.edits) {
+      if (file !== undefined && edit.kind !== 'set-path' && edit.pos.file !== file) {
+        ok = false;
+        continue;
+      }
       const key = JSON.stringify(edit);
       if (done.has(key)) continue;
       let edited: boolean;

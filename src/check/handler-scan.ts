@@ -3,8 +3,8 @@
  * (`check --invoke` runs the handler instead): it recognises crossgate/lambda, @middy/http-cors,
  * Powertools' cors middleware, and headers written by hand.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { runtimeFamily } from '../runtime/kinds.js';
 import type { TemplateModel } from '../template/model.js';
 import { type PythonSource, readPythonSource, scanPythonSources } from './python-handlers.js';
@@ -43,14 +43,28 @@ function libraryConfig(source: string): Pick<HandlerCors, 'literalOrigins' | 'en
   return { literalOrigins: [...new Set(literalOrigins)], envNames: [...new Set(envNames)] };
 }
 
+/** The folder a function's code is in: CodeUri, or the folder of a CodeUri that names a file. */
+export function codeDirOf(model: { baseDir: string }, fn: { codeUri: string | undefined }): string {
+  const dir = resolve(model.baseDir, fn.codeUri ?? '.');
+  try {
+    return statSync(dir).isFile() ? dirname(dir) : dir;
+  } catch {
+    return dir;
+  }
+}
+
 const EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs'];
 
-export function handlerFile(codeDir: string, handler: string): string | undefined {
+/** The files a handler string can name, in the order they are tried. */
+export function handlerCandidates(codeDir: string, handler: string): string[] {
   const dot = handler.lastIndexOf('.');
-  if (dot <= 0) return undefined;
+  if (dot <= 0) return [];
   const base = join(codeDir, handler.slice(0, dot));
-  for (const ext of EXTENSIONS) if (existsSync(base + ext)) return base + ext;
-  return undefined;
+  return EXTENSIONS.map((ext) => base + ext);
+}
+
+export function handlerFile(codeDir: string, handler: string): string | undefined {
+  return handlerCandidates(codeDir, handler).find((f) => existsSync(f));
 }
 
 export function scanHandlerSource(source: string, file?: string): HandlerCors {
@@ -99,7 +113,7 @@ export async function scanHandlers(
   const python: PythonSource[] = [];
   let pythonRuntime: string | undefined;
   for (const fn of Object.values(model.functions)) {
-    const codeDir = resolve(model.baseDir, fn.codeUri ?? '.');
+    const codeDir = codeDirOf(model, fn);
     if (runtimeFamily(fn.runtime) === 'python') {
       pythonRuntime ??= fn.runtime;
       const source = readPythonSource(fn.logicalId, codeDir, fn.handler, fn.inlineCode);

@@ -36,13 +36,16 @@ interface Facts {
  * `__init__.py`), as Lambda's runtime imports it: everything before the last dot, dots and slashes as
  * folders.
  */
-export function pythonHandlerFile(codeDir: string, handler: string): string | undefined {
+/** The files a Python Handler (`package.module.function`) can name, in the order Python tries them. */
+export function pythonHandlerCandidates(codeDir: string, handler: string): string[] {
   const dot = handler.lastIndexOf('.');
-  if (dot <= 0) return undefined;
+  if (dot <= 0) return [];
   const modulePath = handler.slice(0, dot).replaceAll('.', '/');
-  for (const candidate of [join(codeDir, `${modulePath}.py`), join(codeDir, modulePath, '__init__.py')])
-    if (existsSync(candidate)) return candidate;
-  return undefined;
+  return [join(codeDir, `${modulePath}.py`), join(codeDir, modulePath, '__init__.py')];
+}
+
+export function pythonHandlerFile(codeDir: string, handler: string): string | undefined {
+  return pythonHandlerCandidates(codeDir, handler).find((candidate) => existsSync(candidate));
 }
 
 export function readPythonSource(

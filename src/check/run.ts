@@ -1,35 +1,64 @@
 /**
- * `check`, as a function: build the context (origins, handler readings), simulate the browser's
- * requests through the gateway model, run every rule, and order the findings.
+ * `check`, as a function: build the context (origins, handler readings), decide which APIs pages on
+ * other origins call (CORS intent), simulate the browser's requests to those through the gateway
+ * model, run every rule, report what hides behind a broken preflight, and order the findings.
  */
 import type { Engine } from '../browser/index.js';
 import type { Invoke } from '../gateway/types.js';
-import type { DeployedEndpoint, Deployment } from '../sam/model.js';
+import type { DeployedApi, DeployedEndpoint, Deployment } from '../sam/model.js';
 import type { ApiModel, TemplateModel } from '../template/model.js';
 import { formatPos } from '../template/position.js';
+import type { CrossgateConfig } from './config.js';
 import {
-  browserEndpoints,
   configuredOrigins,
   corsIgnoredFunctions,
   endpointCredentials,
+  functionsOf,
   isPlatformEndpoint,
+  type PlatformEndpoint,
 } from './endpoints.js';
 import { attachEngineOutcomes } from './engines.js';
-import { scanHandlers } from './handler-scan.js';
+import { codeDirOf, type HandlerCors, scanHandlers } from './handler-scan.js';
+import {
+  type DeclaredIntent,
+  declaredSignals,
+  handlerSignals,
+  hasIntent,
+  type IntentSignal,
+  READ_RUNTIMES,
+  restApiSignals,
+} from './intent.js';
 import { RULES } from './rules/index.js';
 import { normalizeOrigin } from './rules/malformed-origin.js';
-import { allowOriginOf } from './rules/util.js';
+import { allowOriginOf, fewOf } from './rules/util.js';
 import { simulateRequests } from './simulate.js';
+import { mentionsAllowOrigin } from './source-scan.js';
 import type { CheckContext, Finding, Rule, SimulatedRequest } from './types.js';
 
 export interface CheckOptions {
-  /** Origins the web app is served from (`--origin`); default: the template's. */
+  /** Origins the web app is served from (`--origin`); default: the configuration's, then the template's. */
   origins?: string[];
+  /** crossgate.config.json (or package.json "crossgate") beside the template. */
+  config?: CrossgateConfig;
+  /** Judge every API for browsers, intent or not (`--strict`). */
+  strict?: boolean;
   /** Run handlers for real (`--invoke`) instead of reading their source. */
   invoke?: Invoke;
   /** The interpreter that reads Python handlers (`--python`); default: the one their Runtime finds. */
   python?: string;
   rules?: Rule[];
+}
+
+export interface ApiJudgement {
+  api: string;
+  /** `REST API`; other kinds name themselves. */
+  kind: string;
+  /** What shows the API is called from pages on other origins; empty: it was not judged for browsers. */
+  signals: IntentSignal[];
+  /** Methods crossgate modelled (0: its definition was not read, see the notes). */
+  methods: number;
+  /** The OpenAPI file its methods were read from, when not the template. */
+  definitionFile?: string;
 }
 
 export interface CheckResult {
@@ -40,10 +69,17 @@ export interface CheckResult {
   rules: Rule[];
   /** The engines the report speaks of (`--browser`); all three when absent. */
   engines?: Engine[];
+  /** Per API: judged for browsers or not, and why. */
+  intent?: ApiJudgement[];
+  /** The text of every file a finding can point into (the template, OpenAPI files), by the name positions carry. */
+  sources?: Record<string, string>;
 }
 
 /** When nothing says which origin the pages live on. */
 export const SAMPLE_ORIGIN = 'https://app.example.com';
+
+/** Findings about the actual answer: what a broken preflight can hide. */
+const LATENT_CODES = new Set(['CG105', 'CG106', 'CG109', 'CG116', 'CG120', 'CG123']);
 
 export async function runCheck(
   model: TemplateModel,
@@ -52,6 +88,20 @@ export async function runCheck(
 ): Promise<CheckResult> {
   const rules = options.rules ?? RULES;
   const { handlers, notes: handlerNotes } = await scanHandlers(model, { python: options.python });
+  const apiModels = new Map<string, ApiModel>(model.apis.map((a) => [a.logicalId, a]));
+  const flagOrigins = (options.origins ?? []).map((o) => normalizeOrigin(o) ?? o);
+  const userOrigins = flagOrigins.length > 0 ? flagOrigins : (options.config?.origins ?? []);
+  const handlerOf = (id: string) => handlers.get(id);
+  // A handler crossgate does not read still shows intent when its source names the header.
+  const mentions = (id: string) => {
+    const fn = model.functions[id];
+    return fn?.codeUri !== undefined && fn.inlineCode === undefined
+      ? mentionsAllowOrigin(codeDirOf(model, fn))
+      : fn?.inlineCode !== undefined && /access-control-allow-origin/i.test(fn.inlineCode)
+        ? fn.pos
+        : undefined;
+  };
+
   const handlerNamedOrigins = (id: string): string[] => {
     const h = handlers.get(id);
     const env = model.functions[id]?.environment ?? {};
@@ -64,8 +114,52 @@ export async function runCheck(
       false,
     );
   };
-  const apiModels = new Map<string, ApiModel>(model.apis.map((a) => [a.logicalId, a]));
-  const userOrigins = (options.origins ?? []).map((o) => normalizeOrigin(o) ?? o);
+
+  // Which APIs pages on other origins call: those are judged as a browser would; the others get one line.
+  const declared: DeclaredIntent = {
+    flagOrigins,
+    config: options.config,
+    strict: options.strict === true,
+  };
+  const shared = declaredSignals(declared);
+  const methodCount = (api: DeployedEndpoint) => api.resources.reduce((n, r) => n + r.methods.length, 0);
+  const intent: ApiJudgement[] = [
+    ...deployment.apis.map((api) => ({
+      api: api.logicalId,
+      kind: 'REST API',
+      signals: [...shared, ...restApiSignals(api, apiModels.get(api.logicalId), handlerOf, mentions)],
+      methods: methodCount(api),
+      definitionFile: api.definitionFile,
+    })),
+    // An HTTP API or Function URL: its CORS configuration, or handlers that do CORS themselves.
+    ...[...deployment.httpApis, ...deployment.functionUrls].map((api) => ({
+      api: api.logicalId,
+      kind: endpointKind(api),
+      signals: [
+        ...shared,
+        ...(api.cors
+          ? [
+              {
+                source: 'cors-setting' as const,
+                detail: `the CORS configuration of ${api.logicalId}`,
+                pos: api.cors.pos,
+              },
+            ]
+          : []),
+        ...handlerSignals(functionsOf(api), handlerOf),
+      ],
+      methods: methodCount(api),
+    })),
+  ];
+  // An API whose methods crossgate could not read is neither judged nor said to be uncallable.
+  const judgedIds = new Set(intent.filter((i) => i.methods > 0 && hasIntent(i.signals)).map((i) => i.api));
+  const isJudged = (api: DeployedEndpoint) => judgedIds.has(api.logicalId);
+  const judged: Deployment = {
+    ...deployment,
+    apis: deployment.apis.filter(isJudged),
+    httpApis: deployment.httpApis.filter(isJudged),
+    functionUrls: deployment.functionUrls.filter(isJudged),
+  };
 
   const corsLiteral: CheckContext['corsLiteral'] = (api, key) => {
     const located = api.cors
@@ -85,11 +179,12 @@ export async function runCheck(
 
   const ctx: CheckContext = {
     model,
-    deployment,
+    deployment: judged,
     userOrigins,
     apiModel: (api) => apiModels.get(api.logicalId),
     handler: (id) => (id ? handlers.get(id) : undefined),
     simulations: [],
+    isJudged,
     corsLiteral,
     origins: () => [],
   };
@@ -102,12 +197,16 @@ export async function runCheck(
   ctx.origins = (api: DeployedEndpoint) => {
     let list = originCache.get(api.logicalId);
     if (!list) {
-      let fromTemplate = userOrigins.length > 0 ? userOrigins : originsIn(allowOrigin(api), true);
-      // An HTTP API or Function URL whose handlers do CORS themselves: the origins they name.
-      if (fromTemplate.length === 0 && isPlatformEndpoint(api))
-        fromTemplate = api.resources
-          .flatMap((r) => r.methods.map((m) => m.functionId))
-          .flatMap((id) => (id ? handlerNamedOrigins(id) : []));
+      // --origin or the configuration, else the API's allowed origins, else the origins its answers name.
+      const allowed = originsIn(allowOrigin(api), true);
+      const fromTemplate =
+        userOrigins.length > 0
+          ? userOrigins
+          : allowed.length > 0
+            ? allowed
+            : isPlatformEndpoint(api)
+              ? functionsOf(api).flatMap(handlerNamedOrigins)
+              : namedOrigins(api, handlerOf);
       list = fromTemplate.length > 0 ? fromTemplate : [SAMPLE_ORIGIN];
       originCache.set(api.logicalId, list);
     }
@@ -117,15 +216,14 @@ export async function runCheck(
   const authorizerFunctions = new Set<string>();
   for (const api of [...deployment.apis, ...deployment.httpApis])
     for (const a of Object.values(api.authorizers)) if (a.functionId) authorizerFunctions.add(a.functionId);
-  const browser = browserEndpoints(deployment, (id) => handlers.get(id));
   const functionTimeouts: Record<string, number> = {};
   for (const f of Object.values(model.functions)) functionTimeouts[f.logicalId] = f.timeout;
 
   const sims = await simulateRequests({
-    deployment,
+    deployment: judged,
     keys: [{ id: 'crossgate-check', value: 'crossgate-check-api-key-0000000000000000', source: 'check' }],
     origins: ctx.origins,
-    endpoints: browser.endpoints,
+    endpoints: [...judged.httpApis, ...judged.functionUrls] as PlatformEndpoint[],
     credentials: (api) =>
       isPlatformEndpoint(api)
         ? endpointCredentials(api)
@@ -149,18 +247,22 @@ export async function runCheck(
     functionTimeouts,
     invoke: options.invoke,
   });
-  ctx.simulations = sims;
+  ctx.simulations = sims.requests;
 
   let findings: Finding[] = [];
-  for (const rule of rules) findings.push(...rule.check(ctx));
+  const everyApi: CheckContext = { ...ctx, deployment };
+  for (const rule of rules) findings.push(...rule.check(rule.everyApi ? everyApi : ctx));
   // The catch-all only speaks for APIs no specific error explains.
   const explained = new Set(
     findings.filter((f) => f.code !== 'CG120' && f.severity === 'error').map((f) => f.api),
   );
   findings = findings.filter((f) => f.code !== 'CG120' || !explained.has(f.api));
-  attachEngineOutcomes(findings, sims);
+  findings.push(...latentFindings(ctx, rules, sims.latent, findings));
+  attachEngineOutcomes(findings, sims.requests.concat(sims.latent));
+
   findings.sort(
     (a, b) =>
+      (a.pos?.file === b.pos?.file ? 0 : (a.pos?.file ?? '') < (b.pos?.file ?? '') ? -1 : 1) ||
       (a.pos?.line ?? 0) - (b.pos?.line ?? 0) ||
       (a.pos?.col ?? 0) - (b.pos?.col ?? 0) ||
       a.code.localeCompare(b.code),
@@ -170,10 +272,110 @@ export async function runCheck(
     ...deployment.apis.flatMap((a) => a.notes),
     ...deployment.httpApis.flatMap((a) => a.notes),
     ...deployment.functionUrls.flatMap((u) => u.notes),
-    ...browser.notes,
     ...handlerNotes,
+    ...assumptions(model, judged, handlers),
   ];
-  return { findings, notes: [...new Set(notes)], simulations: ctx.simulations, rules };
+  return {
+    findings,
+    notes: [...new Set(notes)],
+    simulations: ctx.simulations,
+    rules,
+    intent,
+    sources: { [model.file]: model.source, ...(deployment.sources ?? {}) },
+  };
+}
+
+function endpointKind(api: DeployedEndpoint): string {
+  return api.kind === 'http' ? 'HTTP API' : api.kind === 'function-url' ? 'Function URL' : 'REST API';
+}
+
+/**
+ * What stays blocked once the preflight passes: the rules about the actual answer, run on the
+ * requests sent again with a passing preflight, each finding marked with what must be fixed first.
+ */
+function latentFindings(
+  ctx: CheckContext,
+  rules: Rule[],
+  latent: SimulatedRequest[],
+  found: Finding[],
+): Finding[] {
+  if (latent.length === 0) return [];
+  const after: CheckContext = { ...ctx, simulations: latent };
+  const out: Finding[] = [];
+  const seen = new Set(found.map((f) => `${f.code}\u0000${f.api}\u0000${f.route}`));
+  let latentFound: Finding[] = [];
+  for (const rule of rules) if (LATENT_CODES.has(rule.code)) latentFound.push(...rule.check(after));
+  const specific = new Set(latentFound.filter((f) => f.code !== 'CG120').map((f) => f.api));
+  latentFound = latentFound.filter((f) => f.code !== 'CG120' || !specific.has(f.api));
+  for (const f of latentFound) {
+    if (seen.has(`${f.code}\u0000${f.api}\u0000${f.route}`)) continue;
+    // Already said without the preflight's help (a handler is reported once, whatever the route).
+    if (found.some((g) => g.code === f.code && g.api === f.api && g.message === f.message)) continue;
+    const blockers = [
+      ...new Set(
+        found
+          .filter((g) => g.api === f.api && g.severity === 'error' && !LATENT_CODES.has(g.code))
+          .map((g) => g.code),
+      ),
+    ];
+    const first = blockers.length > 0 ? blockers.join(' and ') : 'the preflight';
+    const verb = blockers.length > 1 ? 'are' : 'is';
+    out.push({
+      ...f,
+      message: `after ${first} ${verb} fixed, ${f.route ?? 'the request'} will still be blocked: ${f.message}`,
+    });
+  }
+  return out;
+}
+
+/** What the simulation assumed because crossgate could not see it, said once per function or API. */
+function assumptions(model: TemplateModel, judged: Deployment, handlers: Map<string, HandlerCors>): string[] {
+  const out: string[] = [];
+  for (const api of judged.apis) {
+    const proxied: string[] = [];
+    let vpc = false;
+    for (const r of api.resources)
+      for (const m of r.methods) {
+        if (m.integration === 'aws_proxy' && !m.functionId)
+          out.push(
+            `${api.logicalId} ${m.method} ${r.path} invokes a Lambda function outside this template: its answers were taken to carry the CORS headers the page needs; probe judges the deployed API`,
+          );
+        if (m.integration === 'aws_proxy' && m.functionId) {
+          const fn = model.functions[m.functionId];
+          const h = handlers.get(m.functionId);
+          if (fn && h?.kind === 'unknown' && fn.runtime && !READ_RUNTIMES.test(fn.runtime))
+            out.push(
+              `${m.functionId} (${fn.runtime}) is not read by crossgate: its answers were taken to carry the CORS headers the page needs; check --invoke runs it, probe judges the deployed API`,
+            );
+        }
+        if (m.integration === 'http_proxy') {
+          proxied.push(`${m.method} ${r.path}`);
+          vpc ||= m.target?.connectionType === 'VPC_LINK';
+        }
+      }
+    if (proxied.length > 0)
+      out.push(
+        `${api.logicalId}: ${fewOf(proxied)} pass${proxied.length === 1 ? 'es' : ''} the backend's answer through (HTTP_PROXY${vpc ? ' over a VPC link' : ''}), whose CORS headers the template does not show: they were taken to match the page's origin; probe judges the deployed API`,
+      );
+  }
+  return out;
+}
+
+/**
+ * Origins the API's own answers name when nothing else does: literal Access-Control-Allow-Origin
+ * values of its OpenAPI responses and handlers (a page on another origin would never be let in).
+ */
+function namedOrigins(api: DeployedApi, handler: (id: string) => HandlerCors | undefined): string[] {
+  const values: string[] = [];
+  for (const r of api.resources)
+    for (const m of r.methods) {
+      for (const h of [...m.mockHeaders, ...m.integrationResponses.flatMap((ir) => ir.headers)])
+        if (h.name.toLowerCase() === 'access-control-allow-origin' && h.value) values.push(h.value);
+      const hc = m.functionId && m.integration === 'aws_proxy' ? handler(m.functionId) : undefined;
+      if (hc?.kind === 'literal' && hc.allowOrigin) values.push(hc.allowOrigin);
+      if (hc?.kind === 'library') values.push(...(hc.literalOrigins ?? []));
+    }
+  return originsIn(values.join(','), false);
 }
 
 /**

@@ -7,8 +7,10 @@
 import { type FetchCall, simulateFetchAsync, type WireRequest, type WireResponse } from '../browser/index.js';
 import type { ApiKey } from '../gateway/api-keys.js';
 import { createFunctionUrlGateway, createGateway, type Gateway } from '../gateway/gateway.js';
+import type { CallBackend } from '../gateway/integration.js';
 import type { GatewayRequest, Invoke, InvokeOutcome } from '../gateway/types.js';
 import type {
+  DeployedApi,
   DeployedEndpoint,
   DeployedFunctionUrl,
   DeployedHttpApi,
@@ -213,13 +215,16 @@ export function shapesFor(
       headers.push(['Content-Type', 'application/json']);
       parts.push('JSON');
     }
-    if (method.apiKeyRequired && key) {
-      headers.push(['x-api-key', key]);
-      parts.push('with x-api-key');
-    }
-    const auth = authorizerHeaders(api, method);
-    headers.push(...auth);
-    if (auth.length) parts.push(`with ${auth.map(([n]) => n).join(', ')}`);
+    // Each header once, named once: an authorizer may read the x-api-key the API key check reads.
+    const sent: string[] = [];
+    const send = ([name, value]: [string, string]) => {
+      if (sent.some((n) => n.toLowerCase() === name.toLowerCase())) return;
+      sent.push(name);
+      headers.push([name, value]);
+    };
+    if (method.apiKeyRequired && key) send(['x-api-key', key]);
+    for (const h of authorizerHeaders(api, method)) send(h);
+    if (sent.length) parts.push(`with ${sent.join(', ')}`);
     if (credentials) parts.push('credentials');
     out.push({
       name: parts.join(' '),
@@ -239,21 +244,40 @@ export function functionUrlOrigin(url: DeployedFunctionUrl): string {
   return `https://${url.functionId.toLowerCase()}.lambda-url.crossgate.local`;
 }
 
-export async function simulateRequests(input: SimulationInput): Promise<SimulatedRequest[]> {
+/** What the simulation produced: the requests as the browser meets them, and the latent ones. */
+export interface Simulation {
+  requests: SimulatedRequest[];
+  /**
+   * Requests blocked at the preflight, sent again as if the preflight had passed: what the page
+   * would meet once the preflight is fixed (the actual answer, judged on its own).
+   */
+  latent: SimulatedRequest[];
+}
+
+export async function simulateRequests(input: SimulationInput): Promise<Simulation> {
   const policies = new Map<string, HandlerPolicy>();
   const endpoints: DeployedEndpoint[] = [...input.deployment.apis, ...(input.endpoints ?? [])];
   for (const api of endpoints) {
     const credentials = input.credentials(api);
-    const platform = api.kind === 'http' || api.kind === 'function-url' ? api.cors !== undefined : false;
+    const rest = api.kind !== 'http' && api.kind !== 'function-url';
+    const platform = !rest ? api.cors !== undefined : false;
     for (const r of api.resources)
       for (const m of r.methods) {
-        if (!m.functionId) continue;
-        let policy = policies.get(m.functionId);
+        // A REST API's non-proxy integrations never pass the function's headers on.
+        if (rest && m.integration !== 'aws_proxy') continue;
+        const id = m.functionId ?? (rest ? OUTSIDE_FUNCTION : undefined);
+        if (!id) continue;
+        let policy = policies.get(id);
         if (!policy) {
           policy = { origins: new Set<string>(), credentials: false, platformCors: platform };
-          policies.set(m.functionId, policy);
+          policies.set(id, policy);
         }
-        for (const o of input.handlerOrigins(m.functionId, api)) policy.origins.add(o);
+        // A handler crossgate could not read is taken to answer the pages that call the API: what it
+        // does is not known, and is not claimed (CG122 says where crossgate looked).
+        const kind = input.handler(id)?.kind;
+        const origins =
+          kind === 'unknown' || kind === undefined ? input.origins(api) : input.handlerOrigins(id, api);
+        for (const o of origins) policy.origins.add(o);
         policy.credentials ||= credentials;
         policy.platformCors &&= platform;
       }
@@ -278,31 +302,44 @@ export async function simulateRequests(input: SimulationInput): Promise<Simulate
     refuseUndeployable: false,
   };
   const httpApis = (input.endpoints ?? []).filter((e): e is DeployedHttpApi => e.kind === 'http');
-  const gateway = createGateway({ apis: input.deployment.apis, httpApis }, options);
+  const shared = createGateway({ apis: [], httpApis }, options);
   const byHost = new Map<string, Gateway>();
   for (const u of input.endpoints ?? [])
     if (u.kind === 'function-url')
       byHost.set(new URL(functionUrlOrigin(u)).host, createFunctionUrlGateway(u, options));
-  const respond = async (req: WireRequest): Promise<WireResponse> => {
-    const url = new URL(req.url);
-    const target = byHost.get(url.host) ?? gateway;
-    const g: GatewayRequest = {
-      method: req.method,
-      path: url.pathname,
-      query: url.search.slice(1),
-      headers: req.headers,
-      body: undefined,
-      sourceIp: '127.0.0.1',
-      domainName: url.host,
+  const responder =
+    (gateway: Gateway) =>
+    async (req: WireRequest): Promise<WireResponse> => {
+      const url = new URL(req.url);
+      const target = byHost.get(url.host) ?? gateway;
+      const g: GatewayRequest = {
+        method: req.method,
+        path: url.pathname,
+        query: url.search.slice(1),
+        headers: req.headers,
+        body: undefined,
+        sourceIp: '127.0.0.1',
+        domainName: url.host,
+      };
+      const res = await target.handle(g);
+      return { status: res.status, headers: res.headers };
     };
-    const res = await target.handle(g);
-    return { status: res.status, headers: res.headers };
-  };
   const out: SimulatedRequest[] = [];
+  const latent: SimulatedRequest[] = [];
   const key = input.keys[0]?.value;
   for (const api of endpoints) {
     const origins = input.origins(api);
     const credentials = input.credentials(api);
+    // One gateway per REST API: two APIs on the same stage name must not answer for each other.
+    const respond =
+      api.kind === 'http' || api.kind === 'function-url'
+        ? responder(shared)
+        : responder(
+            createGateway(
+              { apis: [withOutsideFunctions(api)] },
+              { ...options, callBackend: staticBackend(new Set(origins)) },
+            ),
+          );
     const base =
       api.kind === 'function-url'
         ? functionUrlOrigin(api)
@@ -318,19 +355,81 @@ export async function simulateRequests(input: SimulationInput): Promise<Simulate
               ...shape.call,
             };
             const verdict = await simulateFetchAsync(origin, call, respond);
-            out.push({
-              api,
-              resource,
-              method,
-              origin,
-              expectedAllowed: origin !== FOREIGN_ORIGIN,
-              shape: shape.name,
-              verdict,
-            });
+            const expectedAllowed = origin !== FOREIGN_ORIGIN;
+            const sim = { api, resource, method, origin, expectedAllowed, shape: shape.name, verdict };
+            out.push(sim);
+            if (expectedAllowed && verdict.failedStep === 'preflight') {
+              const after = await simulateFetchAsync(origin, call, preflightPasses(respond));
+              latent.push({ ...sim, verdict: after, assumes: 'preflight' });
+            }
           }
         }
       }
     }
   }
-  return out;
+  return { requests: out, latent };
+}
+
+/** Stands for a Lambda function outside the template (an ARN written out, an import). */
+export const OUTSIDE_FUNCTION = '(a function outside this template)';
+
+/**
+ * A function outside the template is not known, so it is not claimed to fail: like a handler
+ * crossgate cannot read, it is taken to answer the pages that call the API (a note says so).
+ */
+function withOutsideFunctions(api: DeployedApi): DeployedApi {
+  const outside = (m: DeployedMethod) => m.integration === 'aws_proxy' && !m.functionId;
+  if (!api.resources.some((r) => r.methods.some(outside))) return api;
+  return {
+    ...api,
+    resources: api.resources.map((r) => ({
+      ...r,
+      methods: r.methods.map((m) => (outside(m) ? { ...m, functionId: OUTSIDE_FUNCTION } : m)),
+    })),
+  };
+}
+
+/**
+ * A responder whose preflights all pass (the preflight a browser would accept for exactly this
+ * request), and whose actual requests the gateway answers: to see what is behind a broken preflight.
+ */
+function preflightPasses(respond: (req: WireRequest) => Promise<WireResponse>) {
+  return async (req: WireRequest): Promise<WireResponse> => {
+    const acrm = req.headers.find(([n]) => n === 'access-control-request-method')?.[1];
+    if (req.method !== 'OPTIONS' || acrm === undefined) return respond(req);
+    const origin = req.headers.find(([n]) => n === 'origin')?.[1] ?? '*';
+    const acrh = req.headers.find(([n]) => n === 'access-control-request-headers')?.[1];
+    const headers: Array<[string, string]> = [
+      ['access-control-allow-origin', origin],
+      ['access-control-allow-methods', acrm],
+      ['access-control-allow-credentials', 'true'],
+    ];
+    if (acrh) headers.push(['access-control-allow-headers', acrh]);
+    return { status: 204, headers };
+  };
+}
+
+/**
+ * check calls no backend. AWS services and HTTP backends behind non-proxy integrations answer as on
+ * success (their integration responses decide what the browser sees); an HTTP_PROXY backend passes
+ * its own headers through, which the template does not show: like a handler crossgate cannot read, it
+ * is taken to answer the pages that call the API.
+ */
+function staticBackend(pageOrigins: Set<string>): CallBackend {
+  return async (call) => {
+    const headers: Array<[string, string]> = [['content-type', 'application/json']];
+    if (call.kind === 'http_proxy') {
+      const origin = call.headers.find(([n]) => n.toLowerCase() === 'origin')?.[1];
+      if (origin !== undefined && pageOrigins.has(origin)) {
+        headers.push(['Access-Control-Allow-Origin', origin], ['Vary', 'Origin']);
+        const acrm = call.headers.find(([n]) => n.toLowerCase() === 'access-control-request-method')?.[1];
+        const acrh = call.headers.find(([n]) => n.toLowerCase() === 'access-control-request-headers')?.[1];
+        if (call.httpMethod === 'OPTIONS' && acrm) {
+          headers.push(['Access-Control-Allow-Methods', acrm]);
+          if (acrh) headers.push(['Access-Control-Allow-Headers', acrh]);
+        }
+      }
+    }
+    return { ok: true, status: 200, headers, body: '{}', simulated: 'not called by check' };
+  };
 }

@@ -65,6 +65,8 @@ export interface SimulatedRequest {
   expectedAllowed: boolean;
   shape: string;
   verdict: FetchVerdict;
+  /** Set on a latent request: this verdict assumes that step (the preflight) passed. */
+  assumes?: 'preflight';
 }
 
 export interface CheckContext {
@@ -79,6 +81,11 @@ export interface CheckContext {
   simulations: SimulatedRequest[];
   /** Origins given with --origin (normalised); empty when the template decides. */
   userOrigins: string[];
+  /**
+   * Whether the API is judged for browsers (it shows CORS intent, or --strict). Rules see only judged
+   * APIs in `deployment`, except rules marked `everyApi`, which see all and may ask.
+   */
+  isJudged?(api: DeployedEndpoint): boolean;
   /**
    * True when every route to the function is an HTTP API whose CorsConfiguration makes API Gateway
    * drop the function's own CORS headers: what the handler says about CORS never reaches a browser.
@@ -97,6 +104,8 @@ export interface Rule {
   severity: Severity;
   summary: string;
   fixable: boolean;
+  /** Runs on every API, judged for browsers or not (deploy failures, what crossgate could not read). */
+  everyApi?: boolean;
   check(ctx: CheckContext): Finding[];
 }
 

@@ -20,7 +20,7 @@ const USAGE = `crossgate ${VERSION} — CORS for API Gateway REST APIs, HTTP API
 
 usage: crossgate <command> [options]
 
-  check <template.yaml>       find every CORS defect before deploy (--fix writes the safe fixes)
+  check <template.yaml|dir>…  find every CORS defect before deploy (--fix writes the safe fixes)
   serve [template.yaml]       a local API Gateway for the template, with no Docker
   probe <url>                 send what a browser would send to a live API and judge the answers
   deployment <template.yaml>  print what API Gateway will hold after sam deploy (--json)

@@ -30,7 +30,7 @@ export function loadTemplateFile(
   const shown = relative(cwd, path) || file;
   const source = readTemplateText(path, file, shown);
   const model = loadTemplate(source, shown, { parameterOverrides, baseDir: dirname(path) });
-  const deployment = buildDeployment(model, { evaluateConditions: true });
+  const deployment = buildDeployment(model, { evaluateConditions: true, readFile: readLocalFile });
   return { model, deployment, path };
 }
 
@@ -93,6 +93,23 @@ function unreadable(error: unknown): string {
     : code === 'EACCES' || code === 'EPERM'
       ? 'permission denied'
       : `cannot be read (${code || String(error)})`;
+}
+
+/** An OpenAPI file a template names: its text, or undefined when there is no such regular file. */
+export function readLocalFile(path: string): string | undefined {
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) return undefined;
+    if (stat.size > MAX_TEMPLATE_BYTES)
+      throw new TemplateError(
+        `${path} is ${(stat.size / 2 ** 20).toFixed(1)} MB; crossgate reads OpenAPI files up to ${MAX_TEMPLATE_BYTES / 2 ** 20} MB`,
+        { file: path, line: 1, col: 1 },
+      );
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof TemplateError) throw error;
+    return undefined;
+  }
 }
 
 /** `Key=Value` pairs, as `sam --parameter-overrides` takes them (also `ParameterKey=K,ParameterValue=V`). */

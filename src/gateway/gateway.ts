@@ -44,7 +44,8 @@ export function assertDeployable(deployment: Pick<Deployment, 'apis'>): void {
   for (const api of deployment.apis) {
     for (const r of api.resources)
       for (const m of r.methods)
-        for (const h of m.mockHeaders) refuseInvalid(`${api.logicalId} ${m.method} ${r.path}`, h);
+        for (const h of new Set([...m.mockHeaders, ...m.integrationResponses.flatMap((ir) => ir.headers)]))
+          refuseInvalid(`${api.logicalId} ${m.method} ${r.path}`, h);
     for (const g of api.gatewayResponses)
       for (const h of g.headers) refuseInvalid(`${api.logicalId} GatewayResponses ${g.type}`, h);
   }

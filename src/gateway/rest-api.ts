@@ -1,6 +1,6 @@
 /**
- * What API Gateway does with one request to a REST API (Lambda proxy integration): route, stage,
- * authorizer, API key, mock or proxy integration, gateway responses. Pure apart from the `invoke`
+ * What API Gateway does with one request to a REST API: route, stage, authorizer, API key, mock,
+ * Lambda proxy or another integration (integration.ts), gateway responses. Pure apart from the `invoke`
  * it is given; the HTTP server and the Lambda runtime live outside.
  */
 import type { DeployedApi, DeployedMethod, DeployedResource } from '../sam/model.js';
@@ -12,6 +12,14 @@ import {
   prepareGatewayResponses,
 } from './gateway-responses.js';
 import { apigwId, pseudoId, traceId } from './ids.js';
+import {
+  backendUrl,
+  type IntegrationAnswer,
+  type IntegrationFailure,
+  integrationAnswer,
+  lambdaIntegrationAnswer,
+  offlineBackend,
+} from './integration.js';
 import { buildProxyEvent, headerValue, isBinaryMediaType } from './proxy-event.js';
 import { readProxyResult } from './proxy-result.js';
 import { MAX_PAYLOAD_BYTES, withForwardedHeaders } from './request.js';
@@ -166,14 +174,7 @@ export function createRestApis(
     }
 
     if (method.integration === 'mock') return mockAnswer(method, req, trace);
-    if (method.integration !== 'aws_proxy')
-      return gatewayAnswer(
-        c,
-        'API_CONFIGURATION_ERROR',
-        req,
-        trace,
-        `${method.integration} integrations are not modelled by crossgate`,
-      );
+    if (method.integration !== 'aws_proxy') return otherIntegration(c, method, req, params, trace);
     if (!method.functionId)
       return gatewayAnswer(
         c,
@@ -282,6 +283,82 @@ export function createRestApis(
       ? 'the OPTIONS method SAM generated from Cors (mock integration)'
       : 'mock integration';
     return { status: method.mockStatus ?? 200, headers, body: MOCK_BODY, trace };
+  }
+
+  /** HTTP, HTTP_PROXY, AWS service and Lambda non-proxy integrations (src/gateway/integration.ts). */
+  async function otherIntegration(
+    c: CompiledApi,
+    method: DeployedMethod,
+    req: GatewayRequest,
+    params: Record<string, string>,
+    trace: GatewayTrace,
+  ): Promise<GatewayResponse> {
+    const kind = method.integration;
+    let answer: IntegrationAnswer | IntegrationFailure;
+    if (kind === 'aws' && method.functionId) {
+      const timeoutMs = Math.min(
+        INTEGRATION_TIMEOUT_MS,
+        (options.functionTimeouts?.[method.functionId] ?? 3) * 1000,
+      );
+      // Without a mapping template API Gateway passes the JSON body through as the event.
+      let event: unknown = {};
+      const text = req.body ? new TextDecoder().decode(req.body) : '';
+      try {
+        event = text ? JSON.parse(text) : {};
+      } catch {
+        event = text;
+      }
+      trace.functionId = method.functionId;
+      trace.event = event;
+      const outcome = await options.invoke(method.functionId, event, trace.requestId, timeoutMs);
+      trace.outcome = outcome;
+      if (!outcome.ok && outcome.kind === 'timeout')
+        return gatewayAnswer(
+          c,
+          'INTEGRATION_TIMEOUT',
+          req,
+          trace,
+          `${method.functionId} did not answer in time`,
+        );
+      answer = lambdaIntegrationAnswer(
+        method,
+        req,
+        outcome.ok ? outcome : { ok: false, message: outcome.message },
+        `${method.functionId} (Lambda, non-proxy)`,
+      );
+    } else if ((kind === 'aws' || kind === 'http' || kind === 'http_proxy') && method.target) {
+      const url = backendUrl(method.target, params, req.query, kind === 'http_proxy');
+      const via = kind === 'aws' ? `the ${method.target.service ?? 'AWS'} service` : (url ?? 'the backend');
+      const outcome = await (options.callBackend ?? offlineBackend)({
+        kind,
+        api: c.api,
+        method,
+        target: method.target,
+        httpMethod:
+          method.target.httpMethod && method.target.httpMethod !== 'ANY'
+            ? method.target.httpMethod
+            : req.method,
+        url,
+        headers: kind === 'http_proxy' ? req.headers.filter(([n]) => n.toLowerCase() !== 'host') : [],
+        body: req.body,
+        timeoutMs: INTEGRATION_TIMEOUT_MS,
+      });
+      answer = integrationAnswer(method, req, outcome, via);
+    } else {
+      return gatewayAnswer(
+        c,
+        'API_CONFIGURATION_ERROR',
+        req,
+        trace,
+        `${method.integration} integrations are not modelled by crossgate`,
+      );
+    }
+    if ('gatewayResponse' in answer)
+      return gatewayAnswer(c, answer.gatewayResponse, req, trace, answer.reason);
+    answer.headers.push(['x-amzn-RequestId', trace.requestId], ['x-amz-apigw-id', apigwId()]);
+    trace.kind = 'integration';
+    trace.reason = answer.reason;
+    return { status: answer.status, headers: answer.headers, body: answer.body, trace };
   }
 
   async function authorize(

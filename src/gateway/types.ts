@@ -1,5 +1,6 @@
 import type { DeployedMethod, DeployedResource } from '../sam/model.js';
 import type { ApiKey } from './api-keys.js';
+import type { CallBackend } from './integration.js';
 
 export type HeaderList = Array<[name: string, value: string]>;
 
@@ -34,8 +35,8 @@ export interface GatewayResponse {
 
 export interface GatewayTrace {
   requestId: string;
-  /** How the answer was made. */
-  kind: 'mock' | 'proxy' | 'gateway-response';
+  /** How the answer was made (`integration`: HTTP, HTTP_PROXY, AWS service or Lambda non-proxy). */
+  kind: 'mock' | 'proxy' | 'integration' | 'gateway-response';
   /** For gateway responses: the type (MISSING_AUTHENTICATION_TOKEN, INVALID_API_KEY, …). */
   responseType?: string;
   /** The route matched, if any. */
@@ -90,6 +91,8 @@ export interface GatewayOptions {
    * found by `kid`). Without one, signatures are not verified (serve says so at start-up).
    */
   jwks?: unknown;
+  /** Calls the backend of HTTP, HTTP_PROXY and AWS integrations; default: none is called (offlineBackend). */
+  callBackend?: CallBackend;
 }
 
 /** What every kind of API's request handling shares: the options, the clock, request ids. */

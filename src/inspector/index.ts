@@ -145,13 +145,18 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     if (!template) return Promise.resolve([]);
     findings ??= import('../check/run.js')
       .then(({ runCheck }) =>
-        runCheck(template.model, {
-          file: template.file,
-          apis: options.apis,
-          httpApis: options.httpApis ?? [],
-          functionUrls: [],
-          notes: [],
-        }),
+        // Pages call the served API (the inspector exists for them): every API is judged, as --strict does.
+        runCheck(
+          template.model,
+          {
+            file: template.file,
+            apis: options.apis,
+            httpApis: options.httpApis ?? [],
+            functionUrls: [],
+            notes: [],
+          },
+          { strict: true },
+        ),
       )
       .then((result) => result.findings as FindingLike[])
       .catch(() => []);

@@ -344,7 +344,7 @@ export const APP_JS = String.raw`'use strict';
   function exchangeSection(title, d) {
     const j = d.judgement;
     const g = d.gateway;
-    const how = g.kind === 'mock' ? 'API Gateway’s OPTIONS mock' : g.kind === 'proxy' ? 'the function ' + (g.functionId || '') : 'a gateway response ' + (g.responseType || '');
+    const how = g.kind === 'mock' ? 'API Gateway’s OPTIONS mock' : g.kind === 'proxy' ? 'the function ' + (g.functionId || '') : g.kind === 'integration' ? 'the integration (' + (g.reason || '') + ')' : 'a gateway response ' + (g.responseType || '');
     return h('section', { class: 'exchange', 'aria-label': title },
       h('h3', { text: title + ': ' + d.request.method + ' → ' + d.response.status }),
       h('p', null, 'Answered by ', h('strong', { text: how }), g.resource ? ' (resource ' + g.resource + ' ' + (g.method || '') + ')' : '', g.reason ? ' — ' + g.reason : ''),

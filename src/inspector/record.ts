@@ -22,7 +22,7 @@ export interface ExchangeSummary {
   status: number;
   durationMs: number;
   /** How the gateway answered: its OPTIONS mock, the function, or one of its own gateway responses. */
-  kind: 'mock' | 'proxy' | 'gateway-response';
+  kind: 'mock' | 'proxy' | 'integration' | 'gateway-response';
   /** Absent when the request is not cross-origin (no Origin, or the API's own). */
   step: 'preflight' | 'actual' | undefined;
   /** For a preflight: the method the page asked for (Access-Control-Request-Method). */

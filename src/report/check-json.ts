@@ -11,6 +11,7 @@ export function checkJson(result: CheckResult): unknown {
     findings: result.findings.map((f) => ({
       code: f.code,
       rule: f.rule,
+      api: f.api,
       severity: f.severity,
       message: f.message,
       file: f.pos?.file,
@@ -25,6 +26,18 @@ export function checkJson(result: CheckResult): unknown {
       hint: f.hint,
     })),
     notes: result.notes,
+    apis: (result.intent ?? []).map((i) => ({
+      api: i.api,
+      kind: i.kind,
+      methods: i.methods,
+      definitionFile: i.definitionFile,
+      judged: i.methods > 0 && i.signals.length > 0,
+      intent: i.signals.map((s) => ({
+        source: s.source,
+        detail: s.detail,
+        position: s.pos ? formatPos(s.pos) : undefined,
+      })),
+    })),
     requests: result.simulations.map((s) => ({
       api: s.api.logicalId,
       route: `${s.method.method} ${s.resource.path}`,

@@ -131,14 +131,29 @@ function methodText(m: DeployedMethod): string[] {
   const guards: string[] = [];
   if (m.apiKeyRequired) guards.push(pc.yellow('API key'));
   if (m.authorizer) guards.push(pc.yellow(`authorizer ${m.authorizer}`));
+  const vpc = m.target?.connectionType === 'VPC_LINK' ? ' (VPC link)' : '';
+  const url = m.target?.url ?? '(URL known after deploy)';
   const integration =
     m.integration === 'aws_proxy'
       ? `Lambda proxy → ${m.functionId ?? '(function outside this template)'}`
       : m.integration === 'mock'
         ? `mock ${m.mockStatus ?? 200}${m.corsPreflight ? ' (CORS preflight, from Cors)' : ''}`
-        : m.integration;
+        : m.integration === 'aws' && m.functionId
+          ? `Lambda non-proxy → ${m.functionId}`
+          : m.integration === 'aws'
+            ? `AWS ${m.target?.service ?? 'service'}`
+            : m.integration === 'http'
+              ? `HTTP → ${url}${vpc}`
+              : m.integration === 'http_proxy'
+                ? `HTTP proxy → ${url}${vpc}`
+                : m.integration;
   const out = [`    ${m.method.padEnd(7)} ${integration}${guards.length ? `  ${guards.join(', ')}` : ''}`];
-  for (const h of m.mockHeaders) out.push(`            ${headerText(h)}`);
+  if (m.integration === 'mock') for (const h of m.mockHeaders) out.push(`            ${headerText(h)}`);
+  else
+    for (const r of m.integrationResponses) {
+      out.push(`            ${pc.dim(`response ${r.pattern} → ${r.statusCode}`)}`);
+      for (const h of r.headers) out.push(`              ${headerText(h)}`);
+    }
   return out;
 }
 
@@ -153,7 +168,7 @@ function headerText(h: MappedHeader): string {
 export function deploymentJson(deployment: Deployment): unknown {
   return JSON.parse(
     JSON.stringify(deployment, (key, value) => {
-      if (key === 'body') return undefined;
+      if (key === 'body' || key === 'sources') return undefined;
       if (value && typeof value === 'object' && 'line' in value && 'col' in value && 'file' in value)
         return formatPos(value);
       return value;

@@ -5,13 +5,16 @@
  * models is a TemplateError at the value to change.
  */
 import { TemplateError } from '../template/errors.js';
-import { isIntrinsic, Symbolic } from '../template/intrinsics.js';
+import { isIntrinsic } from '../template/intrinsics.js';
 import { isMap, refTarget } from '../template/load.js';
 import type { ApiModel, RouteModel, TemplateModel } from '../template/model.js';
 import { keyPosOf, nodePos, posOf } from '../template/parse.js';
 import type { Pos } from '../template/position.js';
+import { bodyFromMethods } from './cfn-methods.js';
+import { type Definition, isInclude, type ReadFile, readDefinition } from './definitions.js';
 import { buildFunctionUrls } from './function-url.js';
 import { addHttpEventIntegration, buildHttpApis, type RestHttpEvent } from './http-api.js';
+import { mappedHeader, readIntegration } from './integrations.js';
 import type {
   DeployedApi,
   DeployedAuthorizer,
@@ -41,6 +44,8 @@ import {
   validatePathItems,
 } from './swagger.js';
 
+export { mappedHeader };
+
 /** Where each generated piece of the body came from, for positions in the deployment model. */
 interface Provenance {
   pos: Pos | undefined;
@@ -53,47 +58,99 @@ interface Provenance {
 export interface DeploymentOptions {
   /** Pick `Fn::If` branches by evaluating conditions (serve, check). Off: keep every branch (conformance). */
   evaluateConditions?: boolean;
+  /**
+   * Reads OpenAPI files the template names (DefinitionUri, BodyS3Location, AWS::Include), by absolute
+   * path, as `sam package` does. Without it, such APIs are noted as not modelled.
+   */
+  readFile?: ReadFile;
 }
 
 export function buildDeployment(model: TemplateModel, options: DeploymentOptions = {}): Deployment {
   const http = buildHttpApis(model, options);
   const apis: DeployedApi[] = [];
-  for (const api of model.apis) apis.push(deployApi(model, api, options, http.restEvents));
+  const sources: Record<string, string> = {};
+  let notes = model.notes.slice();
+  for (const api of model.apis) {
+    const definition = readDefinition(api, {
+      templateFile: model.file,
+      baseDir: model.baseDir,
+      readFile: options.readFile,
+      resolve: (v) => model.resolver.resolve(v),
+    });
+    if (definition.kind === 'file') {
+      sources[definition.file] = definition.source;
+      // The loader's note that a plain RestApi has no inline Body no longer holds: its file was read.
+      if (api.kind === 'cloudformation') notes = notes.filter((n) => n.pos !== api.pos);
+    }
+    const deployed = deployApi(model, api, options, definition, http.restEvents);
+    // A plain RestApi made of Method resources is modelled after all: the loader's note no longer holds.
+    if (api.kind === 'cloudformation' && deployed.resources.length > 0)
+      notes = notes.filter((n) => n.pos !== api.pos);
+    apis.push(deployed);
+  }
   const functionUrls = buildFunctionUrls(model);
-  return { file: model.file, apis, httpApis: http.httpApis, functionUrls, notes: model.notes.slice() };
+  return {
+    file: model.file,
+    apis,
+    httpApis: http.httpApis,
+    functionUrls,
+    notes,
+    sources: { ...sources, ...http.sources },
+  };
 }
 
 function deployApi(
   model: TemplateModel,
   api: ApiModel,
   options: DeploymentOptions,
+  definition: Definition = { kind: 'none' },
   httpEvents: RestHttpEvent[] = [],
 ): DeployedApi {
   const provenance = new WeakMap<object, Provenance>();
   const notes: string[] = [];
   let body: Doc | undefined;
+  // An included file is inserted where the transform stood, before SAM runs: SAM edits it as inline.
+  const included = definition.kind === 'file' && definition.via === 'include' ? definition.doc : undefined;
+  const effective: ApiModel = included ? { ...api, definitionBody: included } : api;
 
+  let methods: ReturnType<typeof bodyFromMethods>;
   if (api.kind === 'cloudformation') {
-    body = isValidSwagger(api.definitionBody) ? (api.definitionBody as Doc) : undefined;
+    const raw = definition.kind === 'file' ? definition.doc : api.definitionBody;
+    body = isValidSwagger(raw) ? (raw as Doc) : undefined;
+    // No body anywhere: the API is made of AWS::ApiGateway::Resource and ::Method resources.
+    if (raw === undefined && definition.kind === 'none') {
+      methods = bodyFromMethods(model, api.logicalId);
+      body = methods?.body;
+    }
   } else {
-    body = transformServerlessApi(model, api, provenance, notes, httpEvents);
+    body = transformServerlessApi(model, effective, provenance, notes, httpEvents);
+    // A DefinitionUri file is imported as written: SAM adds nothing to it (no Cors, Auth or events).
+    if (definition.kind === 'file' && definition.via === 'uri' && isValidSwagger(definition.doc))
+      body = definition.doc;
   }
-  const stage = api.stageName.raw === undefined ? undefined : model.resolver.resolveString(api.stageName.raw);
+  if (definition.kind === 'unread') notes.push(definition.note);
+  const stage =
+    api.stageName.raw === undefined ? methods?.stageName : model.resolver.resolveString(api.stageName.raw);
   const deployed: DeployedApi = {
     kind: 'rest',
     logicalId: api.logicalId,
     stageName: stage === undefined ? undefined : String(stage),
     resources: [],
     gatewayResponses: [],
-    authorizers: deployedAuthorizers(api),
+    authorizers: methods?.authorizers ?? deployedAuthorizers(api),
     binaryMediaTypes: binaryMediaTypes(model, api, body),
     apiKeySource: String(model.resolver.resolve(api.properties.ApiKeySourceType) ?? 'HEADER'),
     pos: api.pos,
     body,
     notes,
   };
+  if (definition.kind === 'file') deployed.definitionFile = definition.file;
   if (!body) {
-    if (api.definitionUri !== undefined)
+    if (definition.kind === 'file')
+      notes.push(`${api.logicalId}: ${definition.file} is not an OpenAPI document (no 'paths')`);
+    else if (definition.kind === 'unread') {
+      // said above
+    } else if (api.definitionUri !== undefined)
       notes.push(
         `${api.logicalId} reads its OpenAPI from DefinitionUri; only inline definitions are modelled`,
       );
@@ -154,6 +211,9 @@ function transformServerlessApi(
   let body: Doc | undefined;
   if (managed) body = skeleton();
   else if (api.definitionBody !== undefined) {
+    // An include crossgate did not read: CloudFormation inserts it before SAM runs, so SAM's edits
+    // would apply; the caller says why it was not read.
+    if (isInclude(api.definitionBody)) return undefined;
     if (!isMap(api.definitionBody) || isIntrinsic(api.definitionBody)) {
       if (api.cors)
         throw corsError(
@@ -638,25 +698,9 @@ function readMethod(
       }
     }
   }
-  const mockHeaders: MappedHeader[] = [];
-  let mockStatus: number | undefined;
-  if (type === 'mock' && integration) {
-    const responses = isRecord(integration.responses) ? integration.responses : {};
-    const dflt = isRecord(responses.default)
-      ? responses.default
-      : (Object.values(responses).find(isRecord) as Record<string, unknown> | undefined);
-    if (dflt) {
-      mockStatus = Number(dflt.statusCode ?? 200);
-      const params = isRecord(dflt.responseParameters) ? dflt.responseParameters : {};
-      for (const [k, v] of Object.entries(params)) {
-        if (!k.startsWith('method.response.header.')) continue;
-        const name = k.slice('method.response.header.'.length);
-        mockHeaders.push(
-          mappedHeader(name, v, prov?.headerPos?.[name] ?? posOf(params, k), resolve, 'integration'),
-        );
-      }
-    }
-  }
+  const read = integration
+    ? readIntegration(integration, type, prov?.headerPos, resolve)
+    : { mockStatus: undefined, mockHeaders: [], integrationResponses: [], target: undefined };
   return {
     method: key === ANY_METHOD ? 'ANY' : key.toUpperCase(),
     integration: type,
@@ -665,53 +709,14 @@ function readMethod(
     authorizer,
     authorizationScopes: scopes,
     corsPreflight: prov?.cors === true,
-    mockStatus,
-    mockHeaders,
+    mockStatus: read.mockStatus,
+    mockHeaders: read.mockHeaders,
+    integrationResponses: read.integrationResponses,
+    target: read.target,
     condition,
     pos: prov?.pos ?? fallbackPos ?? nodePos(def),
     eventId: prov?.eventId,
   };
-}
-
-/**
- * A header mapping expression as API Gateway reads it (AWS docs: "Amazon API Gateway API request and
- * response data mapping reference"): a static value must be enclosed in single quotes; otherwise it
- * must name a source such as method.request.header.X. Anything else fails the deploy with
- * "Invalid mapping expression specified".
- */
-export function mappedHeader(
-  name: string,
-  expression: unknown,
-  pos: Pos | undefined,
-  resolve: (v: unknown) => unknown,
-  kind: 'integration' | 'gatewayresponse',
-): MappedHeader {
-  let value: string | undefined;
-  let invalid: string | undefined;
-  const resolved = isIntrinsic(expression) ? resolve(expression) : expression;
-  if (resolved instanceof Symbolic || isIntrinsic(resolved)) {
-    // Known only after deploy: neither judged valid nor invalid.
-  } else if (typeof resolved === 'string') {
-    const m = /^'(.*)'$/s.exec(resolved);
-    if (m) value = m[1];
-    else if (!isSourceExpression(resolved, kind)) {
-      invalid = `Invalid mapping expression specified: ${resolved} (a static header value must be in single quotes: "'${resolved}'")`;
-    }
-  } else {
-    invalid = `Invalid mapping expression specified: ${String(resolved)} (a static header value must be a quoted string: "'${String(resolved)}'")`;
-  }
-  return { name, expression, value, invalid, pos };
-}
-
-function isSourceExpression(expr: string, kind: 'integration' | 'gatewayresponse'): boolean {
-  if (kind === 'integration') {
-    return /^(method\.request\.(header|querystring|path|multivalueheader|multivaluequerystring)\.[^\s]+|integration\.response\.(header|multivalueheader)\.[^\s]+|integration\.response\.body(\.[^\s]+)?|stageVariables\.[A-Za-z0-9_]+|context\.[A-Za-z0-9_.]+)$/.test(
-      expr,
-    );
-  }
-  return /^(method\.request\.(header|querystring|path|multivalueheader|multivaluequerystring)\.[^\s]+|stageVariables\.[A-Za-z0-9_]+|context\.[A-Za-z0-9_.]+)$/.test(
-    expr,
-  );
 }
 
 /** The function a Lambda integration URI names: `${Fn.Arn}` in Fn::Sub, or Fn::GetAtt [Fn, Arn]. */

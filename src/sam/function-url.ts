@@ -80,6 +80,8 @@ export function buildFunctionUrls(model: TemplateModel): DeployedFunctionUrl[] {
               corsPreflight: false,
               mockStatus: undefined,
               mockHeaders: [],
+              integrationResponses: [],
+              target: undefined,
               condition: fn.condition,
               pos: at,
               eventId: undefined,

@@ -14,8 +14,9 @@ import { withGlobals } from '../template/globals.js';
 import { isIntrinsic, Symbolic } from '../template/intrinsics.js';
 import { isMap, refTarget } from '../template/load.js';
 import type { TemplateModel } from '../template/model.js';
-import { keyPosOf, nodePos, posOf } from '../template/parse.js';
+import { copyPositions, keyPosOf, nodePos, posOf } from '../template/parse.js';
 import type { Pos } from '../template/position.js';
+import { type ReadFile, readIncluded } from './definitions.js';
 import { canonicalFunctionId, functionFromUri } from './deployment.js';
 import type {
   CorsListProperty,
@@ -127,6 +128,8 @@ interface Provenance {
 
 export interface HttpApiOptions {
   evaluateConditions?: boolean;
+  /** Reads a local AWS::Include Location (definitions.ts), as for REST APIs. */
+  readFile?: ReadFile;
 }
 
 /** HttpApi events aimed at an AWS::Serverless::Api (REST): SAM lets them edit its OpenAPI body. */
@@ -144,7 +147,7 @@ export interface RestHttpEvent {
 export function buildHttpApis(
   model: TemplateModel,
   options: HttpApiOptions = {},
-): { httpApis: DeployedHttpApi[]; restEvents: RestHttpEvent[] } {
+): { httpApis: DeployedHttpApi[]; restEvents: RestHttpEvent[]; sources: Record<string, string> } {
   const resources = (isMap(model.root.Resources) ? model.root.Resources : {}) as Record<
     string,
     Record<string, unknown>
@@ -152,13 +155,26 @@ export function buildHttpApis(
   const globals =
     isMap(model.root.Globals) && isMap(model.root.Globals.HttpApi) ? model.root.Globals.HttpApi : undefined;
   const sources = new Map<string, HttpApiSource>();
+  const files: Record<string, string> = {};
   for (const [id, res] of Object.entries(resources)) {
     if (res.Type !== HTTP_API_TYPE) continue;
     const raw = (res.Properties ?? {}) as Record<string, unknown>;
     validateProperties(id, raw, HTTP_API_PROPERTIES, HTTP_API_TYPE);
+    let props = withGlobals(globals, raw, res.IgnoreGlobals);
+    // A local AWS::Include is inserted before SAM runs: SAM sees (and edits) the file's document.
+    const included = readIncluded(id, props.DefinitionBody, {
+      templateFile: model.file,
+      baseDir: model.baseDir,
+      readFile: options.readFile,
+      resolve: (v) => model.resolver.resolve(v),
+    });
+    if (included.kind === 'file') {
+      files[included.file] = included.source;
+      props = copyPositions(props, { ...props, DefinitionBody: included.doc });
+    }
     sources.set(id, {
       logicalId: id,
-      props: withGlobals(globals, raw, res.IgnoreGlobals),
+      props,
       pos: posOf(resources, id),
       implicit: false,
       condition: typeof res.Condition === 'string' ? res.Condition : undefined,
@@ -194,7 +210,7 @@ export function buildHttpApis(
     const own = events.filter((e) => e.apiId === source.logicalId);
     httpApis.push(deployHttpApi(model, source, own, options));
   }
-  return { httpApis, restEvents };
+  return { httpApis, restEvents, sources: files };
 }
 
 function validateProperties(
@@ -344,10 +360,13 @@ function deployHttpApi(
   if (cors) addCors(id, body, cors, props, at('CorsConfiguration'));
   if (apiAuth) addApiAuth(id, body, apiAuth, at('Auth'));
   addTags(id, body, props, at('Tags'));
+  // Without DefinitionBody and DefinitionUri SAM's DefaultDefinitionBody plugin has set a body
+  // (default_definition_body_plugin.py), so only a DefinitionUri API is refused.
   if (
     props.DisableExecuteApiEndpoint !== undefined &&
     props.DisableExecuteApiEndpoint !== null &&
-    !props.DefinitionBody
+    !props.DefinitionBody &&
+    !managed
   )
     throw new TemplateError(
       `${id}: DisableExecuteApiEndpoint works only within 'DefinitionBody' property.`,
@@ -879,6 +898,8 @@ function readRoute(
     corsPreflight: false,
     mockStatus: undefined,
     mockHeaders: [],
+    integrationResponses: [],
+    target: undefined,
     condition,
     pos: prov?.pos ?? fallbackPos ?? nodePos(def),
     eventId: prov?.eventId,

@@ -20,6 +20,35 @@ export interface MappedHeader {
   pos: Pos | undefined;
 }
 
+/**
+ * One integration response of a non-proxy integration (AWS docs: "Set up an integration response in
+ * API Gateway"): the backend answer its selection pattern matches becomes this method response.
+ */
+export interface IntegrationResponse {
+  /** The selection pattern as written (the OpenAPI key); `default` matches what no other pattern does. */
+  pattern: string;
+  statusCode: number;
+  /** method.response.header.* mappings, in order. */
+  headers: MappedHeader[];
+  templates: Record<string, unknown>;
+  pos: Pos | undefined;
+}
+
+/** Where an http, http_proxy or aws integration sends the request. */
+export interface IntegrationTarget {
+  /** The integration URI as deployed (an intrinsic stays as written). */
+  uri: unknown;
+  /** The URI as a string, when it is known before deploy. */
+  url: string | undefined;
+  /** `INTERNET` or `VPC_LINK`. */
+  connectionType: string;
+  /** The method API Gateway uses towards the backend (`httpMethod`), when set. */
+  httpMethod: string | undefined;
+  /** For aws integrations: the AWS service the URI names (`sqs`, `dynamodb`, `states`, …). */
+  service: string | undefined;
+  pos: Pos | undefined;
+}
+
 export interface DeployedMethod {
   /** GET, POST, …, OPTIONS, or ANY. */
   method: string;
@@ -35,6 +64,10 @@ export interface DeployedMethod {
   /** For mock integrations: the status and the response headers it maps. */
   mockStatus: number | undefined;
   mockHeaders: MappedHeader[];
+  /** For aws, http and mock integrations: the integration responses, in the order written. */
+  integrationResponses: IntegrationResponse[];
+  /** For http, http_proxy and aws integrations: the backend. */
+  target: IntegrationTarget | undefined;
   /** The `Fn::If` condition the method (or its path) sits under, if any. */
   condition: string | undefined;
   /** Where the method came from: the event, the DefinitionBody entry, or the Cors property. */
@@ -86,6 +119,8 @@ export interface DeployedApi {
   body: Record<string, unknown> | undefined;
   /** Things about this API the model leaves out, said plainly. */
   notes: string[];
+  /** The file the OpenAPI document was read from, when not the template (DefinitionUri, AWS::Include). */
+  definitionFile?: string;
 }
 
 /**
@@ -166,6 +201,8 @@ export type DeployedEndpoint = DeployedApi | DeployedHttpApi | DeployedFunctionU
 
 export interface Deployment {
   file: string;
+  /** Text of the other files the deployment was read from (OpenAPI documents), by the name positions carry. */
+  sources?: Record<string, string>;
   apis: DeployedApi[];
   httpApis: DeployedHttpApi[];
   functionUrls: DeployedFunctionUrl[];

@@ -9,6 +9,7 @@ import { createRuntime } from '../runtime/index.js';
 import type { FunctionSpec, InvocationRecord, Runtime } from '../runtime/types.js';
 import type { DeployedFunctionUrl, Deployment } from '../sam/model.js';
 import type { TemplateModel } from '../template/model.js';
+import { forwardingBackend } from './backend.js';
 import { type EnvVarsFile, functionSpecsOf } from './functions.js';
 import { type Exchange, type GatewayServer, startGatewayServer } from './server.js';
 
@@ -99,6 +100,7 @@ export async function serve(
     stagePrefix: options.stagePrefix,
     functionTimeouts,
     jwks: options.jwks,
+    callBackend: forwardingBackend,
   };
   try {
     gateway = createGateway(deployment, gatewayOptions);

@@ -244,20 +244,17 @@ export function loadTemplate(source: string, file: string, options: LoadOptions 
         );
       }
       if (targetType === 'AWS::Serverless::HttpApi') {
-        // implicit_api_plugin.py, _add_api_to_swagger (fixture error_api_event_ref_http_api).
         throw new TemplateError(
-          `event ${eventId}: RestApiId must be a valid reference to an 'AWS::Serverless::Api' resource in same template (${target} is an AWS::Serverless::HttpApi: use an HttpApi event)`,
+          `event ${eventId}: RestApiId must be a valid reference to an 'AWS::Serverless::Api' resource in same template (${target} is an AWS::Serverless::HttpApi; an HttpApi event takes ApiId)`,
           at,
         );
       }
       if (targetType !== 'AWS::Serverless::Api') {
-        // The translator accepts any other resource (implicit_api_plugin.py refuses only a missing
-        // one or an HttpApi; push.py Api.resources_to_link reads whatever RestApiId names, for the
-        // permission's stage): it grants API Gateway the right to invoke the function and adds no
-        // method; the API's own Body or AWS::ApiGateway::Method resources decide its routes.
+        // SAM accepts any other resource here and only adds the permission to invoke the function; the
+        // route must come from that API's own methods (samtranslator eventsources/push.py, Api).
         notes.push({
           pos: at,
-          message: `event ${eventId} of ${id}: RestApiId names ${target}, a ${targetType}; SAM only lets it invoke ${id} and adds no method to it, so this route is not modelled`,
+          message: `event ${eventId} of ${id}: RestApiId names ${target}, a ${targetType}; SAM adds only the permission for API Gateway to invoke ${id}, not the route ${route.method.toUpperCase()} ${route.path}`,
         });
         continue;
       }

@@ -161,7 +161,8 @@ function compose(
         }
       }
       const first = lexeme.charCodeAt(0);
-      if (first === 0x7c || first === 0x3e) blockScalar = true; // | or >: a block scalar's header
+      if (first === 0x7c || first === 0x3e)
+        blockScalar = true; // | or >: a block scalar's header
       else if (previous === '\x1f') blockScalar = false;
       else if (first === 0x26 || first === 0x2a) anchorsOrAliases = true; // &anchor or *alias
       previous = lexeme;

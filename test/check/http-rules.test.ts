@@ -230,17 +230,22 @@ describe('check rules for HTTP APIs and Function URLs', () => {
     expect(added).toMatch(/AllowHeaders:\n\s+- content-type/);
   });
 
-  it('an HTTP API with no CorsConfiguration and no CORS in its handlers is not checked: one note says so', async () => {
+  it('an HTTP API with no CorsConfiguration and no CORS in its handlers is not checked: one info line says so (CG121, as for REST APIs)', async () => {
     const { loadTemplate } = await import('../../src/template/load.js');
     const { buildDeployment } = await import('../../src/sam/deployment.js');
     const { runCheck } = await import('../../src/check/run.js');
     const model = loadTemplate(http({ cors: '' }), 't.yaml', { baseDir: '/nonexistent' });
     const result = await runCheck(model, buildDeployment(model, { evaluateConditions: true }));
-    expect(result.findings).toEqual([]);
-    expect(result.notes.join('\n')).toMatch(
-      /Http \(HTTP API\) has no CorsConfiguration .* not checked for CORS/,
+    expect(result.findings.map((f) => [f.code, f.severity, f.api])).toEqual([['CG121', 'info', 'Http']]);
+    expect(result.findings[0].message).toMatch(
+      /^Http \(HTTP API\): nothing shows that pages on other origins call it/,
     );
     expect(result.simulations).toEqual([]);
+    // --strict judges it as a browser would.
+    const strict = await runCheck(model, buildDeployment(model, { evaluateConditions: true }), {
+      strict: true,
+    });
+    expect(strict.simulations.length).toBeGreaterThan(0);
   });
 
   for (const example of ['examples/http-api/template.yaml', 'examples/function-url/template.yaml'])

@@ -177,4 +177,121 @@ describe('crossgate check', () => {
       before.split('\n').filter((l) => l.startsWith('#')),
     );
   });
+
+  it('several templates and directories in one invocation: each template reported, totals, exit 2 when one is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-many-'));
+    cpSync('examples/proxy-api', join(dir, 'good'), { recursive: true });
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(join(dir, 'bad'));
+    writeFileSync(join(dir, 'bad', 'template.yaml'), 'Resources: [\n');
+    mkdirSync(join(dir, 'node_modules', 'x'), { recursive: true });
+    writeFileSync(join(dir, 'node_modules', 'x', 'template.yaml'), 'Resources: [\n');
+    const json = await run(['check', dir, pitfall, '--format', 'json']);
+    expect(json.code).toBe(2);
+    const report = JSON.parse(json.stdout);
+    expect(report.templates.map((t: { file: string }) => t.file)).toEqual([
+      expect.stringMatching(/bad\/template\.yaml$/),
+      expect.stringMatching(/good\/template\.yaml$/),
+      pitfall,
+    ]);
+    expect(report.templates[0].refused.position).toMatch(/bad\/template\.yaml:\d+:\d+$/);
+    expect(report.summary).toMatchObject({ templates: 3, loaded: 2, refused: 1, byRule: { CG102: 1 } });
+    const sarif = JSON.parse((await run(['check', dir, pitfall, '--format', 'sarif'])).stdout);
+    expect(sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toContain('CG102');
+    expect(sarif.runs[0].invocations[0]).toMatchObject({
+      executionSuccessful: false,
+      toolExecutionNotifications: [
+        {
+          level: 'error',
+          locations: [
+            {
+              physicalLocation: { artifactLocation: { uri: expect.stringMatching(/bad\/template\.yaml$/) } },
+            },
+          ],
+        },
+      ],
+    });
+    const text = await run(['check', join(dir, 'good'), pitfall]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain(`── ${pitfall}`);
+    expect(text.stdout).toMatch(/2 templates: 2 checked, 0 refused; 1 error, \d+ warnings?, 0 infos/);
+  });
+
+  it('an API nothing shows is called from pages: one info line, exit 0; --strict judges it (exit 1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-intent-'));
+    const { writeFileSync } = await import('node:fs');
+    const file = join(dir, 'template.yaml');
+    writeFileSync(
+      file,
+      `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      InlineCode: "export const handler = async () => ({ statusCode: 200, body: '{}' })"
+      Events:
+        Post:
+          Type: Api
+          Properties: { Path: /items, Method: post }
+`,
+    );
+    const plain = await run(['check', file]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(
+      /info CG121 ServerlessRestApi \(REST API\): nothing shows that pages on other origins call it/,
+    );
+    expect((await run(['check', file, '--strict'])).code).toBe(1);
+    writeFileSync(join(dir, 'crossgate.config.json'), '{ "origins": ["https://app.example.com"] }');
+    const configured = await run(['check', file]);
+    expect(configured.code).toBe(1);
+    expect(configured.stdout).toContain('error CG104');
+  });
+
+  it("a finding in an OpenAPI file the template includes is shown with that file's lines", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-include-'));
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(
+      join(dir, 'template.yaml'),
+      `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionBody:
+        Fn::Transform:
+          Name: AWS::Include
+          Parameters:
+            Location: api.yaml
+`,
+    );
+    writeFileSync(
+      join(dir, 'api.yaml'),
+      `swagger: "2.0"
+paths:
+  /pets:
+    get:
+      x-amazon-apigateway-integration:
+        type: mock
+        responses:
+          default:
+            statusCode: "200"
+            responseParameters:
+              method.response.header.Access-Control-Allow-Origin: "'https://app.example.com'"
+    put:
+      x-amazon-apigateway-integration:
+        type: mock
+        responses:
+          default:
+            statusCode: "200"
+`,
+    );
+    const { stdout, code } = await run(['check', join(dir, 'template.yaml')]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/api\.yaml:16:11 error CG123/);
+    expect(stdout).toContain('>   16 │           default:');
+    expect(stdout).toMatch(/api\.yaml:13:7 error CG104/);
+  });
 });

@@ -99,4 +99,16 @@ describe('crossgate deployment', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('usage: crossgate');
   });
+
+  it('non-proxy integrations: the backend and each integration response with its mapped headers; OpenAPI from an included file', async () => {
+    const { code, stdout } = await run([
+      'deployment',
+      'test/fixtures/serverless-patterns/apigw-cache-invalidation-eventbridge/template.yaml',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /GET\s+AWS dynamodb\n\s+response 200 → 200\n\s+Cache-Control: no-cache, no-store\n\s+Access-Control-Allow-Origin: \*/,
+    );
+    expect(stdout).toMatch(/cache-timestamp: \(from "integration\.response\.header\.Date"\)/);
+  });
 });

@@ -15,6 +15,8 @@ const method = (m: string): DeployedMethod => ({
   corsPreflight: false,
   mockStatus: undefined,
   mockHeaders: [],
+  integrationResponses: [],
+  target: undefined,
   condition: undefined,
   pos: undefined,
   eventId: undefined,

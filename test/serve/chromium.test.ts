@@ -130,6 +130,21 @@ describe.runIf(hasChromium)('check, serve and Chromium agree', () => {
     60_000,
   );
 
+  it('non-proxy integrations (AWS service, Lambda non-proxy, an OpenAPI mock): Chromium allows and blocks exactly what check predicts from their integration responses', async () => {
+    const { rows, findings } = await agreement(page, 'test/fixtures/non-proxy/template.yaml');
+    expect(findings.filter((f) => f.severity === 'error').map((f) => f.code)).toEqual(['CG123']);
+    const mine = rows.filter((r) => r.origin === page.origin);
+    expect(mine.map((r) => [r.route, r.actual])).toEqual([
+      ['GET /pets', true],
+      ['GET /status', true],
+      ['POST JSON /orders', false],
+    ]);
+    for (const r of rows) {
+      expect({ route: r.route, chromium: r.actual }).toEqual({ route: r.route, chromium: r.predicted });
+      if (!r.predicted) expect(r.actualMessage).toBe(r.predictedMessage);
+    }
+  }, 60_000);
+
   for (const pitfall of [
     'api-key-on-preflight',
     'handler-forgets-cors',

@@ -90,7 +90,7 @@ ${fn('        Get:\n          Type: Api\n          Properties: { RestApiId: !Ref
     const model = loadTemplate(source, 'r.yaml');
     const note = model.notes.find((n) => n.message.includes('RestApiId names Rest'));
     expect(note?.message).toMatch(
-      /a AWS::ApiGateway::RestApi; SAM only lets it invoke Fn and adds no method to it/,
+      /a AWS::ApiGateway::RestApi; SAM adds only the permission for API Gateway to invoke Fn, not the route GET \/x/,
     );
     expect(note?.pos).toMatchObject({ line: 15 });
     expect(() => buildDeployment(model)).not.toThrow();

@@ -8,12 +8,16 @@ export const corsUnquotedValue: Rule = {
   summary:
     'A Cors or gateway response header value is not a quoted literal: sam deploy fails with "Invalid mapping expression specified".',
   fixable: true,
+  // A deploy that fails fails whoever calls the API.
+  everyApi: true,
   check(ctx) {
     const out: Finding[] = [];
     const seen = new Set<string>();
     for (const api of ctx.deployment.apis) {
       const headers = [
-        ...api.resources.flatMap((r) => r.methods.flatMap((m) => m.mockHeaders)),
+        ...api.resources.flatMap((r) =>
+          r.methods.flatMap((m) => [...m.mockHeaders, ...m.integrationResponses.flatMap((ir) => ir.headers)]),
+        ),
         ...api.gatewayResponses.flatMap((g) => g.headers),
       ];
       for (const h of headers) {

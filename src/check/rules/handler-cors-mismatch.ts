@@ -19,7 +19,14 @@ export const handlerCorsMismatch: Rule = {
       for (const r of api.resources)
         for (const m of r.methods) {
           const h = m.functionId ? ctx.handler(m.functionId) : undefined;
-          if (!m.functionId || h?.kind !== 'literal' || h.allowOrigin === undefined || seen.has(m.functionId))
+          // Only a proxy integration passes the function's headers to the browser.
+          if (
+            !m.functionId ||
+            m.integration !== 'aws_proxy' ||
+            h?.kind !== 'literal' ||
+            h.allowOrigin === undefined ||
+            seen.has(m.functionId)
+          )
             continue;
           if (h.allowOrigin === apiOrigin) continue;
           seen.add(m.functionId);

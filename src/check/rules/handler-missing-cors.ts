@@ -21,6 +21,7 @@ export const handlerMissingCors: Rule = {
       const fnId = s.method.functionId;
       if (
         !fnId ||
+        s.method.integration !== 'aws_proxy' ||
         seen.has(fnId) ||
         !s.expectedAllowed ||
         s.verdict.allowed ||

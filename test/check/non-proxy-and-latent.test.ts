@@ -1,0 +1,221 @@
+/**
+ * The rules of issue 14 (CG122–CG125), each with a hit and a near miss, and "every defect in one run":
+ * a request blocked at the preflight is sent again as if the preflight passed, and what still blocks
+ * it is reported, marked with what must be fixed first.
+ */
+import { describe, expect, it } from 'vitest';
+import { check, codes, template } from './helpers.js';
+
+const openapi = (
+  responseParameters: string,
+  extraPaths = '',
+  top = '',
+) => `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: Prod
+      Cors: "'https://app.example.com'"
+      DefinitionBody:
+        swagger: "2.0"
+${top}        paths:
+          /pets:
+            get:
+              x-amazon-apigateway-integration:
+                type: aws
+                httpMethod: POST
+                uri: arn:aws:apigateway:us-east-1:dynamodb:action/Scan
+                responses:
+                  default:
+                    statusCode: "200"
+${responseParameters}${extraPaths}`;
+
+const ACAO = `                    responseParameters:
+                      method.response.header.Access-Control-Allow-Origin: "'https://app.example.com'"
+`;
+
+describe('CG123 integration-response-without-cors (AWS docs: "Set up an integration response")', () => {
+  it('hits: a DynamoDB integration whose default response maps no Access-Control-Allow-Origin, at that response', async () => {
+    const f = (await check(openapi(''))).find((x) => x.code === 'CG123');
+    expect(f, 'CG123').toBeDefined();
+    expect(f!.pos?.line).toBe(18);
+    expect(f!.message).toMatch(
+      /GET \/pets \(dynamodb service integration\): integration response 'default' \(200\) maps no Access-Control-Allow-Origin/,
+    );
+    expect(f!.consoleMessage).toMatch(/No 'Access-Control-Allow-Origin' header is present/);
+  });
+  it('near miss: the same response mapping the header', async () => {
+    // CG107 (gateway responses without CORS) is about API Gateway's own errors, not this answer.
+    expect(codes(await check(openapi(ACAO))).filter((c) => c !== 'CG107')).toEqual([]);
+  });
+  it('the success response is the one whose selection pattern matches 200, else default', async () => {
+    const patterned = `                  "2\\\\d{2}":
+                    statusCode: "200"
+${ACAO}`;
+    expect(codes(await check(openapi(patterned)))).not.toContain('CG123');
+  });
+});
+
+describe('CG124 rest-api-cors-extension (AWS docs: "x-amazon-apigateway-cors object" is for HTTP APIs)', () => {
+  const cors = '        x-amazon-apigateway-cors:\n          allowOrigins: ["https://app.example.com"]\n';
+  it('hits: a REST API definition carrying x-amazon-apigateway-cors, at the extension', async () => {
+    const f = (await check(openapi(ACAO, '', cors))).find((x) => x.code === 'CG124');
+    expect(f?.pos?.line).toBe(11);
+  });
+  it('near miss: without it', async () => {
+    expect(codes(await check(openapi(ACAO)))).not.toContain('CG124');
+  });
+});
+
+describe('CG125 preflight-guarded-any (AWS docs: x-amazon-apigateway-any-method; Fetch §4.8)', () => {
+  const any = (security: string) => `Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Body:
+        swagger: "2.0"
+        paths:
+          /{proxy+}:
+            x-amazon-apigateway-any-method:
+${security}              x-amazon-apigateway-integration:
+                type: mock
+                responses:
+                  default:
+                    statusCode: "200"
+                    responseParameters:
+                      method.response.header.Access-Control-Allow-Origin: "'https://app.example.com'"
+                      method.response.header.Access-Control-Allow-Headers: "'x-api-key,content-type'"
+                      method.response.header.Access-Control-Allow-Methods: "'GET,POST,PUT,DELETE'"
+`;
+  it('hits: ANY requires an API key and the path has no OPTIONS: the preflight gets 403', async () => {
+    const f = (await check(any('              security: [{ api_key: [] }]\n'))).find(
+      (x) => x.code === 'CG125',
+    );
+    expect(f?.message).toMatch(
+      /requires an API key \(x-api-key\), which a preflight never carries: API Gateway answers 403/,
+    );
+  });
+  it('near miss: the same ANY without a guard answers the preflight itself', async () => {
+    expect(codes(await check(any('')))).not.toContain('CG125');
+  });
+});
+
+describe('CG122 handler-not-found', () => {
+  const fn = (where: string) => `  Other:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+${where}      Events:
+        Get:
+          Type: Api
+          Properties: { RestApiId: !Ref Api, Path: /other, Method: get }
+`;
+  it('hits: a Node handler whose file is not there, saying where crossgate looked, at CodeUri; no claim about its answer', async () => {
+    const source = template({ extraResources: fn('      CodeUri: src/\n      Handler: app.handler\n') });
+    const findings = await check(source);
+    const f = findings.find((x) => x.code === 'CG122');
+    expect(f?.message).toContain('looked for src/app.{ts,mts,cts,tsx,js,mjs,cjs} and found none');
+    expect(f?.pos?.line).toBe(source.split('\n').indexOf('      CodeUri: src/') + 1);
+    expect(codes(findings)).not.toContain('CG105');
+    expect(codes(findings)).not.toContain('CG120');
+  });
+  it('hits: a Python handler whose module is not there, naming the files Python would import (module.py, module/__init__.py)', async () => {
+    const source = template({
+      extraResources: fn('      CodeUri: src/\n      Handler: pkg.app.handler\n').replace(
+        'Runtime: nodejs20.x',
+        'Runtime: python3.12',
+      ),
+    });
+    const f = (await check(source)).find((x) => x.code === 'CG122');
+    expect(f?.message).toContain('looked for src/pkg/app.py and src/pkg/app/__init__.py and found none');
+  });
+  it('near miss: inline code is read', async () => {
+    const inline = `      Handler: index.handler\n      InlineCode: "export const handler = async () => ({ statusCode: 200, headers: { 'Access-Control-Allow-Origin': 'https://app.example.com' } })"\n`;
+    expect(codes(await check(template({ extraResources: fn(inline) })))).not.toContain('CG122');
+  });
+});
+
+describe('a Lambda function outside the template (an ARN written out)', () => {
+  it('is not claimed to send no header: its answer is taken to be right, and a note says so', async () => {
+    const { runCheck } = await import('../../src/check/run.js');
+    const { loadTemplate } = await import('../../src/template/load.js');
+    const { buildDeployment } = await import('../../src/sam/deployment.js');
+    const source = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: Prod
+      Cors: "'https://app.example.com'"
+      DefinitionBody:
+        swagger: "2.0"
+        paths:
+          /:
+            get:
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:Other/invocations
+`;
+    const model = loadTemplate(source, 't.yaml', { baseDir: '/nonexistent' });
+    const r = await runCheck(model, buildDeployment(model, { evaluateConditions: true }));
+    expect(codes(r.findings).filter((c) => c !== 'CG107')).toEqual([]);
+    expect(r.notes.join('\n')).toMatch(/GET \/ invokes a Lambda function outside this template/);
+  });
+});
+
+describe('every defect in one run', () => {
+  it('after CG102 is fixed, the handler without Access-Control-Allow-Origin still blocks the answer: reported now (CG105), marked', async () => {
+    const findings = await check(
+      template({
+        auth: '      Auth:\n        ApiKeyRequired: true\n',
+        inlineCode: "export const handler = async () => ({ statusCode: 200, body: '' });",
+        events:
+          '        Post:\n          Type: Api\n          Properties: { RestApiId: !Ref Api, Path: /items, Method: post }\n',
+      }),
+    );
+    expect(codes(findings)).toEqual(expect.arrayContaining(['CG102', 'CG105']));
+    const latent = findings.find((f) => f.code === 'CG105')!;
+    expect(latent.message).toMatch(
+      /^after CG102 is fixed, POST \/items will still be blocked: Fn \(.*\) returns no Access-Control-Allow-Origin/,
+    );
+  });
+
+  it('a handler that answers correctly behind a broken preflight adds nothing', async () => {
+    const findings = await check(
+      template({
+        auth: '      Auth:\n        ApiKeyRequired: true\n',
+        events:
+          '        Post:\n          Type: Api\n          Properties: { RestApiId: !Ref Api, Path: /items, Method: post }\n',
+      }),
+    );
+    expect(codes(findings).filter((c) => c !== 'CG107')).toEqual(['CG102']);
+  });
+});
+
+describe('request shapes', () => {
+  it('an authorizer that reads x-api-key beside the API key: the header is sent and named once', async () => {
+    const { runCheck } = await import('../../src/check/run.js');
+    const { loadTemplate } = await import('../../src/template/load.js');
+    const { buildDeployment } = await import('../../src/sam/deployment.js');
+    const source = template({
+      auth: `      Auth:
+        ApiKeyRequired: true
+        AddApiKeyRequiredToCorsPreflight: false
+        AddDefaultAuthorizerToCorsPreflight: false
+        DefaultAuthorizer: Req
+        Authorizers:
+          Req:
+            FunctionArn: !GetAtt Fn.Arn
+            FunctionPayloadType: REQUEST
+            Identity:
+              Headers: [x-api-key]
+`,
+    });
+    const model = loadTemplate(source, 't.yaml', { baseDir: '/nonexistent' });
+    const r = await runCheck(model, buildDeployment(model, { evaluateConditions: true }));
+    const shapes = new Set(r.simulations.map((s) => s.shape));
+    expect([...shapes]).toEqual(['GET with x-api-key']);
+  });
+});
