@@ -1,5 +1,5 @@
 /** Reads a template from disk into the template and deployment models: the CLI's one door to files. */
-import { closeSync, openSync, readSync, type Stats, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, type Stats, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { buildDeployment } from '../sam/deployment.js';
 import type { Deployment } from '../sam/model.js';
