@@ -203,15 +203,20 @@ describe('Conditions', () => {
 });
 
 describe('files that are not templates', () => {
-  it('a directory as the template argument exits 2 naming it', async () => {
+  it('a directory as the template argument of deployment exits 2 naming it (was EISDIR, exit 3)', async () => {
     const path = join(dir, 'a-directory.yaml');
     mkdirSync(path);
-    for (const command of ['check', 'deployment']) {
-      const { code, stderr } = await run([command, path]);
-      expect(code).toBe(2);
-      located(stderr, path, 1);
-      expect(stderr).toContain('a directory, not a template file');
-    }
+    const { code, stderr } = await run(['deployment', path]);
+    expect(code).toBe(2);
+    located(stderr, path, 1);
+    expect(stderr).toContain('a directory, not a template file');
+  });
+  it('check takes a directory as the templates in it; one with none exits 2 saying so (was EISDIR, exit 3)', async () => {
+    const path = join(dir, 'no-templates');
+    mkdirSync(path);
+    const { code, stderr } = await run(['check', path]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/no template\.yaml, template\.yml or template\.json in /);
   });
   it('check /dev/zero is refused as not a regular file, without reading it (was 16.8 GB)', async () => {
     const { code, stderr } = await run(['check', '/dev/zero']);
