@@ -92,7 +92,7 @@ export function loadTemplate(source: string, file: string, options: LoadOptions 
   const isSam = transforms.some((t) => t === SAM_TRANSFORM);
   validateParameters(root);
   const resolver = new Resolver(root, options);
-  checkConditionNames(root, resolver);
+  checkConditionNames(root, resolver, /If\b/.test(source));
   const globals = readGlobals(root);
   const notes: TemplateNote[] = [];
   const model: TemplateModel = {
@@ -607,7 +607,7 @@ export { nodePos };
  * Every condition a resource, an output or an `Fn::If` names must be defined (CloudFormation checks
  * this before it creates anything), refused where the name is written.
  */
-function checkConditionNames(root: Record<string, unknown>, resolver: Resolver): void {
+function checkConditionNames(root: Record<string, unknown>, resolver: Resolver, mayHaveIf: boolean): void {
   const undefinedAt = (name: unknown, parent: unknown, key: string | number): void => {
     if (typeof name !== 'string')
       throw new TemplateError('a Condition must be the name of a condition', posOf(parent, key));
@@ -620,7 +620,8 @@ function checkConditionNames(root: Record<string, unknown>, resolver: Resolver):
     for (const entry of Object.values(entries)) {
       if (isMap(entry) && entry.Condition !== undefined) undefinedAt(entry.Condition, entry, 'Condition');
     }
-    const todo: unknown[] = [entries];
+    // Fn::If is written `Fn::If` or `!If`: a template with neither has nothing more to look at.
+    const todo: unknown[] = mayHaveIf ? [entries] : [];
     while (todo.length > 0) {
       const v = todo.pop();
       if (v === null || typeof v !== 'object') continue;
