@@ -14,7 +14,7 @@ import { withGlobals } from '../template/globals.js';
 import { isIntrinsic, Symbolic } from '../template/intrinsics.js';
 import { isMap, refTarget } from '../template/load.js';
 import type { TemplateModel } from '../template/model.js';
-import { copyPositions, keyPosOf, nodePos, posOf } from '../template/parse.js';
+import { addDuplicateKeys, copyPositions, keyPosOf, nodePos, posOf } from '../template/parse.js';
 import type { Pos } from '../template/position.js';
 import { type ReadFile, readIncluded } from './definitions.js';
 import { canonicalFunctionId, functionFromUri } from './deployment.js';
@@ -169,6 +169,7 @@ export function buildHttpApis(
       resolve: (v) => model.resolver.resolve(v),
     });
     if (included.kind === 'file') {
+      addDuplicateKeys(model.duplicateKeys, included.duplicateKeys);
       files[included.file] = included.source;
       props = copyPositions(props, { ...props, DefinitionBody: included.doc });
     }

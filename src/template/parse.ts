@@ -142,6 +142,14 @@ export interface DuplicateKey {
   positions: Pos[];
 }
 
+/** Adds to `into` the duplicate keys of `more` it does not hold yet (a file read twice reports once). */
+export function addDuplicateKeys(into: DuplicateKey[], more: readonly DuplicateKey[]): void {
+  const at = (d: DuplicateKey) =>
+    `${d.positions[0].file}:${d.positions[0].line}:${d.positions[0].col}:${d.key}`;
+  const known = new Set(into.map(at));
+  for (const d of more) if (!known.has(at(d))) into.push(d);
+}
+
 export interface ParsedTemplate {
   file: string;
   source: string;

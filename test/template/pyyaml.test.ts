@@ -8,7 +8,8 @@
  * Each "PyYAML:" below was observed with PyYAML 6.0.3 (pure-Python SafeLoader, as safe_load uses),
  * through the loader in test/template/fixtures/serverless-patterns/pyyaml-expected.py.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/check/run.js';
@@ -341,5 +342,28 @@ describe('published serverless-patterns templates load as SAM CLI loads them', (
     expect(posOf(statements, 0)).toMatchObject({ line: 17, col: 30 });
     const result = await runCheck(model, buildDeployment(model, { evaluateConditions: true }));
     expect(result.findings.filter((f) => f.code === 'CG130')).toEqual([]);
+  });
+});
+
+describe('an OpenAPI file the template names is read the same way', () => {
+  it('a key written twice in a local DefinitionUri file is CG130 at its lines in that file (sam package reads it with yaml_parse too)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-openapi-dup-'));
+    writeFileSync(
+      join(dir, 'template.yaml'),
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: Prod\n      DefinitionUri: ./api.yaml\n',
+    );
+    writeFileSync(
+      join(dir, 'api.yaml'),
+      "openapi: '3.0.1'\ninfo: { title: t, version: '1' }\npaths:\n  /x:\n    get:\n      summary: one\n      summary: two\n      x-amazon-apigateway-integration:\n        type: mock\n",
+    );
+    const template = relative(process.cwd(), join(dir, 'template.yaml'));
+    const api = relative(process.cwd(), join(dir, 'api.yaml'));
+    const { code, stdout, stderr } = await runCli(['check', template, '--format', 'json'], { plain: true });
+    expect([0, 1], stderr).toContain(code);
+    const findings = JSON.parse(stdout).findings.filter((f: { code: string }) => f.code === 'CG130');
+    expect(findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual([
+      `${api}:6`,
+      `${api}:7`,
+    ]);
   });
 });
