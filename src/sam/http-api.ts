@@ -658,7 +658,9 @@ function addApiAuth(id: string, body: Doc | undefined, auth: unknown, at: Pos | 
       `${id}: Unable to add Auth configuration because 'DefinitionBody' does not contain a valid OpenApi definition.`,
       at,
     );
-  const authorizers: Record<string, { type: AuthorizerType; def: Record<string, unknown> }> = {};
+  // Keyed by names from the template: no Object.prototype members (DefaultAuthorizer: toString).
+  const authorizers: Record<string, { type: AuthorizerType; def: Record<string, unknown> }> =
+    Object.create(null);
   if (auth.EnableIamAuthorizer === true) authorizers.AWS_IAM = { type: 'AWS_IAM', def: {} };
   const defs = auth.Authorizers;
   if (defs) {

@@ -2,7 +2,7 @@
 // command whose time and peak memory are measured. The TypeScript is bundled once with esbuild into
 // node_modules/.cache (dependencies stay external and resolve from the repository's node_modules).
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,12 @@ export function bundle() {
       outfile: temporary,
       logLevel: 'error',
     });
+    // Modules find their Python files beside themselves (new URL('./python/…', import.meta.url)):
+    // in the bundle, beside it.
+    mkdirSync(join(outdir, 'python'), { recursive: true });
+    for (const dir of ['src/check/python', 'src/runtime/python'])
+      for (const f of readdirSync(join(ROOT, dir)))
+        copyFileSync(join(ROOT, dir, f), join(outdir, 'python', f));
     // Several test processes may bundle at once: each replaces the file whole.
     renameSync(temporary, outfile);
     return outfile;

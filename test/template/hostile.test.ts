@@ -397,4 +397,23 @@ ${FUNCTION.replace('G: { Type: Api, Properties: { Path: /x, Method: get } }', 'G
     located(stderr, path, 10);
     expect(stderr).toContain("Property 'Auth.Authorizers.L.Identity' should be a map.");
   });
+  it("an HTTP API DefaultAuthorizer named toLocaleString is not found in its Authorizers (was: reading 'AuthorizationScopes' of undefined)", async () => {
+    const path = file(`${SAM}Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        DefaultAuthorizer: toLocaleString
+        Authorizers:
+          L:
+            FunctionArn: arn:aws:lambda:us-east-1:123456789012:function:f
+            AuthorizerPayloadFormatVersion: '2.0'
+${FUNCTION.replace('G: { Type: Api, Properties: { Path: /x, Method: get } }', 'G: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /x, Method: get } }')}`);
+    const { code, stderr } = await run(['deployment', path]);
+    expect(code).toBe(2);
+    located(stderr, path, 7);
+    expect(stderr).toContain(
+      "Unable to set DefaultAuthorizer because 'toLocaleString' was not defined in 'Authorizers'.",
+    );
+  });
 });
