@@ -7,7 +7,7 @@
  */
 import { TemplateError } from '../template/errors.js';
 import { isIntrinsic } from '../template/intrinsics.js';
-import { nodePos, posOf } from '../template/parse.js';
+import { nodePos, posOf, setOwn } from '../template/parse.js';
 import type { Pos } from '../template/position.js';
 
 export type Doc = Record<string, unknown>;
@@ -109,10 +109,10 @@ function methodDefinitions(
 
 export function hasIntegration(doc: Doc, path: string, method: string): boolean {
   const paths = doc.paths as Record<string, unknown>;
-  if (!(path in paths)) return false;
+  if (!Object.hasOwn(paths, path)) return false;
   const m = normalizeMethod(method);
   for (const { value } of conditionalContents(paths[path])) {
-    if (!isRecord(value) || !isRecord(value[m])) return false;
+    if (!isRecord(value) || !Object.hasOwn(value, m) || !isRecord(value[m])) return false;
     if (!conditionalContents(value[m]).some(({ value: d }) => isRecord(d) && d[INTEGRATION])) return false;
   }
   return true;
@@ -129,10 +129,11 @@ export function addLambdaIntegration(
 ): Record<string, unknown>[] {
   const m = normalizeMethod(method);
   const paths = doc.paths as Record<string, unknown>;
-  if (!(path in paths)) paths[path] = {};
+  // A method named after an Object.prototype member (Method: __proto__) is an own key like any other.
+  if (!Object.hasOwn(paths, path)) setOwn(paths, path, {});
   const created: Record<string, unknown>[] = [];
   for (const item of pathItems(doc, path, at)) {
-    const existing = isRecord(item[m]) ? item[m] : {};
+    const existing = Object.hasOwn(item, m) && isRecord(item[m]) ? item[m] : {};
     const def: Record<string, unknown> = { ...existing };
     def[INTEGRATION] = {
       type: 'aws_proxy',
@@ -140,7 +141,7 @@ export function addLambdaIntegration(
       uri: condition ? { 'Fn::If': [condition, uri, { Ref: 'AWS::NoValue' }] } : uri,
     };
     if (!('responses' in def)) def.responses = {};
-    item[m] = condition ? { 'Fn::If': [condition, def, { Ref: 'AWS::NoValue' }] } : def;
+    setOwn(item, m, condition ? { 'Fn::If': [condition, def, { Ref: 'AWS::NoValue' }] } : def);
     created.push(def);
   }
   return created;

@@ -6,7 +6,8 @@
  *
  * Configuration comes from the environment (the child has no other input):
  *   CROSSGATE_FUZZ_SEED, CROSSGATE_FUZZ_CASES, CROSSGATE_FUZZ_FIRST (first case number),
- *   CROSSGATE_FUZZ_DIR (a scratch folder), CROSSGATE_FUZZ_REPORT (where the JSON summary goes).
+ *   CROSSGATE_FUZZ_DIR (a scratch folder), CROSSGATE_FUZZ_REPORT (where the JSON summary goes),
+ *   CROSSGATE_FUZZ_ONLY (case numbers, comma-separated, to replay just those).
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -109,6 +110,8 @@ export async function fuzz(options: {
   dir: string;
   root: string;
   progress?: string;
+  /** Only these case numbers (to replay a few). */
+  only?: number[];
 }): Promise<FuzzSummary> {
   const corpus = loadCorpus(options.root);
   const texts = corpus.map((c) => c.text);
@@ -117,7 +120,8 @@ export async function fuzz(options: {
   let slowest = { case: -1, ms: 0, base: '', argv: [] as string[] };
   const refusals = new Map<string, number>();
   const started = performance.now();
-  for (let n = options.first; n < options.first + options.cases; n++) {
+  const numbers = options.only ?? Array.from({ length: options.cases }, (_, i) => options.first + i);
+  for (const n of numbers) {
     const { base, text } = mutate(options.seed, n, texts);
     const file = join(options.dir, corpus[base].json ? 'case.json' : 'case.yaml');
     writeFileSync(file, text);
@@ -182,6 +186,7 @@ export async function fromEnvironment(): Promise<void> {
     dir: env.CROSSGATE_FUZZ_DIR ?? '.',
     root: env.CROSSGATE_FUZZ_ROOT ?? process.cwd(),
     progress: env.CROSSGATE_FUZZ_PROGRESS,
+    only: env.CROSSGATE_FUZZ_ONLY ? env.CROSSGATE_FUZZ_ONLY.split(',').map(Number) : undefined,
   });
   writeFileSync(env.CROSSGATE_FUZZ_REPORT ?? 'fuzz-report.json', JSON.stringify(summary, null, 2));
 }

@@ -416,4 +416,25 @@ ${FUNCTION.replace('G: { Type: Api, Properties: { Path: /x, Method: get } }', 'G
       "Unable to set DefaultAuthorizer because 'toLocaleString' was not defined in 'Authorizers'.",
     );
   });
+  it('an event Method named __proto__ leaves Object.prototype alone (the HTTP API integration was written onto it, and every later template in the process misread)', () => {
+    for (const [type, api] of [
+      ['HttpApi', 'AWS::Serverless::HttpApi'],
+      ['Api', 'AWS::Serverless::Api'],
+    ]) {
+      const idKey = type === 'HttpApi' ? 'ApiId' : 'RestApiId';
+      const source = `${SAM}Resources:
+  A:
+    Type: ${api}
+    Properties:
+      StageName: Prod
+${FUNCTION.replace('G: { Type: Api, Properties: { Path: /x, Method: get } }', `G: { Type: ${type}, Properties: { ${idKey}: !Ref A, Path: /x, Method: __proto__ } }`)}`;
+      try {
+        buildDeployment(loadTemplate(source, 't.yaml'), { evaluateConditions: true });
+      } catch (e) {
+        expect(e).toBeInstanceOf(TemplateError);
+      }
+      expect(Object.keys(Object.prototype)).toEqual([]);
+      expect(({} as Record<string, unknown>)['x-amazon-apigateway-integration']).toBeUndefined();
+    }
+  });
 });
