@@ -20,7 +20,7 @@ export interface CaseFailure {
   case: number;
   base: string;
   argv: string[];
-  what: 'crash' | 'exit code' | 'no position' | 'slow';
+  what: 'crash' | 'exit code' | 'no position' | 'slow' | 'prototype pollution';
   detail: string;
   /** The template of the case, kept for replay. */
   saved: string;
@@ -119,6 +119,10 @@ export async function fuzz(options: {
   const failures: CaseFailure[] = [];
   let slowest = { case: -1, ms: 0, base: '', argv: [] as string[] };
   const refusals = new Map<string, number>();
+  // A case that writes onto a built-in prototype corrupts every later one (and a long-running serve):
+  // each case must leave them as they were.
+  const prototypes = [Object.prototype, Array.prototype, Function.prototype];
+  const pristine = prototypes.map((p) => new Set(Reflect.ownKeys(p)));
   const started = performance.now();
   const numbers = options.only ?? Array.from({ length: options.cases }, (_, i) => options.first + i);
   for (const n of numbers) {
@@ -161,6 +165,12 @@ export async function fuzz(options: {
       refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
     }
     if (ms > SLOW_CASE_MS) fail('slow', `${Math.round(ms)} ms`);
+    prototypes.forEach((p, i) => {
+      const added = Reflect.ownKeys(p).filter((k) => !pristine[i].has(k));
+      if (added.length === 0) return;
+      fail('prototype pollution', `${added.map(String).join(', ')} written onto a built-in prototype`);
+      for (const k of added) delete (p as Record<PropertyKey, unknown>)[k];
+    });
   }
   return {
     seed: options.seed,

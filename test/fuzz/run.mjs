@@ -92,14 +92,14 @@ if (!values['no-inputs']) {
   }
 }
 
-const crashes = failures.filter(
-  (f) => f.what === 'crash' || f.what === 'process died' || f.what === 'exit code',
+const crashes = failures.filter((f) =>
+  ['crash', 'process died', 'exit code', 'prototype pollution'].includes(f.what),
 );
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 let md = `### Fuzz: ${fmt(cases)} mutated templates\n\n`;
 md += `Seed ${seed}; ${corpus} base templates (examples, the SAM translator's inputs, the serverless-patterns excerpts, JSON renderings); each case mutated 1-3 times and given to one of check (text, json, sarif, --fix, --fix --dry-run) or deployment (text, --json), in-process, in child processes with a ${HEAP_MB} MB heap (${CHUNK} cases each).\n\n`;
 md += '| figure | value |\n| --- | ---: |\n';
-md += `| crashes (exit 3, uncaught error, process death) | ${crashes.length} |\n`;
+md += `| crashes (exit 3, uncaught error, process death, a built-in prototype written to) | ${crashes.length} |\n`;
 md += `| exit 2 without file:line:col | ${failures.filter((f) => f.what === 'no position').length} |\n`;
 md += `| cases over ${fmt(10_000)} ms | ${failures.filter((f) => f.what === 'slow').length} |\n`;
 md += `| exits 0 / 1 / 2 | ${fmt(exits[0] ?? 0)} / ${fmt(exits[1] ?? 0)} / ${fmt(exits[2] ?? 0)} |\n`;
