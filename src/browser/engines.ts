@@ -1,7 +1,7 @@
 // The three engines crossgate models, the versions whose behaviour the suites in test/browser/ verified,
 // and the few behaviours where they differ from Chromium in ways the suites measured.
 
-/** Fetch §4.8 and all three engines: without an Access-Control-Max-Age a preflight is cached 5 s. */
+/** Fetch §4.8 and all three engines: without a usable Access-Control-Max-Age a preflight is cached 5 s. */
 const DEFAULT_MAX_AGE = 5;
 
 /** Chromium (Chrome, Edge), Firefox (Gecko) and WebKit (Safari's engine; verified in WebKitGTK). */
@@ -46,7 +46,7 @@ export function parseEngines(value: string): Engine[] | undefined {
 /**
  * Request headers Chromium alone treats as CORS-safelisted (client hints, services/network/public/cpp/
  * cors/cors.cc IsCorsSafelistedHeader). Firefox 153 and WebKitGTK 2.50 preflight them, as the Fetch
- * standard (§2.2.2) says: measured by the scenarios "DPR 2", "Save-Data on, ECT 4g" and "safelisted
+ * standard (§2.2.2) says: measured by the scenarios "DPR 2", "Save-Data on, ECT 4g", "RTT 50" and "safelisted
  * values exactly 1,024 bytes in total".
  */
 export const CHROMIUM_ONLY_SAFELISTED: ReadonlySet<string> = new Set([
@@ -63,8 +63,9 @@ export const CHROMIUM_ONLY_SAFELISTED: ReadonlySet<string> = new Set([
 /**
  * Seconds each engine keeps a successful preflight in its cache for an `Access-Control-Max-Age` value.
  * What the suites measure (engines.test.ts, "preflight cache"): the 5 s default, that `0` and negative
- * values are not cached, and that Firefox does not cache at all for a value that is not digits while
- * Chromium and WebKit fall back to 5 s. The caps: Chromium's 7,200 s and WebKit's 600 s are measured
+ * values are not cached, that Firefox does not cache at all for a value that is not digits, and that
+ * Chromium and WebKit read an optional sign (`+30` is 30 s) and fall back to 5 s for anything else
+ * (`abc`, `30.5`). The caps: Chromium's 7,200 s and WebKit's 600 s are measured
  * too, with the engine's clock moved forward by libfaketime ("preflight cache caps"); Firefox does not
  * start under libfaketime, so its 86,400 s is its source constant (nsCORSListenerProxy.cpp
  * AddResultToCache), not measured.
@@ -96,9 +97,10 @@ function hasIpHost(url: string): boolean {
 
 /**
  * Seconds `engine` caches a successful preflight to `url` whose Access-Control-Max-Age is `maxAge`.
- * Firefox 153 reuses a cached preflight only while its DNS cache still holds the host's record
- * (CORSCacheEntry::CheckDNSCache), which an IP-literal host never has: measured, a preflight to
- * 127.0.0.1 is sent again every time.
+ * For an IP-literal host Firefox 153 cannot be counted on to reuse one (0): measured, it sent the
+ * preflight again for nearly every PUT pair to 127.0.0.1 within Max-Age (44 of 46 pairs in four
+ * browsers), and now and then reused one, while to a host name it reused every one. What decides the
+ * rare reuse is not known.
  */
 export function enginePreflightCacheSeconds(
   engine: Engine,
@@ -113,10 +115,11 @@ export function enginePreflightCacheSeconds(
     if (!allDigits(maxAge, 0)) return 0;
     return Math.min(Number(maxAge), cap);
   }
-  // Chromium (base::StringToInt64) and WebKit (parseInteger<int64_t>) read an optional sign and digits;
-  // anything else falls back to the 5 s default, and a negative value caches nothing.
-  const signed = maxAge.charCodeAt(0) === 0x2d || (engine === 'webkit' && maxAge.charCodeAt(0) === 0x2b);
-  if (!allDigits(maxAge, signed ? 1 : 0)) return DEFAULT_MAX_AGE;
+  // Chromium (base::StringToInt64) and WebKit (parseInteger<int64_t>) read an optional sign and digits
+  // (measured: `+30` is still cached after 6 s in both); anything else falls back to the 5 s default, and a
+  // negative value caches nothing.
+  const sign = maxAge.charCodeAt(0);
+  if (!allDigits(maxAge, sign === 0x2d || sign === 0x2b ? 1 : 0)) return DEFAULT_MAX_AGE;
   const n = Number(maxAge);
   return n <= 0 ? 0 : Math.min(n, cap);
 }

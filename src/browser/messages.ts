@@ -1,6 +1,6 @@
 // Chromium's console texts for CORS failures, as Chromium 156 prints them (Blink's
 // third_party/blink/renderer/platform/loader/cors/cors_error_string.cc), verified byte for byte by
-// test/browser/chromium.test.ts. Chromium dropped the " If an opaque response serves your needs, set
+// test/browser/engines.test.ts ("chromium agreement"). Chromium dropped the " If an opaque response serves your needs, set
 // the request's mode to 'no-cors'…" hint that older versions appended; these are the current texts.
 
 import type { CorsErrorCode } from './types.js';

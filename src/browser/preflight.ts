@@ -3,30 +3,18 @@
 // preflight cache lifetime (Fetch §4.8 step 7.7, Chromium preflight_result.cc).
 
 import { corsCheck, isRedirect, parseTokenList, readCorsHeaders, toPreflightCode } from './cors-check.js';
+import { enginePreflightCacheSeconds } from './engines.js';
 import { consoleMessage, corsReason } from './messages.js';
 import type { Check, CorsErrorCode, FetchPlan, StepJudgement, WireResponse } from './types.js';
 
-/** Chromium caps Access-Control-Max-Age at 2 hours (preflight_result.cc kMaxCacheTimeout; measured in engines.test.ts). */
-export const CHROMIUM_MAX_AGE_CAP = 7200;
-/** Fetch §4.8: without a usable Access-Control-Max-Age the result is cached 5 seconds. */
-export const DEFAULT_MAX_AGE = 5;
-
 /**
- * Seconds Chromium caches a successful preflight: the header's integer value (a negative one means
- * 0, i.e. not cached), capped at 7,200 s; absent or not an integer → 5 s. The Fetch standard sets no
- * cap (a user agent may impose one). Other engines: enginePreflightCacheSeconds() in engines.ts.
+ * Seconds Chromium caches a successful preflight: the header's integer value, with an optional sign (a
+ * negative one means 0, i.e. not cached), capped at 7,200 s (preflight_result.cc kMaxCacheTimeout;
+ * measured in engines.test.ts); absent or not an integer → 5 s. The Fetch standard sets no cap (a user
+ * agent may impose one). Every engine: enginePreflightCacheSeconds().
  */
-export function preflightCacheSeconds(maxAge: string | undefined, cap = CHROMIUM_MAX_AGE_CAP): number {
-  if (maxAge === undefined || maxAge.length === 0) return DEFAULT_MAX_AGE;
-  let i = maxAge.charCodeAt(0) === 0x2d ? 1 : 0;
-  if (i === maxAge.length) return DEFAULT_MAX_AGE;
-  for (; i < maxAge.length; i++) {
-    const c = maxAge.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return DEFAULT_MAX_AGE;
-  }
-  const n = Number(maxAge);
-  if (n < 0) return 0;
-  return Math.min(n, cap);
+export function preflightCacheSeconds(maxAge: string | undefined): number {
+  return enginePreflightCacheSeconds('chromium', maxAge);
 }
 
 const SRC_PREFLIGHT = 'Fetch §4.8 CORS-preflight fetch';

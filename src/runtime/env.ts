@@ -45,8 +45,3 @@ export function newLogStreamName(now = new Date()): string {
   const day = now.toISOString().slice(0, 10).replaceAll('-', '/');
   return `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
 }
-
-/** Node.js runtimes only: `nodejs20.x`, `nodejs22.x`…; no Runtime at all (a template default) is tried. */
-export function isNodeRuntime(runtime: string | undefined): boolean {
-  return runtime === undefined || /^nodejs\d*/.test(runtime);
-}

@@ -5,6 +5,7 @@
  * which event goes where and when an environment starts or stops; an environment runs events one at a
  * time and says what happened.
  */
+import type { KeptLines } from './log-lines.js';
 import type { FailureKind, FunctionSpec, InvokeOutcome } from './types.js';
 
 export type Failure = { ok: false; kind: FailureKind; errorType: string; message: string; logs?: string[] };
@@ -16,11 +17,12 @@ export interface Invocation {
   id: string;
   /** The environment's own handle for the event (a worker's claim ticket); 0 until sent. */
   ticket: number;
+  /** The event as given, and as sent: JSON, as Lambda delivers it. */
+  event: unknown;
   eventJson: string;
   timeoutMs: number;
-  /** X-Ray trace header for the Runtime API's Lambda-Runtime-Trace-Id. */
-  traceId: string | undefined;
-  logs: string[];
+  /** Its output, as far as it is kept with the outcome. */
+  logs: KeptLines;
   /** When the event started to run (it may first wait behind others in its environment); 0 until then. */
   started: number;
   timer: NodeJS.Timeout | undefined;
@@ -50,10 +52,10 @@ export interface EnvironmentEvents {
 
 export interface Environment {
   /**
-   * Events may be sent while one runs: they wait in the environment for their turn (a worker thread,
-   * where a hand-over costs a thread wake-up). A process takes one event at a time from the Runtime API.
+   * How many events may wait in it behind the running one: a worker thread takes some (a hand-over to a
+   * sleeping thread costs a wake-up); a process takes one event at a time from the Runtime API (0).
    */
-  readonly queues: boolean;
+  readonly maxQueued: number;
   /** Hands over an event. It runs after those sent before it, one at a time. */
   send(invocation: Invocation): void;
   /** Takes back an event that has not started; false when it has (its answer is coming). */
@@ -95,4 +97,13 @@ export interface KindOptions {
 
 export function failure(kind: FailureKind, errorType: string, message: string): Failure {
   return { ok: false, kind, errorType, message };
+}
+
+/** As Lambda reports a function over its MemorySize: the environment is killed. */
+export function outOfMemory(memoryMB: number, usedMB?: number): Crash {
+  return {
+    errorType: 'Runtime.OutOfMemory',
+    reason: `Runtime exited with error: signal: killed (memory over MemorySize ${memoryMB} MB${usedMB ? `: ${usedMB} MB in use` : ''})`,
+    exited: true,
+  };
 }

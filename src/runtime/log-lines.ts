@@ -55,3 +55,50 @@ export class LineSplitter {
     this.emit(line);
   }
 }
+
+/**
+ * How much of an invocation's output is kept with its outcome (the init output it follows included): every
+ * line goes to the log as it is written; this is what the outcome carries to the inspector. A handler that
+ * logs in a loop would otherwise hold the host's memory until it answers (3 s of console.log: 257 MB).
+ */
+export const MAX_KEPT_LOG_CHARS = 1024 * 1024;
+
+/** The first MAX_KEPT_LOG_CHARS characters' worth of lines; the rest are counted. */
+export class KeptLines {
+  private lines: string[] = [];
+  private chars = 0;
+  private dropped = 0;
+
+  add(line: string): void {
+    if (this.chars + line.length > MAX_KEPT_LOG_CHARS) {
+      this.dropped++;
+      return;
+    }
+    this.lines.push(line);
+    this.chars += line.length;
+  }
+
+  /** Takes `earlier`'s lines (the output of the init phase) in front of these; `earlier` is left empty. */
+  takeInFront(earlier: KeptLines): void {
+    if (earlier.lines.length === 0 && earlier.dropped === 0) return;
+    const later = this.lines;
+    const laterDropped = this.dropped;
+    this.lines = earlier.lines;
+    this.chars = earlier.chars;
+    this.dropped = earlier.dropped;
+    earlier.lines = [];
+    earlier.chars = 0;
+    earlier.dropped = 0;
+    for (const line of later) this.add(line);
+    this.dropped += laterDropped;
+  }
+
+  /** The lines kept, and a last one saying how many were not. */
+  list(): string[] {
+    if (this.dropped === 0) return this.lines;
+    return [
+      ...this.lines,
+      `crossgate: ${this.dropped} more lines of this invocation not kept here (the first ${MAX_KEPT_LOG_CHARS} characters are; every line went to the log)`,
+    ];
+  }
+}

@@ -21,6 +21,7 @@ import {
   failure,
   type Invocation,
   type KindOptions,
+  outOfMemory,
   type Prepared,
 } from './environment.js';
 import { type HandlerRef, parseHandler } from './handler.js';
@@ -29,7 +30,7 @@ import type { HostToWorker, InvokeEvent, WorkerInit, WorkerToHost } from './prot
 import { signalText } from './signals.js';
 
 /** The most events waiting in one worker behind the running one (see pool.ts, QUEUE_BUDGET_MS). */
-export const MAX_QUEUED = 32;
+const MAX_QUEUED = 32;
 /**
  * Claim cells per worker: a queued event's ticket is in cell `ticket % CLAIM_CELLS` until the worker
  * claims it (to run it) or the host takes it back (to run it elsewhere). Twice MAX_QUEUED, so a cell is
@@ -75,7 +76,7 @@ export function nodeKind(options: KindOptions): EnvironmentKind<WorkerPrepared> 
 }
 
 class WorkerEnvironment implements Environment {
-  readonly queues = true;
+  readonly maxQueued = MAX_QUEUED;
   private readonly worker: Worker;
   /** Shared with the worker: who runs a queued event (see CLAIM_CELLS). */
   private readonly claims = new Int32Array(new SharedArrayBuffer(CLAIM_CELLS * Int32Array.BYTES_PER_ELEMENT));
@@ -170,9 +171,13 @@ class WorkerEnvironment implements Environment {
     return Atomics.compareExchange(this.claims, cell, invocation.ticket, 0) === invocation.ticket;
   }
 
-  /** The worker clears the event's cell when it settles it (worker.ts, settle()). */
+  /**
+   * The worker clears the event's cell when it settles it (worker.ts, settle()). A cell that still holds
+   * the ticket is an event the worker has not reached (its thread is busy with something else): no
+   * answer is on its way.
+   */
   answerInTransit(invocation: Invocation): boolean {
-    return Atomics.load(this.claims, invocation.ticket % CLAIM_CELLS) !== -invocation.ticket;
+    return Atomics.load(this.claims, invocation.ticket % CLAIM_CELLS) === 0;
   }
 
   stop(): Promise<void> {
@@ -250,15 +255,6 @@ class WorkerEnvironment implements Environment {
 
 function flushOutbox(environment: WorkerEnvironment): void {
   environment.flush();
-}
-
-/** As Lambda reports a function over its MemorySize: the environment is killed. */
-export function outOfMemory(memoryMB: number, usedMB?: number): Crash {
-  return {
-    errorType: 'Runtime.OutOfMemory',
-    reason: `Runtime exited with error: signal: killed (memory over MemorySize ${memoryMB} MB${usedMB ? `: ${usedMB} MB in use` : ''})`,
-    exited: true,
-  };
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   type Ready,
 } from './environment.js';
 import { kindFor } from './kinds.js';
-import { MAX_QUEUED } from './node-environment.js';
+import { KeptLines } from './log-lines.js';
 import type { FunctionSpec, InvocationRecord, InvokeOutcome } from './types.js';
 import { CodeWatcher } from './watch.js';
 
@@ -53,7 +53,7 @@ interface Slot {
   /** When it last became idle (performance.now()). */
   idleSince: number;
   /** Lines written while the code loaded (Lambda's init phase): given to the first invocation. */
-  initLogs: string[];
+  initLogs: KeptLines;
   /** When it was started, and how long its init took (REPORT's Init Duration, for its first event). */
   startedAt: number;
   initMs: number | undefined;
@@ -68,7 +68,7 @@ const RELOAD_DEBOUNCE_MS = 15;
 const GROW_AFTER_MS = 15;
 
 /**
- * A busy environment that queues (a worker thread) takes another event only while the events already
+ * A busy environment that queues (a worker thread: maxQueued) takes another event only while the events already
  * there are expected to run within this many ms. Each hand-over to a sleeping worker thread costs a
  * thread wake-up on each side, about as much as a short handler itself; with a queue, a worker that
  * finishes one event finds the next one waiting. Slow handlers (over the budget) still wait for a free
@@ -127,10 +127,10 @@ export class FunctionPool {
       this.assign({
         id: requestId,
         ticket: 0,
+        event,
         eventJson,
         timeoutMs,
-        traceId: traceIdOf(event),
-        logs: [],
+        logs: new KeptLines(),
         started: 0,
         timer: undefined,
         resolve,
@@ -190,10 +190,9 @@ export class FunctionPool {
       const queued = slot.inFlight.length;
       if (
         slot.state === 'busy' &&
-        slot.env?.queues &&
         slot.generation === this.generation &&
         queued > 0 &&
-        queued < MAX_QUEUED &&
+        queued < (slot.env?.maxQueued ?? 0) &&
         queued * slot.expectedRunMs < QUEUE_BUDGET_MS &&
         (!best || queued > best.inFlight.length) &&
         now - slot.inFlight[0].started < GROW_AFTER_MS
@@ -233,16 +232,22 @@ export class FunctionPool {
     this.growTimer.unref?.();
   }
 
-  /** A new environment, for this event first. */
+  /**
+   * A new environment, for this event first. Should the code change while it starts, or the environment
+   * end the moment it is ready, the event has not started: it goes to an environment of the current code.
+   */
   private startFor(invocation: Invocation): void {
     const slot = this.newSlot();
     void slot.ready.then((ready) => {
       if (!ready.ok) {
         fail(invocation, ready);
-        return;
+      } else if (slot.state === 'dead' || slot.generation !== this.generation) {
+        this.release(slot);
+        this.requeue([invocation]);
+      } else {
+        slot.state = 'busy';
+        this.send(slot, invocation);
       }
-      slot.state = 'busy';
-      this.send(slot, invocation);
     });
   }
 
@@ -350,7 +355,7 @@ export class FunctionPool {
       runCount: 0,
       expectedRunMs: Number.POSITIVE_INFINITY,
       idleSince: 0,
-      initLogs: [],
+      initLogs: new KeptLines(),
       startedAt: performance.now(),
       initMs: undefined,
     };
@@ -395,7 +400,7 @@ export class FunctionPool {
         slot.settleReady({ ok: true });
       },
       initFailed: (initFailure) => {
-        slot.settleReady({ ...initFailure, logs: [...slot.initLogs, ...(initFailure.logs ?? [])] });
+        slot.settleReady({ ...initFailure, logs: [...slot.initLogs.list(), ...(initFailure.logs ?? [])] });
         this.kill(slot);
       },
       log: (requestId, line) => this.onLog(slot, requestId, line),
@@ -410,10 +415,10 @@ export class FunctionPool {
   private onLog(slot: Slot, requestId: string | null, line: string): void {
     const running = slot.inFlight[0];
     if (requestId === null) {
-      if (running) running.logs.push(line);
-      else slot.initLogs.push(line);
+      if (running) running.logs.add(line);
+      else slot.initLogs.add(line);
     } else {
-      slot.inFlight.find((invocation) => invocation.id === requestId)?.logs.push(line);
+      slot.inFlight.find((invocation) => invocation.id === requestId)?.logs.add(line);
     }
     this.options.onLog?.(this.spec.id, requestId ?? running?.id ?? '', line);
   }
@@ -471,7 +476,7 @@ export class FunctionPool {
   /** The event at the head of the environment's queue starts to run: its time (and Timeout) count from now. */
   private begin(slot: Slot, invocation: Invocation): void {
     invocation.started = performance.now();
-    invocation.logs.unshift(...slot.initLogs.splice(0));
+    invocation.logs.takeInFront(slot.initLogs);
     this.options.onInvocation?.(this.spec.id, { phase: 'start', requestId: invocation.id });
     invocation.timer = setTimeout(() => {
       // The environment has already answered: the answer is on its way, held up behind this timer by a
@@ -499,7 +504,7 @@ export class FunctionPool {
     slot.inFlight.shift();
     const durationMs = ranMs ?? performance.now() - invocation.started;
     noteRunTime(slot, durationMs);
-    invocation.resolve({ ...outcome, durationMs, logs: invocation.logs });
+    invocation.resolve({ ...outcome, durationMs, logs: invocation.logs.list() });
     if (this.options.onInvocation) {
       this.options.onInvocation(this.spec.id, {
         phase: 'end',
@@ -591,17 +596,6 @@ function noteRunTime(slot: Slot, ms: number): void {
   slot.expectedRunMs = Math.min(...ring);
 }
 
-/** The X-Ray header API Gateway sent the function, for the Runtime API's Lambda-Runtime-Trace-Id. */
-function traceIdOf(event: unknown): string | undefined {
-  const headers = (event as { headers?: Record<string, unknown> } | null)?.headers;
-  if (!headers || typeof headers !== 'object') return undefined;
-  let value = headers['X-Amzn-Trace-Id'];
-  // A client may send it itself, in its own case; API Gateway passes it on.
-  if (value === undefined)
-    for (const name in headers) if (name.toLowerCase() === 'x-amzn-trace-id') value = headers[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
 function closedFailure(): Failure {
   return failure('crash', 'Runtime.Closed', 'The runtime was closed');
 }
@@ -612,5 +606,9 @@ function stoppedFailure(): Failure {
 
 /** Answers an event that never ran (or was cut off) with a failure. */
 function fail(invocation: Invocation, failure: Failure): void {
-  invocation.resolve({ ...failure, durationMs: 0, logs: [...(failure.logs ?? []), ...invocation.logs] });
+  invocation.resolve({
+    ...failure,
+    durationMs: 0,
+    logs: [...(failure.logs ?? []), ...invocation.logs.list()],
+  });
 }

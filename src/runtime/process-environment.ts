@@ -6,6 +6,8 @@
  * process and its children (process-memory.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { functionEnvironment } from './env.js';
 import {
   type Environment,
@@ -13,11 +15,11 @@ import {
   failure,
   type Invocation,
   type KindOptions,
+  outOfMemory,
   type Prepared,
 } from './environment.js';
 import { LineSplitter } from './log-lines.js';
-import { outOfMemory } from './node-environment.js';
-import { ResidentMemory } from './process-memory.js';
+import { descendantsOf, ResidentMemory } from './process-memory.js';
 import { RuntimeApi } from './runtime-api.js';
 import { signalText } from './signals.js';
 
@@ -55,7 +57,7 @@ function watchMemoryOf(environment: ProcessEnvironment): void {
   }, MEMORY_POLL_MS).unref();
 }
 
-/** Process groups still running, ended when the host exits however it exits. */
+/** Process groups still running, ended when the host exits. */
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
 function trackGroup(pid: number): void {
@@ -63,28 +65,33 @@ function trackGroup(pid: number): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const group of liveGroups) killGroup(group);
+    for (const group of liveGroups) killTree(group, true);
   });
 }
 
 /**
- * The environment's whole process group (it leads its own: spawned detached). Never the pid alone: once
- * the process is gone its pid may belong to another process, while a group id stays reserved as long as
- * any member lives.
+ * The environment's whole process group (it leads its own: spawned detached), and the processes under it
+ * that left the group (setsid, a daemon). Processes are found under it only while it runs:
+ * once it is gone its pid may belong to another process, while a group id stays reserved as long as any
+ * member lives.
  */
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // The group is gone.
+function killTree(pid: number, running: boolean): void {
+  for (const target of [-pid, ...(running ? descendantsOf(pid) : [])]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      // Gone.
+    }
   }
 }
 
 export class ProcessEnvironment implements Environment {
-  readonly queues = false;
+  readonly maxQueued = 0;
   private api: RuntimeApi | undefined;
   private child: ChildProcess | undefined;
   private stopped = false;
+  /** Its process has started and not exited (its pid is still its own). */
+  private alive = false;
   private exited: Promise<void> = Promise.resolve();
   private running: Invocation | undefined;
   /** The running event's answer has arrived; it is handed on after the output written before it. */
@@ -145,16 +152,15 @@ export class ProcessEnvironment implements Environment {
       return;
     }
     this.child = child;
-    // 'close' follows an exit; a spawn that failed ('error': no such file, not executable) may have none.
+    // A spawn that failed ('error': no such file, not executable) may have no 'exit'.
     this.exited = new Promise((resolve) => {
-      child.once('close', () => resolve());
+      child.once('exit', () => resolve());
       child.once('error', () => resolve());
     });
     child.once('error', (error: NodeJS.ErrnoException) => {
       // spawn failed: no such file, not executable (Lambda: "fork/exec /var/task/bootstrap: permission denied").
       if (this.stopped) return;
-      this.stopped = true;
-      void api.close();
+      this.halt();
       this.events.initFailed(
         failure(
           'load',
@@ -164,6 +170,7 @@ export class ProcessEnvironment implements Environment {
       );
     });
     if (child.pid !== undefined) {
+      this.alive = true;
       trackGroup(child.pid);
       this.memory = new ResidentMemory(child.pid);
     }
@@ -174,15 +181,14 @@ export class ProcessEnvironment implements Environment {
       stream.on('end', () => lines.end());
     }
     child.once('exit', (code, signal) => {
+      this.alive = false;
       if (child.pid !== undefined) liveGroups.delete(child.pid);
       this.memory?.close();
       // Whatever it wrote last is read before its end is reported.
       setImmediate(() => {
         if (this.stopped) return;
-        this.stopped = true;
-        this.stopMemoryWatch();
-        void api.close();
-        killGroup(child.pid!);
+        // Whatever it started in its group ends with it.
+        this.halt();
         const reason = signal
           ? `Runtime exited with error: signal: ${signalText(signal)}`
           : code === 0
@@ -201,7 +207,7 @@ export class ProcessEnvironment implements Environment {
       id: invocation.id,
       body: invocation.eventJson,
       deadlineMs: Date.now() + invocation.timeoutMs,
-      traceId: invocation.traceId,
+      traceId: traceIdOf(invocation.event),
     });
   }
 
@@ -216,16 +222,33 @@ export class ProcessEnvironment implements Environment {
   }
 
   stop(): Promise<void> {
-    if (!this.stopped) {
-      this.stopped = true;
-      this.stopMemoryWatch();
-      if (this.child?.pid !== undefined) {
-        killGroup(this.child.pid);
-        liveGroups.delete(this.child.pid);
-      }
-    }
+    if (!this.stopped) this.halt();
     const closing = this.api?.close() ?? Promise.resolve();
-    return Promise.all([closing, this.exited]).then(() => undefined);
+    // Its output pipes are let go once it is gone and what it wrote last is read: a process it left
+    // running outside its group may hold them open for as long as it lives.
+    const gone = this.exited.then(
+      () =>
+        new Promise<void>((resolve) =>
+          setImmediate(() => {
+            this.child?.stdout?.destroy();
+            this.child?.stderr?.destroy();
+            resolve();
+          }),
+        ),
+    );
+    return Promise.all([closing, gone]).then(() => undefined);
+  }
+
+  /** Ends the process, whatever it started, and its Runtime API; nothing more is reported. */
+  private halt(): void {
+    this.stopped = true;
+    this.stopMemoryWatch();
+    const pid = this.child?.pid;
+    if (pid !== undefined) {
+      killTree(pid, this.alive);
+      liveGroups.delete(pid);
+    }
+    void this.api?.close();
   }
 
   maxMemoryUsedMB(): number | undefined {
@@ -271,14 +294,24 @@ export class ProcessEnvironment implements Environment {
     if (bytes === undefined) return false;
     if (bytes > this.maxResidentBytes) this.maxResidentBytes = bytes;
     if (bytes <= this.memoryLimitBytes) return false;
-    this.stopped = true;
-    this.stopMemoryWatch();
-    killGroup(pid);
-    liveGroups.delete(pid);
-    void this.api?.close();
+    this.halt();
     this.events.crashed(outOfMemory(this.options.spec.memoryMB, Math.ceil(bytes / (1024 * 1024))));
     return true;
   }
+}
+
+/**
+ * The X-Ray header API Gateway sent the function, for the Runtime API's Lambda-Runtime-Trace-Id (read here,
+ * not for every event: a worker thread has no use for it).
+ */
+function traceIdOf(event: unknown): string | undefined {
+  const headers = (event as { headers?: Record<string, unknown> } | null)?.headers;
+  if (!headers || typeof headers !== 'object') return undefined;
+  let value = headers['X-Amzn-Trace-Id'];
+  // A client may send it itself, in its own case; API Gateway passes it on.
+  if (value === undefined)
+    for (const name in headers) if (name.toLowerCase() === 'x-amzn-trace-id') value = headers[name];
+  return typeof value === 'string' ? value : undefined;
 }
 
 /**
@@ -305,4 +338,17 @@ function errnoText(error: NodeJS.ErrnoException): string {
     default:
       return error.message;
   }
+}
+
+/** Layers' `bin/` on PATH and `lib/` on LD_LIBRARY_PATH, as Lambda puts /opt/bin and /opt/lib there. */
+export function layerPaths(layers: string[]): Record<string, string> {
+  if (layers.length === 0) return {};
+  const bins = layers.map((layer) => join(layer, 'bin')).filter(existsSync);
+  const libs = layers.map((layer) => join(layer, 'lib')).filter(existsSync);
+  const out: Record<string, string> = {};
+  // Later layers win, as their files overwrite earlier ones in /opt.
+  if (bins.length > 0) out.PATH = [...bins.reverse(), process.env.PATH ?? ''].filter(Boolean).join(':');
+  if (libs.length > 0)
+    out.LD_LIBRARY_PATH = [...libs.reverse(), process.env.LD_LIBRARY_PATH ?? ''].filter(Boolean).join(':');
+  return out;
 }

@@ -60,19 +60,12 @@ export class ResidentMemory {
     const direct = this.readAt(this.children)?.trim();
     if (!direct) return 0;
     let total = 0;
-    let seen = 1;
-    const stack = direct.split(' ').map(Number);
-    while (stack.length > 0 && seen < MAX_PROCESSES) {
-      const pid = stack.pop()!;
-      seen++;
+    for (const pid of below(direct.split(' ').map(Number)))
       try {
         total += residentOf(readFileSync(`/proc/${pid}/statm`, 'latin1')) ?? 0;
-        const grandchildren = readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim();
-        if (grandchildren) stack.push(...grandchildren.split(' ').map(Number));
       } catch {
         // Gone meanwhile.
       }
-    }
     return total;
   }
 
@@ -96,6 +89,31 @@ export class ResidentMemory {
     } catch {
       return undefined;
     }
+  }
+}
+
+/** The processes under a process (at most MAX_PROCESSES), from /proc: none where there is no /proc. */
+export function descendantsOf(pid: number): number[] {
+  return below(childrenOf(pid));
+}
+
+function below(children: number[]): number[] {
+  const out: number[] = [];
+  const stack = [...children];
+  while (stack.length > 0 && out.length < MAX_PROCESSES) {
+    const pid = stack.pop()!;
+    out.push(pid);
+    stack.push(...childrenOf(pid));
+  }
+  return out;
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    const listed = readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim();
+    return listed ? listed.split(' ').map(Number) : [];
+  } catch {
+    return []; // Gone meanwhile, or no /proc.
   }
 }
 

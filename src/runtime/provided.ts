@@ -7,8 +7,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type EnvironmentKind, failure, type KindOptions } from './environment.js';
-import { ProcessEnvironment, type ProcessPrepared } from './process-environment.js';
-import { layerPaths } from './python.js';
+import { layerPaths, ProcessEnvironment, type ProcessPrepared } from './process-environment.js';
 
 export function providedKind(options: KindOptions): EnvironmentKind<ProcessPrepared> {
   const { spec } = options;

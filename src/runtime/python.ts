@@ -3,11 +3,11 @@
  * (python/bootstrap.py, standard library only), which speaks the Runtime API as Lambda's Python runtime
  * interface client does, on the interpreter python-interpreter.ts finds.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type EnvironmentKind, failure, type KindOptions } from './environment.js';
-import { ProcessEnvironment, type ProcessPrepared } from './process-environment.js';
+import { layerPaths, ProcessEnvironment, type ProcessPrepared } from './process-environment.js';
 import { findPython } from './python-interpreter.js';
 import { isDirectory } from './watch.js';
 
@@ -74,17 +74,4 @@ export function pythonKind(options: PythonKindOptions): EnvironmentKind<ProcessP
       return new ProcessEnvironment(options, prepared, events, logStreamName);
     },
   };
-}
-
-/** Layers' `bin/` on PATH and `lib/` on LD_LIBRARY_PATH, as Lambda puts /opt/bin and /opt/lib there. */
-export function layerPaths(layers: string[]): Record<string, string> {
-  if (layers.length === 0) return {};
-  const bins = layers.map((layer) => join(layer, 'bin')).filter(existsSync);
-  const libs = layers.map((layer) => join(layer, 'lib')).filter(existsSync);
-  const out: Record<string, string> = {};
-  // Later layers win, as their files overwrite earlier ones in /opt.
-  if (bins.length > 0) out.PATH = [...bins.reverse(), process.env.PATH ?? ''].filter(Boolean).join(':');
-  if (libs.length > 0)
-    out.LD_LIBRARY_PATH = [...libs.reverse(), process.env.LD_LIBRARY_PATH ?? ''].filter(Boolean).join(':');
-  return out;
 }

@@ -52,6 +52,7 @@ export class RuntimeApi {
   private readonly held: Array<[IncomingMessage, ServerResponse]> = [];
   private reading = false;
   private readonly sockets = new Set<import('node:net').Socket>();
+  private closed: Promise<void> | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -103,10 +104,11 @@ export class RuntimeApi {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
+    this.closed ??= new Promise((resolve) => {
       this.server.close(() => resolve());
       for (const socket of this.sockets) socket.destroy();
     });
+    return this.closed;
   }
 
   /**

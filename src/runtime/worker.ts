@@ -96,7 +96,10 @@ function overMemory(): number | undefined {
   return undefined;
 }
 
-/** Lambda caps a synchronous response at 6 MB (Lambda quotas page: "Invocation payload … 6 MB"). */
+/**
+ * Lambda caps a synchronous response at 6 MB (Lambda quotas page: "Invocation payload … 6 MB"): 6 MiB + 100
+ * bytes, runtime-api.ts's MAX_PAYLOAD_BYTES (this module imports nothing of the host's).
+ */
 const MAX_RESPONSE_BYTES = 6_291_556;
 
 // Source maps of the esbuild bundle (inline) map stack traces back to the .ts lines.
@@ -219,8 +222,9 @@ function run(handler: Handler, message: InvokeEvent, done: () => void): void {
       return;
     }
     // Lambda answers with JSON.stringify(result ?? null): functions and undefined vanish, class
-    // instances lose their methods, a cycle or a BigInt fails with Runtime.JSONStringifyError
-    // ("Unable to stringify response body"; runtime interface client, Errors.JSONStringifyError).
+    // instances lose their methods, a cycle or a BigInt fails with an Error "Unable to stringify
+    // response body" (runtime interface client: RAPIDClient.js _trySerializeResponse throws it, and
+    // CallbackContext.js fail() posts it as the invocation's error).
     let json: string | undefined;
     try {
       json = JSON.stringify(value === undefined ? null : value);
@@ -230,20 +234,22 @@ function run(handler: Handler, message: InvokeEvent, done: () => void): void {
         id,
         ms,
         mem,
-        errorType: 'Runtime.JSONStringifyError',
+        errorType: 'Error',
         message: 'Unable to stringify response body',
       });
       return;
     }
     json ??= 'null';
-    if (json.length > MAX_RESPONSE_BYTES / 3 && Buffer.byteLength(json) > MAX_RESPONSE_BYTES) {
+    const bytes = json.length > MAX_RESPONSE_BYTES / 3 ? Buffer.byteLength(json) : 0;
+    if (bytes > MAX_RESPONSE_BYTES) {
+      // As the Runtime API fails a response over the limit (runtime-api.ts).
       send({
         t: 'error',
         id,
         ms,
         mem,
         errorType: 'Function.ResponseSizeTooLarge',
-        message: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+        message: `Response payload size (${bytes} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
       });
       return;
     }

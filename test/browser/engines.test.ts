@@ -16,6 +16,7 @@ import {
   VERIFIED_VERSIONS,
 } from '../../src/browser/index.js';
 import { openFirefoxConsolePage } from './engines/marionette.js';
+import { stopAll } from './engines/process.js';
 import {
   type BrowserOutcome,
   type CacheProbe,
@@ -26,6 +27,7 @@ import {
   runClockProbe,
   runInEngine,
   type Scenario,
+  withPage,
 } from './harness.js';
 import { G_EXPOSE, G_PREFLIGHT, G_REDIRECT, G_SAFELIST, G_SIMPLE, SCENARIOS } from './scenarios.js';
 
@@ -46,14 +48,19 @@ function engineLines(engine: EngineName, o: BrowserOutcome): string[] {
     : lines;
 }
 
+/** The model's verdict for scenario `s` as the run served it (its page and API origins). */
+function modelVerdict(s: Scenario, env: { page: string; api: string }): FetchVerdict {
+  const e = { ...env, base: `${env.api}/s/${s.id}` };
+  return simulateFetch(env.page, { ...s.call, url: `${e.base}/x` }, (req) => s.respond(req, e));
+}
+
 function compare(
   engine: EngineName,
   s: Scenario,
   outcome: BrowserOutcome,
   env: { page: string; api: string },
 ): Comparison {
-  const e = { ...env, base: `${env.api}/s/${s.id}` };
-  const verdict = simulateFetch(env.page, { ...s.call, url: `${e.base}/x` }, (req) => s.respond(req, e));
+  const verdict = modelVerdict(s, env);
   const model: EngineOutcome = verdict.engines[engine];
   const diffs: string[] = [];
   let headerChoice = false;
@@ -103,6 +110,77 @@ function compare(
 }
 
 const mustRun = process.env.CI === 'true';
+
+// A hook that timed out leaves its engine running: end every engine process the file started.
+afterAll(stopAll);
+
+const INSTALLED = (['chromium', 'firefox', 'webkit'] as const).filter((e) => ENGINES[e].installed);
+const hasFaketime = existsSync(LIBFAKETIME);
+/** The engines whose preflight cache cap is measured with a clock moved forward (Firefox hangs at start under libfaketime). */
+const CLOCK_ENGINES = hasFaketime
+  ? (['chromium', 'webkit'] as const).filter((e) => ENGINES[e].installed)
+  : [];
+/** Just under the cap, then just over it (each step counts from the first preflight). */
+const clockOffsets = (e: EngineName) => [MAX_AGE_CAPS[e] - 15, MAX_AGE_CAPS[e] + 15];
+/** Characters probe --scan's `special-characters` class puts after a trusted host name. */
+const HOST_CHARS = "_`{}!$&'()+,;=~";
+
+/** Calls `start` the first time it is asked for, and hands out that same result ever after. */
+function once<T>(start: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: start() };
+    return made.value;
+  };
+}
+
+/** `p` with its failure marked as handled: it fails the describe that awaits it, not the whole run. */
+function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
+const byEngine = <E extends EngineName, T>(engines: readonly E[], f: (e: E) => Promise<T>) =>
+  new Map(engines.map((e) => [e, handled(f(e))]));
+
+/**
+ * The engines' work, started together and awaited by the describe that judges each part: vitest runs the
+ * describes one after another, the engines need not. The first round is everything whose outcome does
+ * not depend on how long anything takes: every engine's scenarios, Firefox's console service, the URL
+ * parser, and the caps (with margins of 15 s of real time). The preflight cache probes, whose second PUT
+ * must come within 5 s of the first, run in a round of their own after it, on a quieter machine.
+ */
+const firstRound = once(() => {
+  const round = {
+    scenarios: byEngine(INSTALLED, (e) => runInEngine(e, [...SCENARIOS])),
+    consoleService: ENGINES.firefox.installed
+      ? handled(runInEngine('firefox', [...SCENARIOS], openFirefoxConsolePage))
+      : undefined,
+    hosts: byEngine(INSTALLED, (e) => parseHosts(e, HOST_CHARS)),
+    caps: byEngine(CLOCK_ENGINES, (e) => runClockProbe(e, clockOffsets(e))),
+  };
+  firstRoundWork = [
+    ...round.scenarios.values(),
+    ...(round.consoleService ? [round.consoleService] : []),
+    ...round.hosts.values(),
+    ...round.caps.values(),
+  ];
+  return round;
+});
+/** Everything the first round started (nothing until a describe asks for it). */
+let firstRoundWork: Promise<unknown>[] = [];
+
+/** What `new URL('https://app.example.com<c>.attacker.com/').host` is in `engine`, for each character. */
+async function parseHosts(engine: EngineName, chars: string): Promise<Record<string, string>> {
+  return withPage(ENGINES[engine].open, async (page) => {
+    await page.goto('about:blank');
+    return page.evaluate<Record<string, string>>(
+      `async (chars) => { const out = {}; for (const c of chars) { try { out[c] = new URL('https://app.example.com' + c + '.attacker.com/').host; } catch { out[c] = 'rejected'; } } return out; }`,
+      chars,
+    );
+  });
+}
+
 const GROUPS: Array<[string, string]> = [
   [G_SIMPLE, 'verdict and console messages match'],
   [G_PREFLIGHT, 'verdict and console messages match'],
@@ -131,7 +209,7 @@ for (const engine of ['chromium', 'firefox', 'webkit'] as const) {
     let version = '';
     let consoleRunDisagrees: string[] = [];
     beforeAll(async () => {
-      const run = await runInEngine(engine, [...SCENARIOS]);
+      const run = await firstRound().scenarios.get(engine)!;
       version = run.version;
       consoleRunDisagrees = run.consoleRunDisagrees;
       results = SCENARIOS.map((s) => compare(engine, s, run.outcomes.get(s.id)!, run.env));
@@ -180,10 +258,9 @@ describe.runIf(ENGINES.firefox.installed)("firefox's console service, warnings i
   const diffs: string[] = [];
   let warned = 0;
   beforeAll(async () => {
-    const run = await runInEngine('firefox', [...SCENARIOS], openFirefoxConsolePage);
+    const run = (await firstRound().consoleService)!;
     for (const s of SCENARIOS) {
-      const e = { ...run.env, base: `${run.env.api}/s/${s.id}` };
-      const v = simulateFetch(run.env.page, { ...s.call, url: `${e.base}/x` }, (req) => s.respond(req, e));
+      const v = modelVerdict(s, run.env);
       const lines = run.outcomes.get(s.id)?.consoleMessages ?? [];
       const warnings = lines.filter((m) => m.startsWith('warning: ')).map((m) => m.slice(9));
       const errors = lines.filter((m) => !m.startsWith('warning: '));
@@ -210,49 +287,20 @@ describe.runIf(ENGINES.firefox.installed)("firefox's console service, warnings i
   });
 });
 
-// The preflight cache, measured: the same PUT twice against one URL, and how many preflights the API saw.
-// What a test can wait for is measured here; the caps (hours) are the engines' source constants, and
-// the model says so (engines.ts MAX_AGE_CAPS).
-const CACHE_PROBES: Array<CacheProbe & { what: string }> = [
-  { id: 'absent-0', delayMs: 0, what: 'no Max-Age: cached (5 s default)' },
-  { id: 'absent-6', delayMs: 6000, what: 'no Max-Age: expired after 6 s (5 s default)' },
-  { id: 'long-6', maxAge: '30', delayMs: 6000, what: 'Max-Age 30: still cached after 6 s' },
-  { id: 'two-3', maxAge: '2', delayMs: 3000, what: 'Max-Age 2: expired after 3 s' },
-  { id: 'zero', maxAge: '0', delayMs: 0, what: 'Max-Age 0: not cached' },
-  { id: 'minus', maxAge: '-1', delayMs: 0, what: 'Max-Age -1: not cached' },
-  { id: 'junk', maxAge: 'abc', delayMs: 0, what: 'Max-Age abc: 5 s default, or not cached' },
-  { id: 'plus', maxAge: '+10', delayMs: 0, what: 'Max-Age +10' },
-  { id: 'fraction', maxAge: '1.5', delayMs: 0, what: 'Max-Age 1.5' },
-  { id: 'ip', maxAge: '10', delayMs: 0, host: '127.0.0.1', what: 'Max-Age 10 to an IP-literal host' },
-];
-
-describe('preflight cache: the Max-Age rules each engine follows, measured', () => {
-  const measured = new Map<EngineName, Map<string, number>>();
-  const installed = (['chromium', 'firefox', 'webkit'] as const).filter((e) => ENGINES[e].installed);
-  beforeAll(async () => {
-    const runs = await Promise.all(installed.map((e) => runCacheProbes(e, CACHE_PROBES)));
-    installed.forEach((e, i) => {
-      measured.set(e, runs[i].preflights);
-    });
-  }, 120_000);
-  for (const engine of installed)
-    for (const p of CACHE_PROBES)
-      it(`${engine}: ${p.what} — the model's ${engine} cache lifetime predicts the preflights sent`, () => {
-        const seconds = enginePreflightCacheSeconds(
-          engine,
-          p.maxAge,
-          `http://${p.host ?? 'localhost'}:8080/`,
-        );
-        const expected = p.delayMs >= seconds * 1000 ? 2 : 1;
-        expect(measured.get(engine)?.get(p.id)).toBe(expected);
-      });
+// probe --scan's `special-characters` class: an allow-list that trusts `app.example.com` followed by any
+// character. Such an origin is real only if a browser parses the host; all three do.
+describe('URL parser: special characters after a trusted host name (probe --scan special-characters)', () => {
+  for (const engine of INSTALLED)
+    it(`${engine} parses https://app.example.com<c>.attacker.com for each of ${HOST_CHARS}`, async () => {
+      const hosts = await firstRound().hosts.get(engine)!;
+      for (const c of HOST_CHARS) expect(hosts[c], c).toBe(`app.example.com${c}.attacker.com`);
+    }, 180_000);
 });
 
 // The caps (hours) measured without waiting: the engine's clock is moved forward by libfaketime (Debian
 // package libfaketime), and the cached preflight must live until the model's cap and die after it.
 // Firefox does not start under libfaketime (its allocator deadlocks on libfaketime's start-up: a futex
 // wait in jemalloc under strace), so Firefox's 86,400 s stays a source constant, and the model says so.
-const hasFaketime = existsSync(LIBFAKETIME);
 if (!hasFaketime)
   console.warn(
     `\n!! libfaketime not found at ${LIBFAKETIME}: the preflight cache cap tests are SKIPPED (apt-get install -y libfaketime). Under CI=true this fails.\n`,
@@ -265,41 +313,82 @@ describe.runIf(!hasFaketime && mustRun)('preflight cache caps (CI)', () => {
 describe.runIf(hasFaketime)(
   'preflight cache caps, measured with a clock moved forward (Chromium, WebKit)',
   () => {
-    const measured = new Map<EngineName, number[]>();
-    const engines = (['chromium', 'webkit'] as const).filter((e) => ENGINES[e].installed);
-    // Just under the cap, then just over it (each step counts from the first preflight).
-    const offsets = (e: EngineName) => [MAX_AGE_CAPS[e] - 15, MAX_AGE_CAPS[e] + 15];
-    beforeAll(async () => {
-      const runs = await Promise.all(engines.map((e) => runClockProbe(e, offsets(e))));
-      engines.forEach((e, i) => {
-        measured.set(e, runs[i]);
-      });
-    }, 120_000);
-    for (const engine of engines)
-      it(`${engine}: Max-Age 1000000 is cached ${MAX_AGE_CAPS[engine] - 15} s and preflighted again after ${MAX_AGE_CAPS[engine] + 15} s (the model's cap, ${MAX_AGE_CAPS[engine]} s)`, () => {
+    for (const engine of CLOCK_ENGINES)
+      it(`${engine}: Max-Age 1000000 is cached ${MAX_AGE_CAPS[engine] - 15} s and preflighted again after ${MAX_AGE_CAPS[engine] + 15} s (the model's cap, ${MAX_AGE_CAPS[engine]} s)`, async () => {
         const seconds = enginePreflightCacheSeconds(engine, '1000000', 'http://localhost/');
         expect(seconds).toBe(MAX_AGE_CAPS[engine]);
-        expect(measured.get(engine)).toEqual(offsets(engine).map((t) => (t >= seconds ? 1 : 0)));
-      });
+        const measured = await firstRound().caps.get(engine)!;
+        expect(measured).toEqual(clockOffsets(engine).map((t) => (t >= seconds ? 1 : 0)));
+      }, 180_000);
   },
 );
 
-// probe --scan's `special-characters` class: an allow-list that trusts `app.example.com` followed by any
-// character. Such an origin is real only if a browser parses the host; all three do.
-describe('URL parser: special characters after a trusted host name (probe --scan special-characters)', () => {
-  const ACCEPTED = "_`{}!$&'()+,;=~";
-  for (const engine of (['chromium', 'firefox', 'webkit'] as const).filter((e) => ENGINES[e].installed))
-    it(`${engine} parses https://app.example.com<c>.attacker.com for each of ${ACCEPTED}`, async () => {
-      const page = await ENGINES[engine].open();
-      try {
-        await page.goto('about:blank');
-        const hosts = await page.evaluate<Record<string, string>>(
-          `async (chars) => { const out = {}; for (const c of chars) { try { out[c] = new URL('https://app.example.com' + c + '.attacker.com/').host; } catch { out[c] = 'rejected'; } } return out; }`,
-          ACCEPTED,
+// The preflight cache, measured: the same PUT twice against one URL, and how many preflights the API
+// saw. The rules a test can wait for (seconds) are measured here; the caps above.
+const CACHE_PROBES: Array<CacheProbe & { what: string }> = [
+  { id: 'absent-0', delayMs: 0, what: 'no Max-Age: cached (5 s default)' },
+  { id: 'absent-6', delayMs: 6000, what: 'no Max-Age: expired after 6 s (5 s default)' },
+  { id: 'long-6', maxAge: '30', delayMs: 6000, what: 'Max-Age 30: still cached after 6 s' },
+  { id: 'two-3', maxAge: '2', delayMs: 3000, what: 'Max-Age 2: expired after 3 s' },
+  { id: 'zero', maxAge: '0', delayMs: 0, what: 'Max-Age 0: not cached' },
+  { id: 'minus', maxAge: '-1', delayMs: 0, what: 'Max-Age -1: not cached' },
+  { id: 'junk', maxAge: 'abc', delayMs: 0, what: 'Max-Age abc: 5 s default, or not cached' },
+  {
+    id: 'junk-6',
+    maxAge: 'abc',
+    delayMs: 6000,
+    what: 'Max-Age abc: expired after 6 s (5 s default), or not cached',
+  },
+  { id: 'plus', maxAge: '+10', delayMs: 0, what: 'Max-Age +10' },
+  { id: 'plus-6', maxAge: '+30', delayMs: 6000, what: 'Max-Age +30 after 6 s: read as 30 s, or 5 s' },
+  { id: 'fraction', maxAge: '1.5', delayMs: 0, what: 'Max-Age 1.5' },
+  { id: 'fraction-6', maxAge: '30.5', delayMs: 6000, what: 'Max-Age 30.5 after 6 s: not read as 30 s' },
+];
+/**
+ * Six PUT pairs to an IP-literal host (Max-Age 10, no delay). Chromium and WebKit reuse the preflight for
+ * each. Firefox 153 does not reliably: it sent the preflight again for nearly every such pair (44 of 46 in
+ * four fresh browsers), but now and then reused one, so one pair alone cannot decide; six can say that it
+ * sends it again, which is what the model (0 s: do not count on it) stands for.
+ */
+const IP_PROBES: CacheProbe[] = [1, 2, 3, 4, 5, 6].map((i) => ({
+  id: `ip-${i}`,
+  maxAge: '10',
+  delayMs: 0,
+  host: '127.0.0.1',
+}));
+
+describe('preflight cache: the Max-Age rules each engine follows, measured', () => {
+  const measured = new Map<EngineName, Map<string, number>>();
+  beforeAll(async () => {
+    // Its own round: the engines of the first are closed by now (every describe above awaited them).
+    await Promise.allSettled(firstRoundWork);
+    const runs = await Promise.all(INSTALLED.map((e) => runCacheProbes(e, [...CACHE_PROBES, ...IP_PROBES])));
+    INSTALLED.forEach((e, i) => {
+      measured.set(e, runs[i]);
+    });
+  }, 120_000);
+  for (const engine of INSTALLED)
+    for (const p of CACHE_PROBES)
+      it(`${engine}: ${p.what} — the model's ${engine} cache lifetime predicts the preflights sent`, () => {
+        const seconds = enginePreflightCacheSeconds(
+          engine,
+          p.maxAge,
+          `http://${p.host ?? 'localhost'}:8080/`,
         );
-        for (const c of ACCEPTED) expect(hosts[c], c).toBe(`app.example.com${c}.attacker.com`);
-      } finally {
-        await page.close();
-      }
-    }, 60_000);
+        const expected = p.delayMs >= seconds * 1000 ? 2 : 1;
+        expect(measured.get(engine)?.get(p.id)).toBe(expected);
+      });
+  for (const engine of INSTALLED) {
+    const seconds = enginePreflightCacheSeconds(engine, '10', 'http://127.0.0.1:8080/');
+    it(
+      seconds === 0
+        ? `${engine}: Max-Age 10 to an IP-literal host — preflighted again, not cached as for a host name (the model: ${engine} cannot be counted on to cache it)`
+        : `${engine}: Max-Age 10 to an IP-literal host — cached ${seconds} s, as for a host name (the model's ${engine} cache lifetime)`,
+      () => {
+        const counts = IP_PROBES.map((p) => measured.get(engine)?.get(p.id));
+        if (seconds === 0) expect(counts.filter((n) => n === 2).length, `${counts}`).toBeGreaterThan(0);
+        else expect(counts).toEqual(IP_PROBES.map(() => 1));
+      },
+    );
+  }
 });

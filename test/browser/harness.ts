@@ -2,15 +2,16 @@
 // the API's origin) and records, per scenario, what the page saw, what the API server received and what
 // the console printed.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FetchCall, WireRequest, WireResponse } from '../../src/browser/index.js';
 import { CHROMIUM_PATH, hasChromium, launchChromium, openChromiumPage } from './engines/chromium.js';
 import type { EngineName, EnginePage } from './engines/engine.js';
 import { FIREFOX_PATH, hasFirefox, openFirefoxPage } from './engines/firefox.js';
+import { makeTempDir, removeTempDir } from './engines/process.js';
+import { multiarchLib } from './engines/system.js';
 import {
   hasWebKit,
   MINIBROWSER_PATH,
@@ -112,7 +113,7 @@ interface Job {
  * With `mark`, each fetch runs alone between two console lines, `crossgate:begin <id>` and
  * `crossgate:end <id>`, so that console lines that do not name the URL (WebKit's) can be attributed.
  */
-export const RUNNER = `async ({ jobs, batch, mark }) => {
+const RUNNER = `async ({ jobs, batch, mark }) => {
   const out = {};
   const makeBody = (b) => {
     switch (b.type) {
@@ -155,9 +156,14 @@ async function startServers(scenarios: Scenario[]): Promise<Servers> {
   const outcomes = new Map<string, BrowserOutcome>();
   for (const s of scenarios) outcomes.set(s.id, { resolved: false, consoleMessages: [], received: [] });
   const env = { page: '', api: '' };
+  const scenarioAt = (path: string | undefined) => byId.get(/^\/s\/([^/]+)\//.exec(path ?? '')?.[1] ?? '');
+  /** Records what the API received for scenario `s` and answers it as the scenario says. */
+  const answer = (s: Scenario, wire: WireRequest) => {
+    outcomes.get(s.id)!.received.push(wire);
+    return s.respond(wire, { ...env, base: `${env.api}/s/${s.id}` });
+  };
   const api = http.createServer((req, res) => {
-    const m = /^\/s\/([^/]+)\//.exec(req.url ?? '');
-    const s = m ? byId.get(m[1]) : undefined;
+    const s = scenarioAt(req.url);
     if (!s) {
       res.writeHead(404).end();
       return;
@@ -171,8 +177,7 @@ async function startServers(scenarios: Scenario[]): Promise<Servers> {
       headers,
       credentials: false,
     };
-    outcomes.get(s.id)!.received.push(wire);
-    const r = s.respond(wire, { ...env, base: `${env.api}/s/${s.id}` });
+    const r = answer(s, wire);
     const out: Record<string, string[]> = {};
     for (const [k, v] of r.headers) {
       if (!out[k]) out[k] = [];
@@ -187,8 +192,7 @@ async function startServers(scenarios: Scenario[]): Promise<Servers> {
     const raw = err.rawPacket ? new TextDecoder('latin1').decode(err.rawPacket) : '';
     const [line, ...rest] = raw.split('\r\n');
     const [method, path] = (line ?? '').split(' ');
-    const m = /^\/s\/([^/]+)\//.exec(path ?? '');
-    const s = m ? byId.get(m[1]) : undefined;
+    const s = scenarioAt(path);
     if (!s || !method) {
       socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
@@ -198,9 +202,7 @@ async function startServers(scenarios: Scenario[]): Promise<Servers> {
       const i = l.indexOf(':');
       if (i > 0) headers.push([l.slice(0, i).toLowerCase(), l.slice(i + 1).trim()]);
     }
-    const wire: WireRequest = { method, url: env.api + path, headers, credentials: false };
-    outcomes.get(s.id)!.received.push(wire);
-    const r = s.respond(wire, { ...env, base: `${env.api}/s/${s.id}` });
+    const r = answer(s, { method, url: env.api + path, headers, credentials: false });
     let head = `HTTP/1.1 ${r.status} X\r\n`;
     for (const [k, v] of r.headers) head += `${k}: ${v}\r\n`;
     socket.end(`${head}content-length: 2\r\nconnection: close\r\n\r\nok`);
@@ -256,13 +258,54 @@ async function startServers(scenarios: Scenario[]): Promise<Servers> {
   };
 }
 
-/** Console lines arrive after the promises settle (over CDP, BiDi or a pipe): wait until they stop arriving. */
-async function settle(messages: () => string[] | undefined): Promise<void> {
-  let seen = -1;
-  while (seen !== (messages()?.length ?? 0)) {
-    seen = messages()?.length ?? 0;
-    await new Promise((r) => setTimeout(r, 250));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `ready` every 100 ms until it holds; fails after `ms` with `what` (a slow machine gets all of it). */
+async function waitFor(ready: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await ready())) {
+    if (Date.now() > deadline) throw new Error(`${what} in ${ms / 1000} s`);
+    await sleep(100);
   }
+}
+
+/** `p`, or a failure saying `what` after `ms`. */
+async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} in ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The page's console lines once every fetch's are in. They arrive after the fetches settle (over CDP,
+ * BiDi or Firefox's console service; Firefox's by another way than the fetch's result), so one more fetch
+ * that fails the CORS check is sent last, and its line, naming `/settle/`, waited for: a console keeps
+ * its lines in the order they were made. Then until no more arrive for 250 ms, for good measure.
+ */
+async function settledConsole(page: EnginePage, api: string): Promise<string[] | undefined> {
+  if ((await page.consoleMessages()) === undefined) return undefined;
+  await page.evaluate('async (u) => { await fetch(u).catch(() => undefined); }', `${api}/settle/x`);
+  let lines: string[] = [];
+  await waitFor(
+    async () => {
+      lines = (await page.consoleMessages()) ?? [];
+      return lines.some((l) => l.includes('/settle/x'));
+    },
+    60_000,
+    `${page.engine}: the console line of the last fetch did not arrive`,
+  );
+  for (let seen = -1; seen !== lines.length; ) {
+    seen = lines.length;
+    await sleep(250);
+    lines = (await page.consoleMessages()) ?? [];
+  }
+  return lines;
 }
 
 function record(
@@ -301,64 +344,102 @@ export async function runInEngine(
   scenarios: Scenario[],
   open: () => Promise<EnginePage> = () => ENGINES[engine].open(),
 ): Promise<EngineRun & { consoleRunDisagrees: string[] }> {
+  // WebKit's console run needs nothing of the driver's: both run at once.
+  const [run, webkitConsole] = await Promise.all([
+    driverRun(engine, scenarios, open),
+    engine === 'webkit' ? consoleRun(scenarios) : undefined,
+  ]);
+  const consoleRunDisagrees: string[] = [];
+  if (webkitConsole) {
+    // Port numbers differ between the two runs: name both runs' origins alike in the messages.
+    const portable = (m: string) =>
+      m.replaceAll(webkitConsole.env.api, run.env.api).replaceAll(webkitConsole.env.page, run.env.page);
+    for (const s of scenarios) {
+      const first = run.outcomes.get(s.id)!;
+      const r = webkitConsole.results[s.id];
+      if (r.ok !== first.resolved || r.exception !== first.exception) consoleRunDisagrees.push(s.id);
+      first.consoleMessages = (webkitConsole.lines.get(s.id) ?? []).map(portable);
+    }
+  }
+  return { ...run, consoleRunDisagrees };
+}
+
+/** Every scenario in one page opened with `open`, driven from here; the console as the driver sees it. */
+async function driverRun(
+  engine: EngineName,
+  scenarios: Scenario[],
+  open: () => Promise<EnginePage>,
+): Promise<EngineRun> {
   const servers = await startServers(scenarios);
-  let run: EngineRun;
   try {
-    const page = await open();
-    try {
+    return await withPage(open, async (page) => {
       await page.goto(`${servers.env.page}/`);
       const results = await page.evaluate<Record<string, JobResult>>(RUNNER, {
         jobs: servers.jobs,
         batch: 100,
         mark: false,
       });
-      await settle(() => page.consoleMessages());
-      record(servers, scenarios, results, page.consoleMessages());
-      run = { engine, version: page.version, env: servers.env, outcomes: servers.outcomes };
+      record(servers, scenarios, results, await settledConsole(page, servers.env.api));
+      return { engine, version: page.version, env: servers.env, outcomes: servers.outcomes };
+    });
+  } finally {
+    servers.close();
+  }
+}
+
+/**
+ * Every scenario in a plain MiniBrowser that runs them by itself, one at a time between console marks:
+ * what each fetch gave the page, and the console lines printed for each.
+ */
+async function consoleRun(scenarios: Scenario[]): Promise<{
+  env: Omit<Env, 'base'>;
+  results: Record<string, JobResult>;
+  lines: Map<string, string[]>;
+}> {
+  const servers = await startServers(scenarios);
+  try {
+    const mini = await openMiniBrowser(`${servers.env.page}/run`);
+    try {
+      const results = await within(
+        Promise.race([servers.posted, mini.exited]),
+        180_000,
+        'webkit: MiniBrowser did not post its results',
+      );
+      // The page runs the fetches in order: once the last end mark is in, every line before it is.
+      const last = `crossgate:end ${scenarios[scenarios.length - 1].id}`;
+      await waitFor(
+        () => mini.consoleMessages().some((l) => l.endsWith(last)),
+        60_000,
+        'webkit: MiniBrowser did not print its last console mark',
+      );
+      const lines = new Map<string, string[]>();
+      let current: string[] | undefined;
+      for (const line of mini.consoleMessages()) {
+        const m = /^CONSOLE LOG crossgate:(begin|end) (\S+)$/.exec(line);
+        if (m) current = m[1] === 'begin' ? [] : undefined;
+        if (m?.[1] === 'begin') lines.set(m[2], current!);
+        else if (!m && current) current.push(line);
+      }
+      return { env: servers.env, results, lines };
     } finally {
-      await page.close();
+      await mini.close();
     }
   } finally {
     servers.close();
   }
-  const consoleRunDisagrees: string[] = [];
-  if (engine === 'webkit') {
-    const again = await startServers(scenarios);
-    try {
-      const mini = await openMiniBrowser(`${again.env.page}/run`);
-      try {
-        const results = await Promise.race([
-          again.posted,
-          new Promise<never>((_, reject) =>
-            setTimeout(() => reject(new Error('MiniBrowser did not post its results in 60 s')), 60_000),
-          ),
-        ]);
-        await settle(() => mini.consoleMessages());
-        // Port numbers differ between the two runs: compare the messages with both runs' origins named alike.
-        const portable = (m: string) =>
-          m.replaceAll(again.env.api, run.env.api).replaceAll(again.env.page, run.env.page);
-        const byScenario = new Map<string, string[]>();
-        let current: string[] | undefined;
-        for (const line of mini.consoleMessages()) {
-          const m = /^CONSOLE LOG crossgate:(begin|end) (\S+)$/.exec(line);
-          if (m) current = m[1] === 'begin' ? [] : undefined;
-          if (m?.[1] === 'begin') byScenario.set(m[2], current!);
-          else if (!m && current) current.push(portable(line));
-        }
-        for (const s of scenarios) {
-          const first = run.outcomes.get(s.id)!;
-          const r = results[s.id];
-          if (r.ok !== first.resolved || r.exception !== first.exception) consoleRunDisagrees.push(s.id);
-          first.consoleMessages = byScenario.get(s.id) ?? [];
-        }
-      } finally {
-        await mini.close();
-      }
-    } finally {
-      again.close();
-    }
+}
+
+/** Opens a page with `open`, runs `use` on it, and closes it whatever happens. */
+export async function withPage<T>(
+  open: () => Promise<EnginePage>,
+  use: (page: EnginePage) => Promise<T>,
+): Promise<T> {
+  const page = await open();
+  try {
+    return await use(page);
+  } finally {
+    await page.close();
   }
-  return { ...run, consoleRunDisagrees };
 }
 
 /** One preflight-cache probe: the same PUT twice, `delayMs` apart, against a preflight answered with `maxAge`. */
@@ -375,15 +456,11 @@ export interface CacheProbe {
  * Runs every probe at once in one page of `engine` and returns, per probe, how many preflights the API
  * received: 1 when the second PUT reused the cached preflight, 2 when it asked again.
  */
-export async function runCacheProbes(
-  engine: EngineName,
-  probes: CacheProbe[],
-): Promise<{ version: string; preflights: Map<string, number> }> {
+export async function runCacheProbes(engine: EngineName, probes: CacheProbe[]): Promise<Map<string, number>> {
   const byId = new Map(probes.map((p) => [p.id, p]));
   const servers = await startCacheServers('m', (id) => byId.get(id)?.maxAge);
   try {
-    const tab = await ENGINES[engine].open();
-    try {
+    return await withPage(ENGINES[engine].open, async (tab) => {
       await tab.goto(`${servers.page}/`);
       await tab.evaluate(
         `async (jobs) => Promise.all(jobs.map(async (j) => {
@@ -396,13 +473,8 @@ export async function runCacheProbes(
           delayMs: p.delayMs,
         })),
       );
-      return {
-        version: tab.version,
-        preflights: new Map(probes.map((p) => [p.id, servers.preflights(p.id)])),
-      };
-    } finally {
-      await tab.close();
-    }
+      return new Map(probes.map((p) => [p.id, servers.preflights(p.id)]));
+    });
   } finally {
     servers.close();
   }
@@ -446,7 +518,7 @@ async function startCacheServers(prefix: string, maxAge: (id: string) => string 
   };
 }
 
-export const LIBFAKETIME = process.env.LIBFAKETIME ?? '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+export const LIBFAKETIME = process.env.LIBFAKETIME ?? multiarchLib('faketime/libfaketime.so.1');
 
 /**
  * Measures a preflight cache's cap without waiting for it: the engine runs with libfaketime preloaded
@@ -456,39 +528,45 @@ export const LIBFAKETIME = process.env.LIBFAKETIME ?? '/usr/lib/x86_64-linux-gnu
  * 0 while the cached preflight lives, 1 once the cap has passed.
  */
 export async function runClockProbe(engine: EngineName, offsets: number[]): Promise<number[]> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'crossgate-clock-'));
+  const dir = makeTempDir('crossgate-clock-');
   const clock = path.join(dir, 'offset');
   writeFileSync(clock, '+0\n');
   const servers = await startCacheServers('clock', () => '1000000');
-  // A host name, not 127.0.0.1: Firefox caches nothing for an IP-literal host.
+  // A host name, not 127.0.0.1: Firefox cannot be counted on to cache a preflight to an IP-literal host.
   const url = `http://localhost:${servers.apiPort}/clock/x/`;
   try {
-    const tab = await ENGINES[engine].open({
+    const env = {
       LD_PRELOAD: LIBFAKETIME,
       FAKETIME_TIMESTAMP_FILE: clock,
       // The file is read again at most once a second.
       FAKETIME_CACHE_DURATION: '1',
-    });
-    try {
-      await tab.goto(`${servers.page}/`);
-      const put = () => tab.evaluate(`async (u) => (await fetch(u, { method: 'PUT' })).status`, url);
-      await put();
-      const first = servers.preflights('x');
-      if (first !== 1) throw new Error(`${engine}: expected one preflight first, saw ${first}`);
-      const out: number[] = [];
-      for (const offset of offsets) {
-        writeFileSync(clock, `+${offset}\n`);
-        await new Promise((r) => setTimeout(r, 2500));
-        const before = servers.preflights('x');
+    };
+    return await withPage(
+      () => ENGINES[engine].open(env),
+      async (tab) => {
+        await tab.goto(`${servers.page}/`);
+        const put = () => tab.evaluate(`async (u) => (await fetch(u, { method: 'PUT' })).status`, url);
         await put();
-        out.push(servers.preflights('x') - before);
-      }
-      return out;
-    } finally {
-      await tab.close();
-    }
+        const first = servers.preflights('x');
+        if (first !== 1) throw new Error(`${engine}: expected one preflight first, saw ${first}`);
+        const out: number[] = [];
+        for (const offset of offsets) {
+          // Written whole (a rename), so that no process reads it half-written.
+          writeFileSync(`${clock}.new`, `+${offset}\n`);
+          renameSync(`${clock}.new`, clock);
+          // Every process of the engine (the network process holds the preflight cache) reads the file
+          // again at its first clock read once its copy is a second old (real time): no page can show
+          // when that has happened in another process, so wait the documented bound, and more.
+          await sleep(2500);
+          const before = servers.preflights('x');
+          await put();
+          out.push(servers.preflights('x') - before);
+        }
+        return out;
+      },
+    );
   } finally {
     servers.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   }
 }

@@ -201,10 +201,17 @@ describe('§4.8 step 7.7 preflight cache', () => {
     expect(preflightCacheSeconds('abc')).toBe(5);
     expect(preflightCacheSeconds('-1')).toBe(0);
   });
-  it('each engine caches by its own rule: Firefox caches nothing for a value that is not digits, Chromium and WebKit 5 s (engines.test.ts "preflight cache")', () => {
+  it('each engine caches by its own rule: Firefox caches nothing for a value that is not digits, Chromium and WebKit read a sign and use 5 s for anything else (engines.test.ts "preflight cache")', () => {
     expect(enginePreflightCacheSeconds('firefox', 'abc')).toBe(0);
     expect(enginePreflightCacheSeconds('chromium', 'abc')).toBe(5);
     expect(enginePreflightCacheSeconds('webkit', 'abc')).toBe(5);
+    // A sign is read by Chromium and WebKit alike (`+30` measured still cached after 6 s in both); a fraction is not.
+    for (const e of ['chromium', 'webkit'] as const) {
+      expect(enginePreflightCacheSeconds(e, '+10')).toBe(10);
+      expect(enginePreflightCacheSeconds(e, '30.5')).toBe(5);
+    }
+    expect(enginePreflightCacheSeconds('firefox', '+10')).toBe(0);
+    expect(enginePreflightCacheSeconds('firefox', '30.5')).toBe(0);
     for (const e of ['chromium', 'firefox', 'webkit'] as const) {
       expect(enginePreflightCacheSeconds(e, undefined)).toBe(5);
       expect(enginePreflightCacheSeconds(e, '0')).toBe(0);

@@ -426,6 +426,7 @@ export const G_SAFELIST =
     ['DPR 2 (Chromium client hint)', { method: 'GET', headers: { DPR: '2' } }],
     ['DPR abc', { method: 'GET', headers: { DPR: 'abc' } }],
     ['Save-Data on, ECT 4g', { method: 'GET', headers: { 'Save-Data': 'on', ECT: '4g' } }],
+    ['RTT 50 (Chromium client hint)', { method: 'GET', headers: { RTT: '50' } }],
     ['x-api-key', { method: 'GET', headers: { 'x-api-key': 'k' } }],
     ['X-Requested-With', { method: 'GET', headers: { 'X-Requested-With': 'XMLHttpRequest' } }],
     [

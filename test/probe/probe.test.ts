@@ -190,7 +190,7 @@ describe('crossgate probe: the likely cause in API Gateway terms', () => {
     expect(r.gateway?.id).toBe('wildcard-with-credentials');
   });
 
-  it('an exact origin with Allow-Credentials passes both steps and reports each engine’s preflight cache lifetime (Fetch §4.8 step 7.7; Firefox reuses none for an IP-literal host, engines.test.ts)', async () => {
+  it('an exact origin with Allow-Credentials passes both steps and reports each engine’s preflight cache lifetime (Fetch §4.8 step 7.7; Firefox’s reuse for an IP-literal host cannot be counted on, engines.test.ts)', async () => {
     const { code, stdout } = await run([
       'probe',
       url('exact'),

@@ -75,6 +75,7 @@ beforeAll(() => {
       spec('Logs', faults, 'faults.logs'),
       spec('Circular', faults, 'faults.circular'),
       spec('WithFunction', faults, 'faults.withFunction'),
+      spec('Sized', faults, 'faults.sized'),
       spec('NoExport', faults, 'faults.nothingHere'),
       spec('NoFile', faults, 'nowhere.handler'),
       spec('Malformed', faults, 'faults'),
@@ -226,13 +227,24 @@ describe('logs (AWS Lambda docs: Log and monitor Node.js Lambda functions)', () 
   });
 });
 
-describe('the result is what JSON.stringify makes of it (runtime interface client: Runtime.JSONStringifyError)', () => {
-  test('a circular result is Runtime.JSONStringifyError "Unable to stringify response body"', async () => {
+describe('the result is what JSON.stringify makes of it (runtime interface client: RAPIDClient.js, _trySerializeResponse)', () => {
+  test('a circular result is an Error "Unable to stringify response body" (thrown by _trySerializeResponse, posted by CallbackContext.js fail() through Errors.toRapidResponse)', async () => {
     expect(await invoke('Circular')).toMatchObject({
       ok: false,
       kind: 'error',
-      errorType: 'Runtime.JSONStringifyError',
+      errorType: 'Error',
       message: 'Unable to stringify response body',
+    });
+  });
+
+  test("a result over 6,291,556 bytes is Function.ResponseSizeTooLarge with the Runtime API's words; exactly that many is answered (AWS Lambda docs: Lambda quotas, invocation payload 6 MB; Runtime Interface Emulator: interop/model.go)", async () => {
+    const limit = 6_291_556;
+    expect(await invoke('Sized', { bytes: limit - 2 })).toMatchObject({ ok: true });
+    expect(await invoke('Sized', { bytes: limit - 1 })).toMatchObject({
+      ok: false,
+      kind: 'error',
+      errorType: 'Function.ResponseSizeTooLarge',
+      message: `Response payload size (${limit + 1} bytes) exceeded maximum allowed payload size (${limit} bytes).`,
     });
   });
 

@@ -5,10 +5,11 @@
  * whole environment (AWS Lambda docs: "Configure Lambda function memory"); log lines are split in linear
  * time and capped.
  */
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createRuntime, type InvokeOutcome, type Runtime } from '../../src/runtime/index.js';
-import { LineSplitter, MAX_LINE_BYTES } from '../../src/runtime/log-lines.js';
+import { LineSplitter, MAX_KEPT_LOG_CHARS, MAX_LINE_BYTES } from '../../src/runtime/log-lines.js';
 import { fixtures, requestId, spec } from './helpers.js';
 
 const faults = join(fixtures, 'faults');
@@ -24,6 +25,9 @@ beforeAll(async () => {
       spec('Buffers', faults, 'hostile.holdsBuffers', { memoryMB: 128, timeoutSeconds: 30 }),
       spec('Temporary', faults, 'hostile.usesTemporaryBuffer', { memoryMB: 128 }),
       spec('LongLine', faults, 'hostile.longLine', { timeoutSeconds: 60 }),
+      spec('Spins', faults, 'hostile.spinsAfterAnswer'),
+      spec('Floods', faults, 'hostile.floodsLog', { timeoutSeconds: 60 }),
+      spec('FloodsInit', faults, 'floods-init.handler', { timeoutSeconds: 60 }),
     ],
     { onLog: (fn, _id, line) => lines.push([fn, line]) },
   );
@@ -60,8 +64,56 @@ describe("signals a handler sends to the host's process end only its own environ
     });
   }
 
+  test('process.kill(-1, …) (every process it may signal) reaches no other process', async () => {
+    // kill(-1) never signals the caller itself (kill(2), Linux): another process listens. SIGURG is
+    // ignored by default, so a signal that escaped would harm nothing.
+    const canary = spawn(
+      process.execPath,
+      [
+        '-e',
+        "process.on('SIGURG', () => console.log('signalled')); console.log('ready'); setInterval(() => {}, 1000);",
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let heard = '';
+    canary.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      heard += chunk;
+    });
+    try {
+      for (let waited = 0; !heard.includes('ready') && waited < 10_000; waited += 10)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await invoke('Kills', { target: 'all', signal: 'SIGURG' })).toMatchObject({
+        ok: true,
+        value: { survived: true },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(heard).toBe('ready\n');
+    } finally {
+      canary.kill();
+    }
+  });
+
   test('signal 0 (does the process exist?) is answered, and nothing ends', async () => {
     expect(await invoke('Probes')).toMatchObject({ ok: true, value: { exists: true } });
+  });
+});
+
+describe('a handler that never lets go of its environment is stopped at its Timeout (AWS Lambda docs: Configure Lambda function timeout)', () => {
+  test('one that answers through its callback and then keeps its thread busy: the next event is Sandbox.Timedout at its Timeout, and the one after gets a fresh environment', async () => {
+    // Lambda freezes the environment after the answer and thaws it for the next event, which then runs
+    // into its Timeout behind the busy loop. Before, the host took an event the worker had not reached
+    // yet for an answer on its way, and never timed it out: the request waited forever.
+    expect(await invoke('Spins', { spin: true })).toMatchObject({ ok: true, value: { calls: 1 } });
+    const id = requestId();
+    const next = runtime.invoke('Spins', {}, id, 500);
+    const stalled = new Promise((resolve) => setTimeout(() => resolve('no answer after 10 s'), 10_000));
+    expect(await Promise.race([next, stalled])).toMatchObject({
+      ok: false,
+      kind: 'timeout',
+      errorType: 'Sandbox.Timedout',
+      message: `RequestId: ${id} Error: Task timed out after 0.50 seconds`,
+    });
+    expect(await invoke('Spins')).toMatchObject({ ok: true, value: { calls: 1 } });
   });
 });
 
@@ -100,6 +152,33 @@ describe('log lines (issue 13: a long line written in small pieces blocked the h
     expect(long).toMatch(/ … \[crossgate: line cut at 262144 characters, \d+ more\]$/);
     expect(lines).toContainEqual(['LongLine', 'after the long line']);
   });
+
+  test("the lines kept with an invocation's outcome stop at MAX_KEPT_LOG_CHARS, with a count of the rest; every line still reaches the log", async () => {
+    // Before, every line was kept until the request was answered: 3 s of console.log in a loop held 257 MB.
+    const before = lines.filter(([fn]) => fn === 'Floods').length;
+    const outcome = await invoke('Floods', { lines: 30_000 }, 60_000);
+    expect(outcome).toMatchObject({ ok: true, value: { logged: 30_000 } });
+    const kept = outcome.logs.slice(0, -1);
+    expect(kept.join('').length).toBeLessThanOrEqual(MAX_KEPT_LOG_CHARS);
+    expect(kept[0]).toMatch(/^line 0 x+$/);
+    expect(outcome.logs.at(-1)).toBe(
+      `crossgate: ${30_000 - kept.length} more lines of this invocation not kept here (the first ${MAX_KEPT_LOG_CHARS} characters are; every line went to the log)`,
+    );
+    for (
+      let waited = 0;
+      waited < 10_000 && lines.filter(([fn]) => fn === 'Floods').length < before + 30_000;
+      waited += 10
+    )
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(lines.filter(([fn]) => fn === 'Floods').length).toBe(before + 30_000);
+  });
+
+  test('a module that logs 150,000 lines while it loads is served, its init lines kept as far as they fit (before, handing them to the first event overflowed the call stack and took the host down)', async () => {
+    const outcome = await invoke('FloodsInit', {}, 60_000);
+    expect(outcome).toMatchObject({ ok: true, value: { loaded: true } });
+    expect(outcome.logs[0]).toBe('init line 0');
+    expect(outcome.logs.at(-1)).toMatch(/^crossgate: \d+ more lines of this invocation not kept here/);
+  }, 60_000);
 
   test('splitting is linear in the bytes written: 32 MB in 16-byte pieces without a newline is split at once', () => {
     const out: string[] = [];

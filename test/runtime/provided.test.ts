@@ -4,7 +4,7 @@
  * for AWS Lambda", "Tutorial: Building a custom runtime").
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -26,6 +26,7 @@ if (!hasCurl)
 let runtime: Runtime;
 let empty: string;
 let notExecutable: string;
+let escapes: string;
 const logged: string[] = [];
 const provided = (id: string, codeDir: string, handler: string, extra = {}) =>
   spec(id, codeDir, handler, { runtime: 'provided.al2023', ...extra });
@@ -35,6 +36,14 @@ beforeAll(() => {
   notExecutable = mkdtempSync(join(tmpdir(), 'crossgate-provided-'));
   writeFileSync(join(notExecutable, 'bootstrap'), '#!/bin/sh\nexit 0\n');
   chmodSync(join(notExecutable, 'bootstrap'), 0o644);
+  // A bootstrap that first starts a process of its own in a session of its own (setsid), outside the
+  // environment's process group, with the bootstrap's output still open; then runs the shell runtime.
+  escapes = mkdtempSync(join(tmpdir(), 'crossgate-provided-'));
+  writeFileSync(
+    join(escapes, 'bootstrap'),
+    `#!/bin/sh\nsetsid sleep 120 &\necho $! > "$LAMBDA_TASK_ROOT/escaped.pid"\nLAMBDA_TASK_ROOT='${shell}' exec '${join(shell, 'bootstrap')}'\n`,
+  );
+  chmodSync(join(escapes, 'bootstrap'), 0o755);
   runtime = createRuntime(
     [
       provided('Shell', shell, 'function.handler', { environment: { STAGE: 'dev' } }),
@@ -53,7 +62,18 @@ afterAll(async () => {
   await runtime.close();
   rmSync(empty, { recursive: true, force: true });
   rmSync(notExecutable, { recursive: true, force: true });
+  rmSync(escapes, { recursive: true, force: true });
 });
+
+/** Alive and not a zombie (one that ended and waits for its parent to read its status). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
 
 describe.skipIf(!hasCurl)('a shell bootstrap (provided.al2023) against the Runtime API', () => {
   test('the event reaches the script, its response comes back, its stderr is in the log; the environment has the function variables', async () => {
@@ -103,6 +123,31 @@ describe.skipIf(!hasCurl)('a shell bootstrap (provided.al2023) against the Runti
       message: 'no file nowhere.sh',
     });
   });
+});
+
+describe.skipIf(!hasCurl || process.platform !== 'linux')('stopping a process environment', () => {
+  test('close() ends an environment whose bootstrap started a process outside its group (setsid) that holds its output open, and that process with it', async () => {
+    const own = createRuntime([provided('Escapes', escapes, 'function.handler')]);
+    let closed = false;
+    try {
+      expect(await own.invoke('Escapes', {}, requestId(), 5000)).toMatchObject({ ok: true });
+      const escaped = Number(readFileSync(join(escapes, 'escaped.pid'), 'utf8'));
+      expect(running(escaped)).toBe(true);
+      // Before, close() waited for the output pipes to close: for as long as that process lived.
+      const timedOut = new Promise((resolve) =>
+        setTimeout(() => resolve('still closing after 10 s'), 10_000),
+      );
+      expect(await Promise.race([own.close().then(() => 'closed'), timedOut])).toBe('closed');
+      closed = true;
+      // SIGKILL is delivered a moment after it is sent.
+      for (let waited = 0; running(escaped) && waited < 5000; waited += 10)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(running(escaped)).toBe(false);
+    } finally {
+      // Not awaited: without the fix it would wait for that process.
+      if (!closed) void own.close();
+    }
+  }, 30_000);
 });
 
 describe('finding the bootstrap (AWS Lambda docs: Building a custom runtime)', () => {

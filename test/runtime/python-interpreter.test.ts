@@ -74,6 +74,28 @@ describe.skipIf(!testPython)('the interpreter a pythonX.Y function runs on', () 
     expect(found.ok && found.executable).toBe(join(dir, '.venv', 'bin', 'python'));
   });
 
+  test("uv's managed Pythons, when neither PATH nor pyenv has the version", async () => {
+    const { dir, env } = world();
+    const uvBin = join(dir, 'uv', `cpython-${testPython!.version}-linux-x86_64-gnu`, 'bin');
+    mkdirSync(uvBin, { recursive: true });
+    symlinkSync(testPython!.executable, join(uvBin, `python${testPython!.minor}`));
+    const found = await findPython(testPython!.runtime, {
+      env: { ...env, UV_PYTHON_INSTALL_DIR: join(dir, 'uv') },
+    });
+    expect(found).toMatchObject({ ok: true, version: testPython!.version, source: 'uv' });
+  });
+
+  test('the active virtual environment ($VIRTUAL_ENV) comes before the one beside the template', async () => {
+    const { dir, env } = world();
+    makeVenv(join(dir, '.venv'));
+    const active = makeVenv(join(dir, 'active'));
+    const found = await findPython(testPython!.runtime, {
+      env: { ...env, VIRTUAL_ENV: active },
+      templateDir: dir,
+    });
+    expect(found).toMatchObject({ ok: true, source: `the virtual environment ${active}` });
+  });
+
   test('no interpreter of that version: python3 runs instead, with one warning naming the version that runs', async () => {
     const { bin, env } = world();
     symlinkSync(testPython!.executable, join(bin, 'python3'));

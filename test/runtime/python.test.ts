@@ -5,7 +5,7 @@
  * errors in Python", "Defined runtime environment variables"; the runtime interface client
  * (aws/aws-lambda-python-runtime-interface-client, awslambdaric/bootstrap.py) for the exact wording.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -45,6 +45,8 @@ beforeAll(() => {
     mkdirSync(site, { recursive: true });
     writeFileSync(join(scratch, layer, 'python', 'layer_module.py'), `NAME = "${name}"\n`);
     writeFileSync(join(site, 'layer_site_module.py'), `NAME = "site-${name}"\n`);
+    mkdirSync(join(scratch, layer, 'bin'));
+    mkdirSync(join(scratch, layer, 'lib'));
   }
   runtime = createRuntime(
     [
@@ -60,12 +62,14 @@ beforeAll(() => {
       py('KillsItself', 'app.kills_itself'),
       py('KillsGroup', 'app.kills_its_group'),
       py('KillsParent', 'app.kills_its_parent'),
+      py('SignalsEveryone', 'app.signals_everyone'),
       py('Hangs', 'app.hangs'),
       py('Sleeps', 'app.sleeps'),
       py('NotJson', 'app.not_json'),
       py('Bytes', 'app.returns_bytes'),
       py('Big', 'app.big'),
       py('Allocates', 'app.allocates', { memoryMB: 64 }),
+      py('ChildAllocates', 'app.child_allocates', { memoryMB: 64 }),
       py('Helper', 'app.uses_helper'),
       py('Layered', 'app.uses_layer', { layers: [join(scratch, 'layer-a'), join(scratch, 'layer-b')] }),
       py('NoModule', 'nowhere.handler'),
@@ -118,6 +122,12 @@ describe.skipIf(!testPython)(
       expect(result.event).toEqual(event);
       // The runtime sets _X_AMZN_TRACE_ID from Lambda-Runtime-Trace-Id (AWS Lambda docs: Using the Lambda runtime API).
       expect(result.trace).toBe(event.headers['X-Amzn-Trace-Id']);
+      // An HTTP API's payload 2.0 has its header names in lower case; a later event without one clears it.
+      const lower = value<{ trace: string }>(
+        await invoke('Echo', { headers: { 'x-amzn-trace-id': 'Root=1-lower' } }),
+      );
+      expect(lower.trace).toBe('Root=1-lower');
+      expect(value<{ trace: string | null }>(await invoke('Echo', { headers: {} })).trace).toBeNull();
     });
 
     test('context: aws_request_id, function_name, $LATEST, the ARN, memory_limit_in_mb (a string, as the runtime interface client reads it), log group and stream, get_remaining_time_in_millis() (AWS Lambda docs: Using the Lambda context object … Python)', async () => {
@@ -168,10 +178,18 @@ describe.skipIf(!testPython)(
       expect(value(await invoke('Helper'))).toEqual({ shout: 'HI!' });
     });
 
-    test("a Layer's python/ and python/lib/pythonX.Y/site-packages are on the import path, the later layer first (AWS Lambda docs: layer paths for each Lambda runtime)", async () => {
-      const result = value<{ layer: string; site: string; from: string }>(await invoke('Layered'));
+    test("a Layer's python/ and python/lib/pythonX.Y/site-packages are on the import path, its bin/ on PATH and its lib/ on LD_LIBRARY_PATH, the later layer first (AWS Lambda docs: Packaging your layer content, layer paths for each Lambda runtime)", async () => {
+      const result = value<{
+        layer: string;
+        site: string;
+        from: string;
+        path: string[];
+        libraries: string[];
+      }>(await invoke('Layered'));
       expect(result).toMatchObject({ layer: 'b', site: 'site-b' });
       expect(result.from).toBe(join(scratch, 'layer-b', 'python', 'layer_module.py'));
+      expect(result.path).toEqual([join(scratch, 'layer-b', 'bin'), join(scratch, 'layer-a', 'bin')]);
+      expect(result.libraries).toEqual([join(scratch, 'layer-b', 'lib'), join(scratch, 'layer-a', 'lib')]);
     });
 
     test('a result json cannot encode is Runtime.MarshalError "Unable to marshal response: …" (runtime interface client, lambda_runtime_marshaller.py)', async () => {
@@ -335,7 +353,7 @@ describe.skipIf(!testPython)(
       expect(await pidOf()).toBe(before);
     });
 
-    test("a handler that signals its parent (crossgate itself) ends only its own environment, as signalling the sandbox's parent would in Lambda", async () => {
+    test('a handler that signals its parent (crossgate itself) ends only its own environment: the host and other functions go on', async () => {
       const before = await pidOf();
       const id = requestId();
       expect(await runtime.invoke('KillsParent', {}, id, 3000)).toMatchObject({
@@ -344,6 +362,22 @@ describe.skipIf(!testPython)(
         message: `RequestId: ${id} Error: Runtime exited with error: signal: terminated`,
       });
       expect(await pidOf()).toBe(before);
+    });
+
+    test('a handler that signals every process it may (kill(-1, …)) reaches only the processes of its environment, never crossgate', async () => {
+      // Before, this reached every process of the user: os.kill(-1, SIGKILL) ended crossgate and everything else.
+      let escaped = 0;
+      const listener = () => {
+        escaped += 1;
+      };
+      process.on('SIGURG', listener);
+      try {
+        expect(value(await invoke('SignalsEveryone'))).toEqual({ sent: true });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(escaped).toBe(0);
+      } finally {
+        process.off('SIGURG', listener);
+      }
     });
 
     test('past its Timeout the environment is stopped: Sandbox.Timedout "Task timed out after 0.50 seconds", then a fresh one serves (AWS Lambda docs: Configure Lambda function timeout)', async () => {
@@ -366,6 +400,12 @@ describe.skipIf(!testPython)(
       expect(outcome).toMatchObject({ ok: false, kind: 'crash', errorType: 'Runtime.OutOfMemory' });
       expect(!outcome.ok && outcome.message).toContain('Runtime exited with error: signal: killed');
       expect(value(await invoke('Allocates', { mb: 1 }))).toEqual({ held: 1 });
+    });
+
+    test('memory a child process of the handler holds counts too (Lambda bounds the whole sandbox): Runtime.OutOfMemory before the handler answers', async () => {
+      const outcome = await invoke('ChildAllocates', { mb: 100, waitMs: 4000 }, 10_000);
+      expect(outcome).toMatchObject({ ok: false, kind: 'crash', errorType: 'Runtime.OutOfMemory' });
+      expect(outcome.durationMs).toBeLessThan(4000);
     });
   },
 );
@@ -448,8 +488,11 @@ describe.skipIf(!testPython)(
         writeFileSync(join(dir, 'lib', 'version.py'), 'VERSION = "lib-2"\n');
         await until({ handler: 'h2', lib: 'lib-2' });
         expect(reloads).toContain(join(dir, 'lib', 'version.py'));
-        // Bytecode caches are no change.
+        // Bytecode caches are no change, and none is written into the code folder (as in Lambda, where it is read-only).
         expect(reloads.some((file) => file.includes('__pycache__'))).toBe(false);
+        expect(existsSync(join(dir, '__pycache__')) || existsSync(join(dir, 'lib', '__pycache__'))).toBe(
+          false,
+        );
       } finally {
         if (saved !== undefined) process.env.PYTHONDONTWRITEBYTECODE = saved;
         await local.close();

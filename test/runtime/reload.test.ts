@@ -18,6 +18,10 @@ export const handler = async (event: { ms?: number }) => {
 `;
 const versionTs = (v: string) => `export const version: string = '${v}';\n`;
 const handlerJs = (v: string) => `export const handler = async () => ({ version: '${v}' });\n`;
+/** A module whose init takes a while: it says it is loading, then blocks 600 ms. */
+const slowInitJs = (v: string) =>
+  `console.log('loading ${v}');\nAtomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 600);\n${handlerJs(v)}`;
+const loading: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'crossgate-reload-'));
@@ -26,11 +30,22 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'lib'));
   writeFileSync(join(dir, 'lib', 'version.ts'), versionTs('v1'));
   writeFileSync(join(dir, 'plain.js'), handlerJs('js1'));
-  runtime = createRuntime([spec('Ts', dir, 'handler.handler'), spec('Js', dir, 'plain.handler')], {
-    watch: true,
-    onReload: (functionId, file) => reloads.push([functionId, file]),
-  });
-  await runtime.warm();
+  writeFileSync(join(dir, 'slow-init.js'), slowInitJs('init1'));
+  runtime = createRuntime(
+    [
+      spec('Ts', dir, 'handler.handler'),
+      spec('Js', dir, 'plain.handler'),
+      spec('SlowInit', dir, 'slow-init.handler'),
+    ],
+    {
+      watch: true,
+      onReload: (functionId, file) => reloads.push([functionId, file]),
+      onLog: (functionId, _id, line) => {
+        if (functionId === 'SlowInit') loading.push(line);
+      },
+    },
+  );
+  await Promise.all([runtime.warm('Ts'), runtime.warm('Js')]);
 });
 
 afterAll(async () => {
@@ -82,6 +97,15 @@ describe('hot reload: a handler file change reaches the next request without a r
     const after = `${before}-next`;
     await timeUntil('Ts', after, () => writeFileSync(join(dir, 'lib', 'version.ts'), versionTs(after)));
     expect(await inFlight).toBe(before);
+  });
+
+  test('a request whose new environment is still loading the old code when the file changes runs the new code', async () => {
+    const answer = version('SlowInit');
+    // The worker has read the file and is in its init: the change comes now.
+    for (let waited = 0; !loading.includes('loading init1') && waited < 10_000; waited += 5)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    writeFileSync(join(dir, 'slow-init.js'), slowInitJs('init2'));
+    expect(await answer).toBe('init2');
   });
 
   test('a syntax error saved mid-edit is a load error, and fixing the file serves again', async () => {

@@ -316,11 +316,32 @@ def set_import_paths(task_root, layers):
                 site.addsitedir(directory)
 
 
+def processes_under(pid):
+    """The processes this one started, and theirs (Linux /proc; none elsewhere)."""
+    found, stack = [], [pid]
+    while stack:
+        parent = stack.pop()
+        try:
+            tasks = os.listdir("/proc/%d/task" % parent)
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open("/proc/%d/task/%s/children" % (parent, task)) as listed:
+                    children = [int(child) for child in listed.read().split()]
+            except (OSError, ValueError):
+                continue
+            found.extend(children)
+            stack.extend(children)
+    return found
+
+
 def confine_signals():
     """A signal the handler sends to its parent (crossgate, which runs every function) or the parent's group
-    goes to this environment instead: in Lambda the parent is the sandbox's own, and signalling it ends only
-    this environment. Signals to the environment's own group (kill(0, …)) stay in it: crossgate starts each
-    environment in a process group of its own."""
+    goes to this environment instead. Signals to the environment's own group (kill(0, …)) stay in it: crossgate
+    starts each environment in a process group of its own. kill(-1, …) reaches every process the caller may
+    signal but itself (kill(2), Linux); in Lambda those are the sandbox's, here only those this environment
+    started."""
     parent = os.getppid()
     try:
         parent_group = os.getpgid(parent)
@@ -331,6 +352,13 @@ def confine_signals():
     def kill(pid, sig):
         if pid == parent or (parent_group is not None and pid == -parent_group):
             return real_kill(os.getpid(), sig)
+        if pid == -1:
+            for other in processes_under(os.getpid()):
+                try:
+                    real_kill(other, sig)
+                except OSError:
+                    pass
+            return None
         return real_kill(pid, sig)
 
     def killpg(pgid, sig):

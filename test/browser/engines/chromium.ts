@@ -1,7 +1,7 @@
 // Debian's Chromium, headless, through playwright-core (CDP), as every browser test here runs it.
 
 import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { EnginePage } from './engine.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -26,8 +26,14 @@ export async function launchChromium(env?: Record<string, string>): Promise<Brow
 
 export async function openChromiumPage(env?: Record<string, string>): Promise<EnginePage> {
   const browser = await launchChromium(env);
-  const tab = await browser.newPage();
   const messages: string[] = [];
+  let tab: Page;
+  try {
+    tab = await browser.newPage();
+  } catch (e) {
+    await browser.close();
+    throw e;
+  }
   tab.on('console', (m) => messages.push(m.text()));
   return {
     engine: 'chromium',
@@ -37,7 +43,7 @@ export async function openChromiumPage(env?: Record<string, string>): Promise<En
     },
     evaluate: <T>(fnSource: string, arg: unknown) =>
       tab.evaluate(`(${fnSource})(${JSON.stringify(arg ?? null)})`) as Promise<T>,
-    consoleMessages: () => messages,
+    consoleMessages: async () => messages,
     close: () => browser.close(),
   };
 }

@@ -1,13 +1,12 @@
 // Debian's firefox-esr, headless, driven over WebDriver BiDi (Firefox's own Remote Agent; no geckodriver).
 // Console lines arrive as BiDi `log.entryAdded` events.
 
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectBidi } from './bidi.js';
 import type { EnginePage } from './engine.js';
-import { stopProcess } from './process.js';
+import { launch, makeTempDir, removeTempDir, START_TIMEOUT_MS, stopProcess } from './process.js';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 export const hasFirefox = existsSync(FIREFOX_PATH);
@@ -44,34 +43,61 @@ const PREFS: Record<string, string | number | boolean> = {
   'network.http.max-persistent-connections-per-server': 64,
 };
 
-/** `env` adds to the browser's environment (e.g. a time offset for the preflight cache tests). */
-/** The profile preferences every Firefox of the suites runs with. */
-export function firefoxPrefs(): Record<string, string | number | boolean> {
-  return { ...PREFS };
-}
-
-export async function openFirefoxPage(env?: Record<string, string>): Promise<EnginePage> {
-  const profile = mkdtempSync(path.join(tmpdir(), 'crossgate-firefox-'));
+/**
+ * A fresh profile directory holding the suites' preferences (and `extra`): the caller removes it. Nothing
+ * of the machine's own Firefox profiles is read.
+ */
+export function makeFirefoxProfile(extra: Record<string, string | number | boolean> = {}): string {
+  const profile = makeTempDir('crossgate-firefox-');
   writeFileSync(
     path.join(profile, 'user.js'),
-    Object.entries(PREFS)
+    Object.entries({ ...PREFS, ...extra })
       .map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`)
       .join('\n'),
   );
-  const proc = spawn(
+  return profile;
+}
+
+/** The environment every Firefox of the suites runs in, plus `env`. */
+export function firefoxEnv(env?: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, MOZ_CRASHREPORTER_DISABLE: '1', ...env };
+}
+
+/**
+ * Ends a Firefox of the suites: asks it to quit over its protocol (`quit`, 2 s at most; the connection
+ * drops as it does), closes the connection, ends its process group and removes its profile.
+ */
+export async function endFirefox(
+  quit: () => Promise<unknown>,
+  disconnect: () => void,
+  proc: ChildProcess,
+  profile: string,
+): Promise<void> {
+  await Promise.race([quit().catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+  disconnect();
+  await stopProcess(proc, false);
+  removeTempDir(profile);
+}
+
+/** `env` adds to the browser's environment. */
+export async function openFirefoxPage(env?: Record<string, string>): Promise<EnginePage> {
+  const profile = makeFirefoxProfile();
+  const proc = launch(
     FIREFOX_PATH,
     ['--headless', '--no-remote', '--remote-debugging-port=0', '--profile', profile, 'about:blank'],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MOZ_CRASHREPORTER_DISABLE: '1', ...env } },
+    { stdio: ['ignore', 'ignore', 'pipe'], env: firefoxEnv(env) },
   );
-  const cleanup = () => {
-    if (proc.exitCode === null) proc.kill('SIGKILL');
-    rmSync(profile, { recursive: true, force: true });
+  const stop = async () => {
+    await stopProcess(proc);
+    removeTempDir(profile);
   };
   let stderr = '';
-  let wsUrl: string;
   try {
-    wsUrl = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`firefox did not start:\n${stderr}`)), 30_000);
+    const wsUrl = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`firefox did not start in ${START_TIMEOUT_MS / 1000} s:\n${stderr}`)),
+        START_TIMEOUT_MS,
+      );
       proc.stderr!.on('data', (d: Buffer) => {
         stderr += d.toString();
         const m = /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(stderr);
@@ -80,27 +106,42 @@ export async function openFirefoxPage(env?: Record<string, string>): Promise<Eng
           resolve(m[1]);
         }
       });
-      proc.on('exit', (code) => reject(new Error(`firefox exited (${code}):\n${stderr}`)));
+      proc.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`firefox exited (${code}):\n${stderr}`));
+      });
     });
+    return await connect(wsUrl, proc, profile);
   } catch (e) {
-    cleanup();
+    await stop();
     throw e;
   }
+}
+
+async function connect(wsUrl: string, proc: ChildProcess, profile: string): Promise<EnginePage> {
   const bidi = await connectBidi(`${wsUrl}/session`);
-  const session = await bidi.send<{ capabilities: { browserVersion: string } }>('session.new', {
-    capabilities: {},
-  });
-  const tree = await bidi.send<{ contexts: Array<{ context: string }> }>('browsingContext.getTree', {});
-  const context = tree.contexts[0].context;
   const messages: string[] = [];
-  bidi.on('log.entryAdded', (p) => {
-    if (typeof p.text === 'string') messages.push(p.text);
-  });
-  await bidi.send('session.subscribe', { events: ['log.entryAdded'] });
+  let version: string;
+  let context: string;
+  try {
+    const session = await bidi.send<{ capabilities: { browserVersion: string } }>('session.new', {
+      capabilities: {},
+    });
+    version = session.capabilities.browserVersion;
+    const tree = await bidi.send<{ contexts: Array<{ context: string }> }>('browsingContext.getTree', {});
+    context = tree.contexts[0].context;
+    bidi.on('log.entryAdded', (p) => {
+      if (typeof p.text === 'string') messages.push(p.text);
+    });
+    await bidi.send('session.subscribe', { events: ['log.entryAdded'] });
+  } catch (e) {
+    bidi.close();
+    throw e;
+  }
 
   return {
     engine: 'firefox',
-    version: session.capabilities.browserVersion,
+    version,
     async goto(url) {
       await bidi.send('browsingContext.navigate', { context, url, wait: 'complete' });
     },
@@ -119,16 +160,7 @@ export async function openFirefoxPage(env?: Record<string, string>): Promise<Eng
       if (r.type === 'exception') throw new Error(`firefox: ${r.exceptionDetails?.text}`);
       return JSON.parse(r.result?.value ?? 'null') as T;
     },
-    consoleMessages: () => messages,
-    async close() {
-      try {
-        await Promise.race([bidi.send('browser.close', {}), new Promise((r) => setTimeout(r, 2000))]);
-      } catch {
-        // The connection drops as the browser exits.
-      }
-      bidi.close();
-      await stopProcess(proc, false);
-      rmSync(profile, { recursive: true, force: true });
-    },
+    consoleMessages: async () => messages,
+    close: () => endFirefox(() => bidi.send('browser.close', {}), bidi.close, proc, profile),
   };
 }

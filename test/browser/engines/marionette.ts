@@ -4,14 +4,13 @@
 // "error"), so a CORS warning such as CORSAllowHeaderFromPreflightDeprecation never arrives there.
 // With `-remote-allow-system-access` a script in the chrome context registers an nsIConsoleListener.
 
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { EnginePage } from './engine.js';
-import { FIREFOX_PATH, firefoxPrefs } from './firefox.js';
-import { stopProcess } from './process.js';
+import { asyncScript, asyncScriptValue, type EnginePage } from './engine.js';
+import { endFirefox, FIREFOX_PATH, firefoxEnv, makeFirefoxProfile } from './firefox.js';
+import { launch, removeTempDir, START_TIMEOUT_MS, stopProcess } from './process.js';
 
 type Reply = [
   number,
@@ -25,14 +24,8 @@ type Reply = [
  * of Firefox's console service: errors as printed, warnings prefixed `warning: `.
  */
 export async function openFirefoxConsolePage(): Promise<EnginePage> {
-  const profile = mkdtempSync(path.join(tmpdir(), 'crossgate-firefox-m-'));
-  writeFileSync(
-    path.join(profile, 'user.js'),
-    Object.entries({ ...firefoxPrefs(), 'marionette.port': 0 })
-      .map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`)
-      .join('\n'),
-  );
-  const proc = spawn(
+  const profile = makeFirefoxProfile({ 'marionette.port': 0 });
+  const proc = launch(
     FIREFOX_PATH,
     [
       '--headless',
@@ -43,26 +36,45 @@ export async function openFirefoxConsolePage(): Promise<EnginePage> {
       profile,
       'about:blank',
     ],
-    { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, MOZ_CRASHREPORTER_DISABLE: '1' } },
+    { stdio: ['ignore', 'ignore', 'ignore'], env: firefoxEnv() },
   );
-  const portFile = path.join(profile, 'MarionetteActivePort');
-  const kill = () => {
-    if (proc.exitCode === null) proc.kill('SIGKILL');
-    rmSync(profile, { recursive: true, force: true });
+  const stop = async () => {
+    await stopProcess(proc);
+    removeTempDir(profile);
   };
-  let port = 0;
-  for (let i = 0; i < 300 && port === 0; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    if (existsSync(portFile)) port = Number(readFileSync(portFile, 'utf8')) || 0;
+  try {
+    // Firefox writes the port it listens on into the profile once Marionette accepts connections.
+    const portFile = path.join(profile, 'MarionetteActivePort');
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    let port = 0;
+    while (port === 0) {
+      if (proc.exitCode !== null || proc.signalCode !== null)
+        throw new Error(`firefox (Marionette) exited (${proc.exitCode ?? proc.signalCode})`);
+      if (Date.now() > deadline)
+        throw new Error(`firefox (Marionette) did not start in ${START_TIMEOUT_MS / 1000} s`);
+      await new Promise((r) => setTimeout(r, 100));
+      if (existsSync(portFile)) port = Number(readFileSync(portFile, 'utf8')) || 0;
+    }
+    return await connect(port, proc, profile);
+  } catch (e) {
+    await stop();
+    throw e;
   }
-  if (port === 0) {
-    kill();
-    throw new Error('firefox (Marionette) did not start');
-  }
+}
+
+/** Marionette's wire: `<length>:<json>` both ways; one reply per command, in order, after a greeting. */
+function marionetteClient(port: number) {
   const socket = net.connect(port, '127.0.0.1');
   let buffer = Buffer.alloc(0);
-  const queue: Array<(m: unknown) => void> = [];
+  const waiting: Array<{ resolve: (m: unknown) => void; reject: (e: Error) => void }> = [];
   const early: unknown[] = [];
+  let closed: Error | undefined;
+  const end = (why: string) => {
+    closed ??= new Error(`Marionette connection ${why}`);
+    for (const w of waiting.splice(0)) w.reject(closed);
+  };
+  socket.on('error', (e) => end(e.message));
+  socket.on('close', () => end('closed'));
   socket.on('data', (d: Buffer) => {
     buffer = Buffer.concat([buffer, d]);
     for (;;) {
@@ -72,24 +84,34 @@ export async function openFirefoxConsolePage(): Promise<EnginePage> {
       if (buffer.length < colon + 1 + len) return;
       const msg = JSON.parse(buffer.subarray(colon + 1, colon + 1 + len).toString('utf8'));
       buffer = buffer.subarray(colon + 1 + len);
-      const waiter = queue.shift();
-      if (waiter) waiter(msg);
+      const waiter = waiting.shift();
+      if (waiter) waiter.resolve(msg);
       else early.push(msg);
     }
   });
-  const next = () => new Promise<unknown>((r) => (early.length > 0 ? r(early.shift()) : queue.push(r)));
-  await next(); // the greeting
+  const next = () =>
+    new Promise<unknown>((resolve, reject) => {
+      if (early.length > 0) resolve(early.shift());
+      else if (closed) reject(closed);
+      else waiting.push({ resolve, reject });
+    });
   let id = 0;
-  const command = async (name: string, params: Record<string, unknown>) => {
-    const body = JSON.stringify([0, ++id, name, params]);
-    socket.write(`${Buffer.byteLength(body)}:${body}`);
-    const reply = (await next()) as Reply;
-    if (reply[2]) throw new Error(`Marionette ${name}: ${reply[2].error}: ${reply[2].message}`);
-    return reply[3];
+  return {
+    greeting: next,
+    async command(name: string, params: Record<string, unknown>) {
+      const body = JSON.stringify([0, ++id, name, params]);
+      socket.write(`${Buffer.byteLength(body)}:${body}`);
+      const reply = (await next()) as Reply;
+      if (reply[2]) throw new Error(`Marionette ${name}: ${reply[2].error}: ${reply[2].message}`);
+      return reply[3];
+    },
+    close: () => socket.destroy(),
   };
-  const session = (await command('WebDriver:NewSession', { capabilities: {} })) as {
-    capabilities: { browserVersion: string };
-  };
+}
+
+async function connect(port: number, proc: ChildProcess, profile: string): Promise<EnginePage> {
+  const client = marionetteClient(port);
+  const { command } = client;
   const chrome = async <T>(script: string): Promise<T> => {
     await command('Marionette:SetContext', { value: 'chrome' });
     try {
@@ -98,45 +120,41 @@ export async function openFirefoxConsolePage(): Promise<EnginePage> {
       await command('Marionette:SetContext', { value: 'content' });
     }
   };
-  // The listener keeps every script error and warning of the console service on the browser window.
-  await chrome(`const w = Services.wm.getMostRecentWindow(null); w.__crossgate = [];
-    Services.console.registerListener({ observe(m) {
-      if (!(m instanceof Ci.nsIScriptError)) return;
-      w.__crossgate.push((m.flags & Ci.nsIScriptError.warningFlag ? 'warning: ' : '') + m.errorMessage);
-    } }); return true;`);
-  let seen: string[] = [];
+  let version: string;
+  try {
+    await client.greeting();
+    const session = (await command('WebDriver:NewSession', { capabilities: {} })) as {
+      capabilities: { browserVersion: string };
+    };
+    version = session.capabilities.browserVersion;
+    // The listener keeps every script error and warning of the console service on the browser window.
+    await chrome(`const w = Services.wm.getMostRecentWindow(null); w.__crossgate = [];
+      Services.console.registerListener({ observe(m) {
+        if (!(m instanceof Ci.nsIScriptError)) return;
+        w.__crossgate.push((m.flags & Ci.nsIScriptError.warningFlag ? 'warning: ' : '') + m.errorMessage);
+      } }); return true;`);
+    await command('WebDriver:SetTimeouts', { script: 120_000 });
+  } catch (e) {
+    client.close();
+    throw e;
+  }
   return {
     engine: 'firefox',
-    version: session.capabilities.browserVersion,
+    version,
     async goto(url) {
       await command('WebDriver:Navigate', { url });
     },
     async evaluate<T>(fnSource: string, arg: unknown): Promise<T> {
-      await command('WebDriver:SetTimeouts', { script: 120_000 });
-      const r = (
-        await command('WebDriver:ExecuteAsyncScript', {
-          script: `const done = arguments[arguments.length - 1];
-            (${fnSource})(JSON.parse(arguments[0])).then((v) => done({ ok: JSON.stringify(v) }), (e) => done({ error: String(e) }));`,
-          args: [JSON.stringify(arg ?? null)],
-        })
-      ).value as { ok?: string; error?: string };
-      if (r.error !== undefined) throw new Error(`firefox: ${r.error}`);
-      seen = await chrome<string[]>('return Services.wm.getMostRecentWindow(null).__crossgate;');
-      return JSON.parse(r.ok ?? 'null') as T;
+      const r = await command('WebDriver:ExecuteAsyncScript', {
+        script: asyncScript(fnSource),
+        args: [JSON.stringify(arg ?? null)],
+      });
+      return asyncScriptValue<T>('firefox', r.value as { ok?: string; error?: string });
     },
-    consoleMessages: () => seen,
-    async close() {
-      try {
-        await Promise.race([
-          command('Marionette:Quit', { flags: ['eForceQuit'] }),
-          new Promise((r) => setTimeout(r, 2000)),
-        ]);
-      } catch {
-        // The connection drops as the browser quits.
-      }
-      socket.destroy();
-      await stopProcess(proc, false);
-      kill();
-    },
+    // Read afresh each time: the console service gets a content process's lines some time after the
+    // fetch that caused them has settled.
+    consoleMessages: () => chrome<string[]>('return Services.wm.getMostRecentWindow(null).__crossgate;'),
+    close: () =>
+      endFirefox(() => command('Marionette:Quit', { flags: ['eForceQuit'] }), client.close, proc, profile),
   };
 }
