@@ -66,9 +66,12 @@ export function readYaml(source: string, file: string): YamlText {
       const shift = added.size === 0 ? 0 : (added.get(line) ?? 0);
       return { file, line: Math.max(line, 1), col: Math.max(col - shift, 1) };
     };
-    const { doc, cutFlow, anchorsOrAliases } = compose(text, lines, at, json);
+    let { doc, flowCut, cutFlow, anchorsOrAliases } = compose(text, lines, at, json, false);
     const first = doc.errors[0];
     if (!first) return { doc, json, text, at, anchorsOrAliases };
+    // A flow collection was cut short: read again, watching where flow collections open.
+    if (flowCut && attempt < MAX_FLOW_REPAIRS)
+      ({ cutFlow } = compose(text, new LineCounter(), at, json, true));
     if (cutFlow !== undefined && attempt < MAX_FLOW_REPAIRS) {
       const repaired = reindentFlow(text, cutFlow);
       if (repaired) {
@@ -124,19 +127,24 @@ function errorText(error: YAMLParseError): string {
 }
 
 /**
- * parseDocument, with the tokens counted and the nesting watched as the parser reads. `cutFlow` is
- * the offset of the first flow collection the lexer cut short because a line was not indented
- * deeply enough (it then emits its flow-error-end marker).
+ * parseDocument, with the tokens counted and the nesting watched as the parser reads. With
+ * `trackFlow`, `cutFlow` is the offset of the first flow collection the lexer cut short because a
+ * line was not indented deeply enough (it then emits its flow-error-end marker); without it,
+ * `flowCut` only says that one was (the common case pays for no tracking).
  */
 function compose(
   text: string,
   lines: LineCounter,
   at: (offset: number) => Pos,
   json: boolean,
-): { doc: Document.Parsed; cutFlow: number | undefined; anchorsOrAliases: boolean } {
+  trackFlow: boolean,
+): { doc: Document.Parsed; flowCut: boolean; cutFlow: number | undefined; anchorsOrAliases: boolean } {
   const parser = new Parser(lines.addNewLine);
   let cutFlow: number | undefined;
+  let flowCut = false;
   let anchorsOrAliases = false;
+  // Most templates hold no tab: then no token needs looking at for one.
+  const tabs = !json && text.includes('\t');
   function* tokens() {
     lines.addNewLine(0);
     let count = 0;
@@ -144,47 +152,51 @@ function compose(
     let flowStart = 0;
     let previous = '';
     let blockScalar = false;
-    anchorsOrAliases = false;
     for (const lexeme of new Lexer().lex(text)) {
-      // PyYAML takes a tab only inside a quoted or block scalar or a comment: as white space
-      // between tokens, at the end of a line, on a blank line or inside a plain scalar, its
-      // scanner stops ("found character '\t' that cannot start any token"; PyYAML 6.0.3).
-      if (!json && lexeme.includes('\t')) {
-        const scalarText = previous === '\x1f';
-        const allowed =
-          (scalarText && blockScalar) || lexeme[0] === '"' || lexeme[0] === "'" || lexeme[0] === '#';
-        if (!allowed) {
-          throw new TemplateError(
-            'a tab where PyYAML, which sam deploy reads templates with, takes only spaces (it refuses a tab outside quotes, block scalars and comments)',
-            at(parser.offset + lexeme.indexOf('\t')),
-          );
-        }
-      }
-      const first = lexeme.charCodeAt(0);
-      if (first === 0x7c || first === 0x3e)
-        blockScalar = true; // | or >: a block scalar's header
-      else if (previous === '\x1f') blockScalar = false;
-      else if (first === 0x26 || first === 0x2a) anchorsOrAliases = true; // &anchor or *alias
-      previous = lexeme;
       if (++count > MAX_YAML_TOKENS) {
         throw new TemplateError(
           `the template is too large to read: more than ${MAX_YAML_TOKENS.toLocaleString('en-US')} YAML tokens (values, indicators, comments) by this line; CloudFormation accepts at most 1 MB of template`,
           at(parser.offset),
         );
       }
-      switch (lexeme) {
-        case '[':
-        case '{':
-          if (flowDepth++ === 0) flowStart = parser.offset;
-          break;
-        case ']':
-        case '}':
-          if (flowDepth > 0) flowDepth--;
-          break;
-        case '\x18': // flow-error-end: a line inside a flow collection was not indented enough
-          if (flowDepth > 0 && cutFlow === undefined) cutFlow = flowStart;
-          flowDepth = 0;
-          break;
+      const first = lexeme.charCodeAt(0);
+      if (first === 0x26 || first === 0x2a)
+        anchorsOrAliases = true; // &anchor or *alias
+      else if (first === 0x18) flowCut = true; // flow-error-end
+      if (tabs) {
+        // PyYAML takes a tab only inside a quoted or block scalar or a comment: as white space
+        // between tokens, at the end of a line, on a blank line or inside a plain scalar, its
+        // scanner stops ("found character '\t' that cannot start any token"; PyYAML 6.0.3).
+        if (lexeme.includes('\t')) {
+          const allowed =
+            (previous === '\x1f' && blockScalar) || first === 0x22 || first === 0x27 || first === 0x23;
+          if (!allowed) {
+            throw new TemplateError(
+              'a tab where PyYAML, which sam deploy reads templates with, takes only spaces (it refuses a tab outside quotes, block scalars and comments)',
+              at(parser.offset + lexeme.indexOf('\t')),
+            );
+          }
+        }
+        if (first === 0x7c || first === 0x3e)
+          blockScalar = true; // | or >: a block scalar's header
+        else if (previous === '\x1f') blockScalar = false;
+        previous = lexeme;
+      }
+      if (trackFlow) {
+        switch (lexeme) {
+          case '[':
+          case '{':
+            if (flowDepth++ === 0) flowStart = parser.offset;
+            break;
+          case ']':
+          case '}':
+            if (flowDepth > 0) flowDepth--;
+            break;
+          case '\x18':
+            if (flowDepth > 0 && cutFlow === undefined) cutFlow = flowStart;
+            flowDepth = 0;
+            break;
+        }
       }
       yield* parser.next(lexeme);
       if (parser.stack.length > MAX_DEPTH + 4) {
@@ -217,7 +229,7 @@ function compose(
         break;
       }
     }
-    return { doc: doc!, cutFlow, anchorsOrAliases };
+    return { doc: doc!, flowCut, cutFlow, anchorsOrAliases };
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
