@@ -48,6 +48,11 @@ export function applyFixes(source: string, findings: Finding[], file?: string): 
   const isJson = /^\s*\{/.test(source);
   const applied: Finding[] = [];
   const skipped: Finding[] = [];
+  // The yaml writer cannot rewrite a document it cannot read as YAML 1.2 (a flow collection at its
+  // key's indentation, which PyYAML accepts): such a template keeps its text; fixes are by hand.
+  if (doc.errors.length > 0) {
+    return { output: source, applied, skipped: findings.filter((f) => f.fix) };
+  }
   const done = new Set<string>();
   for (const f of findings) {
     if (!f.fix) continue;
@@ -59,12 +64,26 @@ export function applyFixes(source: string, findings: Finding[], file?: string): 
       }
       const key = JSON.stringify(edit);
       if (done.has(key)) continue;
-      if (!applyEdit(doc, source, edit)) ok = false;
+      let edited: boolean;
+      try {
+        edited = applyEdit(doc, source, edit);
+      } catch {
+        // yaml refuses some edits (a key set in a !!set, …): that fix is left to the user.
+        edited = false;
+      }
+      if (!edited) ok = false;
       else done.add(key);
     }
     (ok ? applied : skipped).push(f);
   }
-  const output = isJson ? `${JSON.stringify(doc.toJSON(), null, 2)}\n` : doc.toString({ lineWidth: 0 });
+  let output: string;
+  try {
+    output = isJson ? `${JSON.stringify(doc.toJSON(), null, 2)}\n` : doc.toString({ lineWidth: 0 });
+  } catch {
+    // The yaml writer refuses what it cannot write back faithfully (an alias whose anchor an edit
+    // removed, …): keep the template as it is, and say the fixes were not applied.
+    return { output: source, applied: [], skipped: [...applied, ...skipped] };
+  }
   return { output, applied, skipped };
 }
 
@@ -75,8 +94,7 @@ function applyEdit(doc: ReturnType<typeof parseDocument>, source: string, edit: 
       : typeof edit.value === 'string'
         ? quoted(edit.value)
         : doc.createNode(toNodes(edit.value));
-    doc.setIn(edit.path, value);
-    return true;
+    return setPath(doc, edit.path, value);
   }
   const offset = offsetOf(source, edit.pos);
   let found: { node: Node; parent: YAMLMap | undefined } | undefined;
@@ -96,11 +114,16 @@ function applyEdit(doc: ReturnType<typeof parseDocument>, source: string, edit: 
     if (!found.parent) return false;
     const pair = found.parent.items.find((p) => isPair(p) && p.value === found!.node);
     if (!pair) return false;
-    if (edit.kind === 'replace') pair.value = quoted(edit.value);
-    else {
+    if (edit.kind === 'replace') {
+      const replacement = quoted(edit.value);
+      // An anchor on the value stays on it: aliases elsewhere still name it.
+      if (isScalar(found.node) || isMap(found.node)) replacement.anchor = (found.node as Scalar).anchor;
+      pair.value = replacement;
+    } else {
       const list = doc.createNode(edit.values) as YAMLSeq;
       // Keep `[a, b]` as a flow list and a block list as a block list.
       list.flow = isSeq(found.node) ? Boolean(found.node.flow) : true;
+      list.anchor = (found.node as Scalar).anchor;
       pair.value = list;
     }
     return true;
@@ -110,6 +133,30 @@ function applyEdit(doc: ReturnType<typeof parseDocument>, source: string, edit: 
     edit.key,
     typeof edit.value === 'string' ? quoted(edit.value) : doc.createNode(edit.value),
   );
+  return true;
+}
+
+/**
+ * `doc.setIn`, except that a key written with no value on the way (`Headers:` with nothing under
+ * it) becomes a mapping instead of an error; a path through a scalar or a list is not changed.
+ */
+function setPath(doc: ReturnType<typeof parseDocument>, path: string[], value: unknown): boolean {
+  let node: unknown = doc.contents;
+  if (node === null || (isScalar(node) && node.value === null)) {
+    node = doc.createNode({});
+    doc.contents = node as YAMLMap;
+  }
+  for (const key of path.slice(0, -1)) {
+    if (!isMap(node)) return false;
+    let next: unknown = node.get(key, true);
+    if (next === undefined || next === null || (isScalar(next) && next.value === null)) {
+      next = doc.createNode({});
+      node.set(key, next);
+    }
+    node = next;
+  }
+  if (!isMap(node)) return false;
+  node.set(path[path.length - 1], value);
   return true;
 }
 

@@ -14,7 +14,7 @@ import { withGlobals } from '../template/globals.js';
 import { isIntrinsic, Symbolic } from '../template/intrinsics.js';
 import { isMap, refTarget } from '../template/load.js';
 import type { TemplateModel } from '../template/model.js';
-import { copyPositions, keyPosOf, nodePos, posOf } from '../template/parse.js';
+import { addDuplicateKeys, copyPositions, keyPosOf, nodePos, posOf } from '../template/parse.js';
 import type { Pos } from '../template/position.js';
 import { type ReadFile, readIncluded } from './definitions.js';
 import { canonicalFunctionId, cloneDoc, functionFromUri } from './deployment.js';
@@ -169,6 +169,7 @@ export function buildHttpApis(
       resolve: (v) => model.resolver.resolve(v),
     });
     if (included.kind === 'file') {
+      addDuplicateKeys(model.duplicateKeys, included.duplicateKeys);
       files[included.file] = included.source;
       props = copyPositions(props, { ...props, DefinitionBody: included.doc });
     }
@@ -220,7 +221,7 @@ function validateProperties(
   type: string,
 ): void {
   for (const [key, value] of Object.entries(props)) {
-    const kind = kinds[key];
+    const kind = Object.hasOwn(kinds, key) ? kinds[key] : undefined;
     if (!kind)
       throw new TemplateError(
         `${id}: property ${key} is not defined for resources of type ${type}`,
@@ -657,7 +658,9 @@ function addApiAuth(id: string, body: Doc | undefined, auth: unknown, at: Pos | 
       `${id}: Unable to add Auth configuration because 'DefinitionBody' does not contain a valid OpenApi definition.`,
       at,
     );
-  const authorizers: Record<string, { type: AuthorizerType; def: Record<string, unknown> }> = {};
+  // Keyed by names from the template: no Object.prototype members (DefaultAuthorizer: toString).
+  const authorizers: Record<string, { type: AuthorizerType; def: Record<string, unknown> }> =
+    Object.create(null);
   if (auth.EnableIamAuthorizer === true) authorizers.AWS_IAM = { type: 'AWS_IAM', def: {} };
   const defs = auth.Authorizers;
   if (defs) {
