@@ -103,6 +103,7 @@ export async function checkJwt(token: string, req: JwtRequirements): Promise<Jwt
     if (!ids.some((a) => typeof a === 'string' && req.audience.includes(a)))
       return fail('the token does not have a valid audience');
   }
+  // "exp – Must be after the current time": a token without one is refused too (not documented).
   if (typeof claims.exp !== 'number') return fail('the token has no exp claim');
   if (claims.exp <= now) return fail('the token has expired');
   if (typeof claims.nbf === 'number' && claims.nbf > now) return fail('the token is not valid yet (nbf)');
