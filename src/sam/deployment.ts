@@ -749,7 +749,7 @@ export function functionFromUri(uri: unknown): string | undefined {
 }
 
 /** A deep copy of template values that keeps their positions. */
-function cloneDoc<T>(value: T): T {
+export function cloneDoc<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     const out = value.map((v) => cloneDoc(v));

@@ -17,7 +17,7 @@ import type { TemplateModel } from '../template/model.js';
 import { addDuplicateKeys, copyPositions, keyPosOf, nodePos, posOf } from '../template/parse.js';
 import type { Pos } from '../template/position.js';
 import { type ReadFile, readIncluded } from './definitions.js';
-import { canonicalFunctionId, functionFromUri } from './deployment.js';
+import { canonicalFunctionId, cloneDoc, functionFromUri } from './deployment.js';
 import type {
   CorsListProperty,
   DeployedCors,
@@ -983,7 +983,8 @@ function readAuthorizers(
   return out;
 }
 
-function emptyAuthorizer(
+/** An authorizer with nothing configured (AWS_IAM's, or one whose definition is elsewhere). */
+export function emptyAuthorizer(
   name: string,
   type: DeployedHttpAuthorizer['type'],
   pos: Pos | undefined,
@@ -1065,23 +1066,4 @@ export function readCors(
     cors.allowCredentials = cred === true || cred === 'true';
   }
   return cors;
-}
-
-/** A deep copy of template values that keeps their positions. */
-function cloneDoc<T>(value: T): T {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    const out = value.map((v) => cloneDoc(v));
-    copyAll(value, out);
-    return out as T;
-  }
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = cloneDoc(v);
-  copyAll(value, out);
-  return out as T;
-}
-
-function copyAll(from: object, to: object): void {
-  for (const s of Object.getOwnPropertySymbols(from))
-    (to as Record<symbol, unknown>)[s] = (from as Record<symbol, unknown>)[s];
 }
