@@ -178,6 +178,12 @@ class FileText {
         const nested = edit.path.slice(i + 1).reduceRight<unknown>((v, k) => ({ [k]: v }), value);
         return this.insertPair(map, undefined, key, nested);
       }
+      const empty = pair.value === null || (isScalar(pair.value) && pair.value.value === null);
+      if (empty) {
+        // `Headers:` with nothing under it: what the path adds goes under the key.
+        const nested = edit.path.slice(i + 1).reduceRight<unknown>((v, k) => ({ [k]: v }), value);
+        return this.fillEmpty(pair, nested);
+      }
       if (i === edit.path.length - 1) return this.replaceValue(pair, value);
       map = pair.value;
     }
@@ -211,6 +217,25 @@ class FileText {
     const end = pairEnd(anchor);
     const at = lineEnd(this.text, end - 1);
     return { start: at, end: at, text: `\n${indent}${lines}` };
+  }
+
+  /** A value for a key written with none (`Headers:`, `Headers: ~`): a mapping under it, a scalar beside it. */
+  private fillEmpty(pair: Pair, value: unknown): Splice | undefined {
+    const key = pair.key as Scalar;
+    const node = pair.value as Scalar | null;
+    // After the key's colon (and any `~` or `null` written there), before a comment.
+    const start = node?.range && node.range[1] > node.range[0] ? node.range[0] : key.range![1];
+    const end = node?.range && node.range[1] > node.range[0] ? node.range[1] : key.range![1];
+    const colon = this.text.indexOf(':', key.range![1]);
+    if (colon === -1 || this.json) return undefined;
+    const from = Math.max(start, colon + 1);
+    const to = Math.max(end, colon + 1);
+    if (value && typeof value === 'object' && !isScalar(value) && !Array.isArray(value)) {
+      const indent = ' '.repeat(key.range![0] - lineStart(this.text, key.range![0]) + this.unit);
+      const lines = indentLines(this.block(value as Record<string, unknown>, false), indent);
+      return { start: from, end: to, text: `\n${indent}${lines}` };
+    }
+    return { start: from, end: to, text: ` ${this.inline(value)}` };
   }
 
   /** Replaces a pair's value in place (a scalar or flow value on its line; a block value as flow). */

@@ -91,7 +91,7 @@ export function handlerFile(codeDir: string, handler: string): string | undefine
 export function scanHandlerSource(source: string, file?: string): HandlerCors {
   if (
     /from\s+['"]crossgate\/lambda(\/middy)?['"]|require\(\s*['"]crossgate\/lambda/.test(source) &&
-    /\b(withCors|corsHeaders|cors)\s*\(/.test(source)
+    /\b(withCors(V2)?|corsHeaders|cors)\s*\(/.test(source)
   )
     return { file, kind: 'library', library: 'crossgate/lambda', setsVary: true, ...libraryConfig(source) };
   if (/['"]@middy\/http-cors['"]/.test(source))

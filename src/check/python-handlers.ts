@@ -150,6 +150,9 @@ function runScanner(python: string, sources: PythonSource[]): Promise<Record<str
         }
       },
     );
+    // A Python that exits before reading (a missing scanner, a broken interpreter) closes the pipe:
+    // the callback above reports that failure; the write's EPIPE must not end crossgate.
+    child.stdin?.on('error', () => {});
     child.stdin?.end(JSON.stringify(sources));
   });
 }

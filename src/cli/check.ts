@@ -243,12 +243,13 @@ async function checkOne(
     return { file: loaded.model.file, result, source: loaded.model.source, path: loaded.path };
   } catch (error) {
     // SAM refuses a REST API's AllowCredentials with a '*' origin at transform: that is a CORS
-    // finding, not bad input. An HTTP API's or Function URL's refused CORS configuration is bad input.
+    // finding, not bad input. Matched on SAM's own sentence: a message that merely lists
+    // AllowCredentials (an unknown Cors key) is not it. An HTTP API's or Function URL's refused
+    // CORS configuration is bad input.
     if (
       error instanceof TemplateError &&
       !(error instanceof CorsConfigurationError) &&
-      /AllowCredentials/.test(error.detail) &&
-      /origin/i.test(error.detail)
+      /'AllowCredentials' can not be true/.test(error.detail)
     ) {
       const rule = RULES.find((r) => r.code === 'CG109')!;
       const source = readFileSync(file, 'utf8');

@@ -1,5 +1,5 @@
 /** Reads a template from disk into the template and deployment models: the CLI's one door to files. */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, type Stats, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { buildDeployment } from '../sam/deployment.js';
 import type { Deployment } from '../sam/model.js';
@@ -28,21 +28,71 @@ export function loadTemplateFile(
   const path = resolve(cwd, file);
   // Positions name the file as the user typed it (relative to where they stand), so editors can jump.
   const shown = relative(cwd, path) || file;
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    throw new UsageError(`${file}: no such file`);
-  }
-  if (size > MAX_TEMPLATE_BYTES)
-    throw new TemplateError(
-      `the template is ${(size / 2 ** 20).toFixed(1)} MB; CloudFormation accepts at most 1 MB (crossgate reads up to 10 MB)`,
-      { file: shown, line: 1, col: 1 },
-    );
-  const source = readFileSync(path, 'utf8');
+  const source = readTemplateText(path, file, shown);
   const model = loadTemplate(source, shown, { parameterOverrides, baseDir: dirname(path) });
   const deployment = buildDeployment(model, { evaluateConditions: true, readFile: readLocalFile });
   return { model, deployment, path };
+}
+
+/**
+ * The text of a template file. Only regular files: a directory, a device (`/dev/zero` never ends,
+ * and stat() says it holds 0 bytes) or a pipe is refused before it is read, and the read itself
+ * stops past MAX_TEMPLATE_BYTES whatever stat() said.
+ */
+export function readTemplateText(path: string, file: string, shown = file): string {
+  const at = { file: shown, line: 1, col: 1 };
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    throw new UsageError(`${file}: ${unreadable(error)}`);
+  }
+  if (stats.isDirectory()) throw new TemplateError('a directory, not a template file', at);
+  if (!stats.isFile())
+    throw new TemplateError(
+      'not a regular file (a device, pipe or socket); crossgate reads a template from a file',
+      at,
+    );
+  const tooLarge = (bytes: number) =>
+    new TemplateError(
+      `the template is ${bytes > MAX_TEMPLATE_BYTES ? 'over ' : ''}${(bytes / 2 ** 20).toFixed(1)} MB; CloudFormation accepts at most 1 MB (crossgate reads up to ${MAX_TEMPLATE_BYTES / 2 ** 20} MB)`,
+      at,
+    );
+  if (stats.size > MAX_TEMPLATE_BYTES) throw tooLarge(stats.size);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new UsageError(`${file}: ${unreadable(error)}`);
+  }
+  try {
+    // stat() said how much there is; read until the end, but never past the limit.
+    const buffer = Buffer.allocUnsafe(Math.max(Math.min(stats.size + 1, MAX_TEMPLATE_BYTES + 1), 65_536));
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > MAX_TEMPLATE_BYTES) throw tooLarge(total);
+      chunks.push(Buffer.from(buffer.subarray(0, n)));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } catch (error) {
+    if (error instanceof TemplateError) throw error;
+    throw new UsageError(`${file}: ${unreadable(error)}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function unreadable(error: unknown): string {
+  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+  return code === 'ENOENT'
+    ? 'no such file'
+    : code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied'
+      : `cannot be read (${code || String(error)})`;
 }
 
 /** An OpenAPI file a template names: its text, or undefined when there is no such regular file. */

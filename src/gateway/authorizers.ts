@@ -34,8 +34,17 @@ interface CacheEntry {
   outcome: InvokeOutcome;
 }
 
+/**
+ * Lambda authorizer answers cached by identity for their TTL. Bounded: a client that sends a new token
+ * with every request would otherwise grow it for as long as the TTL (up to an hour), each entry as
+ * large as the token. Past the bound, the oldest entry goes.
+ */
 export class AuthorizerCache {
+  static readonly MAX_ENTRIES = 10_000;
   private readonly entries = new Map<string, CacheEntry>();
+  get size(): number {
+    return this.entries.size;
+  }
   get(key: string, now: number): InvokeOutcome | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
@@ -46,7 +55,12 @@ export class AuthorizerCache {
     return e.outcome;
   }
   set(key: string, outcome: InvokeOutcome, ttlSeconds: number, now: number): void {
-    if (ttlSeconds > 0) this.entries.set(key, { expires: now + ttlSeconds * 1000, outcome });
+    if (ttlSeconds <= 0) return;
+    this.entries.delete(key);
+    // The first entry is the oldest written (for one TTL, the first to expire).
+    if (this.entries.size >= AuthorizerCache.MAX_ENTRIES)
+      this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, { expires: now + ttlSeconds * 1000, outcome });
   }
 }
 

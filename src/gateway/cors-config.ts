@@ -21,10 +21,16 @@
  * - That report also shows a Function URL with AllowOrigins ['*'] answering with the caller's own
  *   origin, not `*`; crossgate echoes the origin for Function URLs, and sends `*` for HTTP APIs
  *   (the documented value, observed behaviour not found).
+ * - HTTP APIs also take `https://*` ("allow any origin that begins with https://") and `http://*`
+ *   (the allowOrigins example values of "Configuring CORS for an HTTP API"). Which value answers such
+ *   an origin is not documented; `https://*` is no value a browser accepts, so crossgate answers with
+ *   the caller's origin, which it has just checked against the prefix. The Function URL documentation
+ *   lists no such form, so for a Function URL it is a literal that matches nothing.
  * Not documented, chosen and said here: the status of the platform's own preflight answer (HTTP APIs
- * 204, commonly reported; Function URLs 200); a request from an origin the configuration does not
- * list gets the answer without any CORS header; the lists are sent as configured, joined by `,`, and
- * the browser decides whether the method and headers it asked for are among them.
+ * 204, Function URLs 200; no capture of either was found, and a browser accepts any 2xx); a request
+ * from an origin the configuration does not list gets the answer without any CORS header; the lists
+ * are sent as configured, joined by `,`, and the browser decides whether the method and headers it
+ * asked for are among them (AWS may instead leave out what the request did not ask for).
  */
 import type { DeployedCors } from '../sam/model.js';
 import { headerValue } from './proxy-event.js';
@@ -37,6 +43,8 @@ export interface CorsPolicy {
   config: DeployedCors;
   anyOrigin: boolean;
   origins: Set<string>;
+  /** `https://` and `http://` for AllowOrigins `https://*` and `http://*` (HTTP APIs only). */
+  schemePrefixes: string[];
   /** The preflight headers after Access-Control-Allow-Origin, ready to send. */
   preflight: HeaderList;
   /** The headers every CORS response carries after Access-Control-Allow-Origin. */
@@ -64,6 +72,10 @@ export function compileCors(config: DeployedCors, owner: CorsOwner): CorsPolicy 
     config,
     anyOrigin: config.allowOrigins.includes('*'),
     origins: new Set(config.allowOrigins),
+    schemePrefixes:
+      owner === 'http'
+        ? config.allowOrigins.filter((o) => o === 'https://*' || o === 'http://*').map((o) => o.slice(0, -1))
+        : [],
     preflight,
     actual,
     preflightStatus: owner === 'http' ? 204 : 200,
@@ -83,12 +95,26 @@ export function isPreflight(req: GatewayRequest): boolean {
   return origin && acrm;
 }
 
+/**
+ * An Origin as browsers serialize it (`scheme://host[:port]`, or `null`), checked before crossgate sends
+ * a caller's Origin back: a value a browser never sends (a list, spaces, bytes past ASCII, a path) is
+ * not echoed.
+ */
+const SERIALIZED_ORIGIN =
+  /^(?:null|[a-z][a-z0-9+.-]*:\/\/(?:[a-z0-9._~!$&'()*+;=%-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?)$/i;
+
 /** The Access-Control-Allow-Origin value for a request's Origin, or undefined when not allowed. */
 export function allowedOrigin(policy: CorsPolicy, origin: string | undefined): string | undefined {
   if (origin === undefined) return undefined;
   if (policy.origins.has(origin)) return origin;
-  if (!policy.anyOrigin) return undefined;
-  return policy.owner === 'http' ? '*' : origin;
+  if (policy.anyOrigin && policy.owner === 'http') return '*';
+  // Past here the answer is the caller's own Origin.
+  if (origin.length > 2048 || !SERIALIZED_ORIGIN.test(origin)) return undefined;
+  if (policy.anyOrigin) return origin;
+  // `https://*` covers a whole origin after the scheme, not `https://` alone.
+  for (const prefix of policy.schemePrefixes)
+    if (origin.length > prefix.length && origin.startsWith(prefix)) return origin;
+  return undefined;
 }
 
 /** The CORS headers of the platform's own preflight answer (none for an origin it does not allow). */

@@ -13,7 +13,7 @@ import { pseudoId } from './ids.js';
 import { headerValue } from './proxy-event.js';
 import { buildProxyEventV2 } from './proxy-event-v2.js';
 import { readProxyResultV2 } from './proxy-result-v2.js';
-import { withForwardedHeaders } from './request.js';
+import { LOCAL_IAM_AUTHORIZER, withForwardedHeaders } from './request.js';
 import type {
   ApiKindHandler,
   GatewayContext,
@@ -35,7 +35,9 @@ export function createFunctionUrl(url: DeployedFunctionUrl, ctx: GatewayContext)
   const iamNote =
     url.authType === 'AWS_IAM' ? 'AuthType AWS_IAM is not enforced locally (no SigV4 check)' : undefined;
 
-  // Lambda's own errors are not documented; 502 with `Internal Server Error` is what it is reported to send.
+  // Lambda's own errors are not documented; 502 with `Internal Server Error` is what it is reported to
+  // send for a function error or a malformed answer (awsdocs/aws-lambda-developer-guide#430,
+  // swift-cloud/swift-cloud#16). Its content-type is not reported either.
   function error(
     status: number,
     req: GatewayRequest,
@@ -66,7 +68,7 @@ export function createFunctionUrl(url: DeployedFunctionUrl, ctx: GatewayContext)
       trace.reason =
         headers.length > 0
           ? `Lambda answered the preflight itself from ${url.logicalId}'s Cors`
-          : `Lambda answered the preflight itself: ${headerValue(req.headers, 'origin')} is not in ${url.logicalId}'s AllowOrigins, so the answer has no CORS headers`;
+          : `Lambda answered the preflight itself: ${JSON.stringify(headerValue(req.headers, 'origin'))} is not in ${url.logicalId}'s AllowOrigins; crossgate answers it with no CORS headers (Lambda's answer is not documented)`;
       headers.push(['x-amzn-RequestId', trace.requestId]);
       return { status: cors.preflightStatus, headers, body: '', trace };
     }
@@ -94,18 +96,7 @@ export function createFunctionUrl(url: DeployedFunctionUrl, ctx: GatewayContext)
       domainName: req.domainName,
       protocol: req.protocol ?? 'HTTP/1.1',
       apiId: urlId,
-      authorizer:
-        url.authType === 'AWS_IAM'
-          ? {
-              iam: {
-                accessKey: 'LOCAL',
-                accountId: '123456789012',
-                callerId: 'LOCAL',
-                userArn: null,
-                userId: 'LOCAL',
-              },
-            }
-          : undefined,
+      authorizer: url.authType === 'AWS_IAM' ? LOCAL_IAM_AUTHORIZER : undefined,
     });
     trace.kind = 'proxy';
     trace.functionId = url.functionId;

@@ -39,8 +39,24 @@ export interface Gateway {
   readonly keys: ApiKey[];
 }
 
-/** Refuses a deployment API Gateway would refuse: a mapping expression that is not one (`*` unquoted). */
-export function assertDeployable(deployment: Pick<Deployment, 'apis'>): void {
+/**
+ * Refuses a deployment API Gateway would refuse: a mapping expression that is not one (`*` unquoted);
+ * an HTTP API whose CORS allows credentials with `*` among its origins, in whichever form SAM lets
+ * through (`*` beside other origins, the body's own `x-amazon-apigateway-cors`). API Gateway's words:
+ * "allow-credentials is not supported if 'allow-origin' is *" (BadRequestException, aws/aws-cdk#9076;
+ * CDK then refused "allowCredentials when allowOrigin has '*'", aws/aws-cdk#9415).
+ */
+export function assertDeployable(
+  deployment: Pick<Deployment, 'apis'> & Partial<Pick<Deployment, 'httpApis'>>,
+): void {
+  for (const api of deployment.httpApis ?? []) {
+    const cors = api.cors;
+    if (cors?.allowCredentials && cors.allowOrigins.includes('*'))
+      throw new TemplateError(
+        `${api.logicalId}: AllowOrigins has '*' and AllowCredentials is true, which API Gateway refuses at deploy ("allow-credentials is not supported if 'allow-origin' is *"). List the origins your pages are served from instead of '*'`,
+        cors.at.allowCredentials ?? cors.pos,
+      );
+  }
   for (const api of deployment.apis) {
     for (const r of api.resources)
       for (const m of r.methods)

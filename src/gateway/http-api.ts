@@ -9,6 +9,8 @@
  * AWS documents: 404 Not Found, 401 Unauthorized, 403 Forbidden, 500 Internal Server Error
  * ("Troubleshooting issues with HTTP API Lambda integrations"), 503 for an integration timeout.
  */
+
+import { emptyAuthorizer } from '../sam/http-api.js';
 import type {
   DeployedHttpApi,
   DeployedHttpAuthorizer,
@@ -29,11 +31,11 @@ import { decideHttp, identitySourceValues, lambdaAuthorizerEvent } from './http-
 import { compileHttpRouter, type HttpRouter } from './http-router.js';
 import { apigwId, pseudoId } from './ids.js';
 import { checkJwt, tokenOf, wwwAuthenticate } from './jwt.js';
-import { buildProxyEvent, headerValue } from './proxy-event.js';
-import { buildProxyEventV2 } from './proxy-event-v2.js';
+import { headerValue } from './proxy-event.js';
+import { buildHttpApiEventV1, buildProxyEventV2, type ProxyEventV2Input } from './proxy-event-v2.js';
 import { readProxyResult } from './proxy-result.js';
 import { readProxyResultV2 } from './proxy-result-v2.js';
-import { MAX_PAYLOAD_BYTES, withForwardedHeaders } from './request.js';
+import { LOCAL_IAM_AUTHORIZER, MAX_PAYLOAD_BYTES, withForwardedHeaders } from './request.js';
 import { splitPath } from './router.js';
 import type {
   ApiKindHandler,
@@ -46,8 +48,13 @@ import type {
   InvokeOutcome,
 } from './types.js';
 
+const IAM_AUTHORIZER = emptyAuthorizer('AWS_IAM', 'AWS_IAM', undefined);
+
 /** HTTP APIs' maximum integration timeout (AWS docs: "Amazon API Gateway quotas", HTTP APIs: 30 s). */
 export const HTTP_INTEGRATION_TIMEOUT_MS = 30_000;
+
+/** How long a Lambda authorizer may take (same quotas page: "Timeout for Lambda authorizer response", 10000 ms). */
+export const LAMBDA_AUTHORIZER_TIMEOUT_MS = 10_000;
 
 interface CompiledHttpApi {
   api: DeployedHttpApi;
@@ -56,7 +63,12 @@ interface CompiledHttpApi {
   apiId: string;
 }
 
-/** What the gateway says for each of its own errors (the body is `{"message":"…"}`). */
+/**
+ * What the gateway says for each of its own errors: the body is `{"message":"…"}`, with no
+ * content-type (the 401 of "Troubleshooting issues with HTTP API JWT authorizers" carries
+ * Content-Length, www-authenticate and apigw-requestid only; so does the 503 quoted in
+ * cortexlabs/cortex#1225). The 413's words are not documented for HTTP APIs.
+ */
 const MESSAGES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
@@ -84,8 +96,10 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
     reason: string,
     extra: HeaderList = [],
   ): GatewayResponse {
-    const headers: HeaderList = [['content-type', 'application/json'], ...extra];
-    // The CORS configuration applies to the gateway's own answers too (not documented either way).
+    const headers: HeaderList = [...extra];
+    // The CORS configuration applies to the gateway's own answers too. Not documented; seen for a
+    // preflight an ANY route's JWT authorizer refused with 401: Chromium reported "It does not have
+    // HTTP ok status" (sst/sst#5493), a check it makes only once the CORS headers have passed.
     if (c?.cors) headers.push(...responseCorsHeaders(c.cors, req));
     headers.push(['apigw-requestid', apigwId()]);
     trace.kind = 'gateway-response';
@@ -111,7 +125,7 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
     trace.reason =
       headers.length > 0
         ? `API Gateway answered the preflight itself from ${c.api.logicalId}'s CorsConfiguration`
-        : `API Gateway answered the preflight itself: ${origin} is not in ${c.api.logicalId}'s AllowOrigins, so the answer has no CORS headers`;
+        : `API Gateway answered the preflight itself: ${JSON.stringify(origin)} is not in ${c.api.logicalId}'s AllowOrigins; crossgate answers it with no CORS headers (API Gateway's answer is not documented)`;
     headers.push(['apigw-requestid', apigwId()]);
     return { status: cors.preflightStatus, headers, body: '', trace };
   }
@@ -143,30 +157,28 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
     const path =
       stage !== DEFAULT_PATH && options.stagePrefix ? `/${splitPath(req.path).slice(1).join('/')}` : req.path;
     const routeArn = `arn:aws:execute-api:us-east-1:123456789012:${c.apiId}/${stage}/${req.method}${path}`;
-    const v2 = (authorizer?: Record<string, unknown>) =>
-      buildProxyEventV2({
-        routeKey,
-        httpMethod: req.method,
-        rawPath,
-        query: req.query,
-        headers: withForwardedHeaders(req, requestId),
-        pathParameters: params,
-        stage,
-        stageVariables: undefined,
-        body: req.body,
-        requestId,
-        now: started,
-        sourceIp: req.sourceIp,
-        domainName: req.domainName,
-        protocol: req.protocol ?? 'HTTP/1.1',
-        apiId: c.apiId,
-        authorizer,
-      });
+    const eventInput: ProxyEventV2Input = {
+      routeKey,
+      httpMethod: req.method,
+      rawPath,
+      query: req.query,
+      headers: withForwardedHeaders(req, requestId),
+      pathParameters: params,
+      stage,
+      stageVariables: undefined,
+      body: req.body,
+      requestId,
+      now: started,
+      sourceIp: req.sourceIp,
+      domainName: req.domainName,
+      protocol: req.protocol ?? 'HTTP/1.1',
+      apiId: c.apiId,
+      authorizer: undefined,
+    };
 
-    let authorizerContext: Record<string, unknown> | undefined;
     if (method.authorizer) {
       const name = method.authorizer;
-      const a = c.api.authorizers[name] ?? (name === 'AWS_IAM' ? iamAuthorizer() : undefined);
+      const a = c.api.authorizers[name] ?? (name === 'AWS_IAM' ? IAM_AUTHORIZER : undefined);
       if (!a) return answer(c, 500, req, trace, `authorizer ${name} is not defined on ${c.api.logicalId}`);
       const verdict = await authorize(
         c,
@@ -179,11 +191,11 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
         resource,
         path,
         stage,
-        v2,
+        eventInput,
         started,
       );
       if ('response' in verdict) return verdict.response;
-      authorizerContext = verdict.context;
+      eventInput.authorizer = verdict.context;
     }
 
     if (method.integration !== 'aws_proxy')
@@ -193,34 +205,8 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
     const version = method.payloadFormatVersion ?? '2.0';
     const event =
       version === '1.0'
-        ? {
-            version: '1.0',
-            routeKey,
-            ...buildProxyEvent({
-              resourcePath: resource.path,
-              httpMethod: req.method,
-              path,
-              stage,
-              query: req.query,
-              headers: withForwardedHeaders(req, requestId),
-              pathParameters: params,
-              stageVariables: undefined,
-              body: req.body,
-              base64: false,
-              requestId,
-              extendedRequestId: apigwId(),
-              now: started,
-              sourceIp: req.sourceIp,
-              domainName: req.domainName,
-              protocol: req.protocol ?? 'HTTP/1.1',
-              apiId: c.apiId,
-              resourceId: c.apiId.slice(0, 6),
-              apiKey: undefined,
-              apiKeyId: undefined,
-              authorizer: authorizerContext,
-            }),
-          }
-        : v2(authorizerContext);
+        ? buildHttpApiEventV1({ ...eventInput, resourcePath: resource.path, path })
+        : buildProxyEventV2(eventInput);
     trace.kind = 'proxy';
     trace.functionId = method.functionId;
     trace.event = event;
@@ -276,7 +262,7 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
     resource: DeployedResource,
     path: string,
     stage: string,
-    v2: (authorizer?: Record<string, unknown>) => Record<string, unknown>,
+    eventInput: ProxyEventV2Input,
     started: number,
   ): Promise<{ response: GatewayResponse } | { context: Record<string, unknown> | undefined }> {
     const fail = (status: number, reason: string, extra: HeaderList = []) => ({
@@ -288,17 +274,7 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
       if (!auth?.startsWith('AWS4-HMAC-SHA256'))
         return fail(403, 'the route uses AWS_IAM and the request is not signed (SigV4)');
       trace.reason = 'AWS_IAM: the SigV4 signature is not verified locally';
-      return {
-        context: {
-          iam: {
-            accessKey: 'LOCAL',
-            accountId: '123456789012',
-            callerId: 'LOCAL',
-            userArn: null,
-            userId: 'LOCAL',
-          },
-        },
-      };
+      return { context: LOCAL_IAM_AUTHORIZER };
     }
     const identity = identitySourceValues(a.identitySource, req, { routeKey, stage });
     if (!identity.ok) return fail(401, `the request has no ${identity.missing}`);
@@ -326,7 +302,7 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
         routeArn,
         routeKey,
         identity: identity.values,
-        event: v2(),
+        event: buildProxyEventV2(eventInput),
         req,
         resourcePath: resource.path,
         path,
@@ -336,7 +312,7 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
         a.functionId,
         event,
         trace.requestId,
-        Math.min(HTTP_INTEGRATION_TIMEOUT_MS, (options.functionTimeouts?.[a.functionId] ?? 3) * 1000),
+        Math.min(LAMBDA_AUTHORIZER_TIMEOUT_MS, (options.functionTimeouts?.[a.functionId] ?? 3) * 1000),
       );
       if (outcome.ok) cache.set(cacheKey, outcome, a.ttlSeconds, started);
     }
@@ -348,16 +324,19 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
     return fail(500, d.reason);
   }
 
+  /** The path below the API's stage, or undefined when the request is not for that stage. */
+  function belowStage(c: CompiledHttpApi, segments: string[]): string[] | undefined {
+    if (!options.stagePrefix || c.api.stageName === DEFAULT_PATH) return segments;
+    return segments[0] === c.api.stageName ? segments.slice(1) : undefined;
+  }
+
   return {
     match(req) {
       const segments = splitPath(req.path);
       let candidate: ApiMatch | undefined;
       for (const c of compiled) {
-        let segs = segments;
-        if (options.stagePrefix && c.api.stageName !== DEFAULT_PATH) {
-          if (segs[0] !== c.api.stageName) continue;
-          segs = segs.slice(1);
-        }
+        const segs = belowStage(c, segments);
+        if (!segs) continue;
         const m = c.router.match(req.method, segs);
         if (m)
           return {
@@ -370,33 +349,18 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
       return candidate;
     },
     fallback: async (req) => {
+      // The API the request was for, when only one could be (each has its own host on AWS): its
+      // 404 carries its CORS headers, as its other answers do.
+      const segments = splitPath(req.path);
+      const owners = compiled.filter((c) => belowStage(c, segments) !== undefined);
+      const owner = owners.length === 1 ? owners[0] : undefined;
+      const names = (owner ? [owner] : compiled).map((c) => c.api.logicalId).join(', ');
       const trace: GatewayTrace = {
         requestId: newRequestId(),
         kind: 'gateway-response',
-        api: { kind: 'http', logicalId: apis.map((a) => a.logicalId).join(', ') },
+        api: { kind: 'http', logicalId: names },
       };
-      return answer(
-        undefined,
-        404,
-        req,
-        trace,
-        `no route of ${apis.map((a) => a.logicalId).join(', ')} matches ${req.method} ${req.path}`,
-      );
+      return answer(owner, 404, req, trace, `no route of ${names} matches ${req.method} ${req.path}`);
     },
-  };
-}
-
-function iamAuthorizer(): DeployedHttpAuthorizer {
-  return {
-    name: 'AWS_IAM',
-    type: 'AWS_IAM',
-    identitySource: [],
-    issuer: undefined,
-    audience: [],
-    functionId: undefined,
-    payloadFormatVersion: undefined,
-    simpleResponses: false,
-    ttlSeconds: 0,
-    pos: undefined,
   };
 }

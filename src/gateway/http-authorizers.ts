@@ -4,8 +4,12 @@
  * the event is payload format 2.0 (`routeArn`, `identitySource` as a list) or 1.0 (`methodArn`, like
  * a REST REQUEST authorizer); the answer is a simple response (`isAuthorized`, with simple
  * responses enabled) or an IAM policy for the route ARN. Allowed: the context reaches the
- * integration as `requestContext.authorizer.lambda`. Denied: 403. An answer that is neither, or a
- * function that fails: 500. Answers are cached by identity for `authorizerResultTtlInSeconds`.
+ * integration as `requestContext.authorizer.lambda`. "If API Gateway can't invoke your Lambda
+ * authorizer, or your Lambda authorizer returns a response in an invalid format, clients receive a
+ * 500" (same page, Troubleshooting); an authorizer gets 10 s ("Amazon API Gateway quotas").
+ * Answers are cached by identity for `authorizerResultTtlInSeconds` ("uses the authorizer's identity
+ * sources as the cache key"). Not documented for HTTP APIs, modelled as for REST APIs: a denial
+ * (`isAuthorized: false`, a Deny policy) is 403 Forbidden, an error "Unauthorized" is 401.
  */
 import type { DeployedHttpAuthorizer } from '../sam/model.js';
 import { decide } from './authorizers.js';

@@ -4,7 +4,7 @@
  * the identity source (`Bearer ` prefix allowed), decoded; RSA signatures checked against a JSON Web
  * Key Set when one is given (API Gateway fetches the issuer's jwks_uri; crossgate has no network, so
  * it reads a local file, or skips the check and says so); then the claims: `iss` is the issuer, `aud`
- * or `client_id` one of the audiences, `exp` after now, `nbf` and `iat` before now, and the route's
+ * one of the audiences (`client_id` only when there is no `aud`), `exp` after now, `nbf` and `iat` before now, and the route's
  * scopes — at least one of them in `scope` or `scp`. A failed check is 401 with a `www-authenticate`
  * header as API Gateway writes it; a missing scope is 403.
  */
@@ -96,11 +96,14 @@ export async function checkJwt(token: string, req: JwtRequirements): Promise<Jwt
   if (req.issuer !== undefined && claims.iss !== req.issuer)
     return fail('the token does not have a valid issuer');
   if (req.audience.length > 0) {
-    const aud = Array.isArray(claims.aud) ? claims.aud : claims.aud === undefined ? [] : [claims.aud];
-    const ids = [...aud, ...(claims.client_id === undefined ? [] : [claims.client_id])];
+    // "API Gateway validates client_id only if aud is not present. When both aud and client_id are
+    // present, API Gateway evaluates aud" (troubleshooting guide, 401 invalid audience).
+    const ids =
+      claims.aud === undefined ? [claims.client_id] : Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (!ids.some((a) => typeof a === 'string' && req.audience.includes(a)))
       return fail('the token does not have a valid audience');
   }
+  // "exp – Must be after the current time": a token without one is refused too (not documented).
   if (typeof claims.exp !== 'number') return fail('the token has no exp claim');
   if (claims.exp <= now) return fail('the token has expired');
   if (typeof claims.nbf === 'number' && claims.nbf > now) return fail('the token is not valid yet (nbf)');

@@ -4,7 +4,7 @@
  * format): no multi-value maps — repeated headers and query strings are joined with commas; the
  * Cookie header becomes `cookies`; header names in lower case; fields with nothing to say are left out.
  */
-import { requestTime, toBase64 } from './proxy-event.js';
+import { buildProxyEvent, headerValue, requestTime, toBase64 } from './proxy-event.js';
 import type { HeaderList } from './types.js';
 
 export interface ProxyEventV2Input {
@@ -29,8 +29,13 @@ export interface ProxyEventV2Input {
 }
 
 /**
- * Bodies HTTP APIs pass as text; any other body is base64-encoded with isBase64Encoded: true (HTTP
- * APIs have no binary media types setting; text content types are passed as they are).
+ * Bodies HTTP APIs and Function URLs pass as text; any other body is base64-encoded with
+ * isBase64Encoded: true. The documents say only "If the content type of the request is binary, the
+ * body is base64-encoded" (Lambda docs, "Invoking Lambda function URLs"); the split was measured on
+ * an HTTP API (ministackorg/ministack#766): text for `text/*`, `application/json`, `application/xml`
+ * and `application/javascript`, base64 for everything else, a missing Content-Type and
+ * `application/x-www-form-urlencoded` included (also seen in denoland/deno_registry2#33). It is the
+ * list ALB documents for its Lambda targets.
  */
 export function isTextContentType(contentType: string | undefined): boolean {
   if (!contentType) return false;
@@ -38,12 +43,8 @@ export function isTextContentType(contentType: string | undefined): boolean {
   return (
     t.startsWith('text/') ||
     t === 'application/json' ||
-    t.endsWith('+json') ||
     t === 'application/xml' ||
-    t.endsWith('+xml') ||
-    t === 'application/javascript' ||
-    t === 'application/x-www-form-urlencoded' ||
-    t === 'application/graphql'
+    t === 'application/javascript'
   );
 }
 
@@ -116,4 +117,49 @@ function decode(s: string): string {
   } catch {
     return s;
   }
+}
+
+/**
+ * An HTTP API's event in payload format 1.0 (the 1.0 example of the same page): REST's shape with
+ * `version` and `routeKey` added, and what the example and its notes show differently — "Header names
+ * are lowercased", `requestContext.path` is the path as requested (`/my/path` on the `$default`
+ * stage, no stage inserted), `resourceId` is null, and a JWT authorizer's result is
+ * `authorizer.claims` and `authorizer.scopes` (2.0 nests them under `jwt`). Bodies are base64-encoded
+ * by the same rule as 2.0 (HTTP APIs have no binary media types setting).
+ */
+export function buildHttpApiEventV1(
+  input: ProxyEventV2Input & { resourcePath: string; path: string },
+): Record<string, unknown> {
+  const headers: HeaderList = input.headers.map(([name, value]) => [name.toLowerCase(), value]);
+  const jwt = input.authorizer?.jwt as Record<string, unknown> | undefined;
+  const event = buildProxyEvent({
+    resourcePath: input.resourcePath,
+    httpMethod: input.httpMethod,
+    path: input.path,
+    stage: input.stage,
+    query: input.query,
+    headers,
+    pathParameters: input.pathParameters,
+    stageVariables: input.stageVariables,
+    body: input.body,
+    base64:
+      input.body !== undefined &&
+      input.body.length > 0 &&
+      !isTextContentType(headerValue(headers, 'content-type')),
+    requestId: input.requestId,
+    extendedRequestId: input.requestId,
+    now: input.now,
+    sourceIp: input.sourceIp,
+    domainName: input.domainName,
+    protocol: input.protocol,
+    apiId: input.apiId,
+    resourceId: '',
+    apiKey: undefined,
+    apiKeyId: undefined,
+    authorizer: jwt ? { claims: jwt.claims, scopes: jwt.scopes } : input.authorizer,
+  });
+  const requestContext = event.requestContext as Record<string, unknown>;
+  requestContext.path = input.rawPath;
+  requestContext.resourceId = null;
+  return { version: '1.0', routeKey: input.routeKey, ...event };
 }

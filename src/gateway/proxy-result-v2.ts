@@ -6,7 +6,9 @@
  * `isBase64Encoded`); any other JSON value is inferred to be the body of a 200 application/json
  * response. The two documents disagree on a string: API Gateway's table sends `Hello from Lambda!`
  * as the body, the Function URL's sends it JSON-encoded (`"Hello, world!"`, content-length 15):
- * each is modelled as its own document says.
+ * each is modelled as its own document says. What either does with framing headers a function returns
+ * (content-length, transfer-encoding) is not documented for 2.0: they are kept here, and the server
+ * frames every answer itself (src/serve/server.ts), so none reaches the socket.
  */
 import { fromBase64 } from './proxy-event.js';
 import { MAX_STATUS, MIN_STATUS, type ProxyResult } from './proxy-result.js';

@@ -18,3 +18,17 @@ export function withForwardedHeaders(req: GatewayRequest, requestId: string): He
     ]);
   return out;
 }
+
+/**
+ * `requestContext.authorizer` of a request that IAM authorized (HTTP APIs' AWS_IAM routes, Function
+ * URLs with AuthType AWS_IAM): no signature is verified locally, so the caller is a placeholder.
+ */
+export const LOCAL_IAM_AUTHORIZER = Object.freeze({
+  iam: Object.freeze({
+    accessKey: 'LOCAL',
+    accountId: '123456789012',
+    callerId: 'LOCAL',
+    userArn: null,
+    userId: 'LOCAL',
+  }),
+});

@@ -4,7 +4,10 @@ import { type CorsOptions, type CorsPolicy, toPolicy } from './policy.js';
 
 /** The part of a proxy event this library reads (so tests and other event shapes fit too). */
 export interface CorsEvent {
+  /** Payload format 1.0 (REST APIs; HTTP APIs on 1.0). */
   httpMethod?: string;
+  /** Payload format 2.0 (HTTP APIs, Function URLs) names the method here. */
+  requestContext?: object;
   headers?: APIGatewayProxyEvent['headers'] | null;
   multiValueHeaders?: APIGatewayProxyEvent['multiValueHeaders'] | null;
 }
@@ -25,11 +28,23 @@ export const requestHeader = (event: CorsEvent, name: string): string | undefine
 export const requestOrigin = (event: CorsEvent): string | undefined => requestHeader(event, 'origin');
 
 /**
- * Whether the request is a CORS preflight (Fetch standard, CORS-preflight request): OPTIONS with an
- * `Origin` and an `Access-Control-Request-Method`. Any other OPTIONS request belongs to the handler.
+ * Whether a request with this method is a CORS preflight (Fetch standard, CORS-preflight request):
+ * OPTIONS with an `Origin` and an `Access-Control-Request-Method`. Any other OPTIONS request belongs
+ * to the handler. The method is passed apart: each payload format keeps it elsewhere.
  */
+export const preflightWith = (
+  method: string | undefined,
+  event: CorsEvent,
+  origin: string | undefined,
+): boolean => !!(method === 'OPTIONS' && origin && requestHeader(event, 'access-control-request-method'));
+
+/** The request method of a proxy event, payload format 1.0 (`httpMethod`) or 2.0 (`requestContext.http.method`). */
+export const methodOf = (event: CorsEvent): string | undefined =>
+  event.httpMethod ?? (event.requestContext as { http?: { method?: string } } | undefined)?.http?.method;
+
+/** Whether the request is a CORS preflight, in either payload format (see {@link preflightWith}). */
 export const isPreflight = (event: CorsEvent, origin = requestOrigin(event)): boolean =>
-  !!(event.httpMethod === 'OPTIONS' && origin && requestHeader(event, 'access-control-request-method'));
+  preflightWith(methodOf(event), event, origin);
 
 /**
  * The CORS response headers for this request under this policy (preflight or not), for handlers

@@ -1,6 +1,6 @@
 // withCors: a Lambda proxy handler with the policy's CORS headers on every answer.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Callback, Context } from 'aws-lambda';
-import { isPreflight, mergeCors, requestOrigin } from './headers.js';
+import { mergeCors, preflightWith, requestOrigin } from './headers.js';
 import { type CorsOptions, type CorsPolicy, toPolicy } from './policy.js';
 
 /** What {@link withCors} returns: an async proxy handler. */
@@ -45,7 +45,8 @@ export const withCors = (policy: CorsPolicy | CorsOptions, handler: ProxyHandler
   const { headers } = toPolicy(policy);
   return async (event, context) => {
     const origin = requestOrigin(event);
-    if (isPreflight(event, origin))
+    // Payload format 1.0 (withCorsV2 answers 2.0's preflights before it gets here).
+    if (preflightWith(event.httpMethod, event, origin))
       return { statusCode: 204, headers: headers(origin, true) } as APIGatewayProxyResult; // no body: 204
     let result: APIGatewayProxyResult;
     try {

@@ -11,7 +11,7 @@ import { dirname, join, normalize } from 'node:path';
 import { TemplateError } from '../template/errors.js';
 import { isMap } from '../template/load.js';
 import type { ApiModel } from '../template/model.js';
-import { parseTemplate, posOf } from '../template/parse.js';
+import { type DuplicateKey, parseTemplate, posOf } from '../template/parse.js';
 import type { Pos } from '../template/position.js';
 
 /** Reads a file by absolute path; undefined when there is no such file. */
@@ -19,7 +19,15 @@ export type ReadFile = (absolutePath: string) => string | undefined;
 
 export type Definition =
   /** Read from a local file: the document, and the file's name as positions carry it. */
-  | { kind: 'file'; doc: Record<string, unknown>; file: string; source: string; via: 'include' | 'uri' }
+  | {
+      kind: 'file';
+      doc: Record<string, unknown>;
+      file: string;
+      source: string;
+      via: 'include' | 'uri';
+      /** Keys the file writes twice (sam package reads it with PyYAML too: the last wins; CG130). */
+      duplicateKeys: DuplicateKey[];
+    }
   /** Named but not read (an S3 location, a computed one): why, said plainly. */
   | { kind: 'unread'; note: string }
   /** Nothing to read: the definition is inline or SAM generates it. */
@@ -120,12 +128,12 @@ function readLocation(
       pos,
     );
   }
-  const { root } = parseTemplate(source, file);
+  const { root, duplicateKeys } = parseTemplate(source, file);
   if (!isMap(root))
     throw new TemplateError(`${file} is not an OpenAPI document (a mapping with 'paths')`, {
       file,
       line: 1,
       col: 1,
     });
-  return { kind: 'file', doc: root, file, source, via };
+  return { kind: 'file', doc: root, file, source, via, duplicateKeys };
 }

@@ -8,7 +8,7 @@ import { TemplateError } from '../template/errors.js';
 import { isIntrinsic } from '../template/intrinsics.js';
 import { isMap, refTarget } from '../template/load.js';
 import type { ApiModel, RouteModel, TemplateModel } from '../template/model.js';
-import { keyPosOf, nodePos, posOf } from '../template/parse.js';
+import { addDuplicateKeys, keyPosOf, nodePos, posOf } from '../template/parse.js';
 import type { Pos } from '../template/position.js';
 import { bodyFromMethods } from './cfn-methods.js';
 import { type Definition, isInclude, type ReadFile, readDefinition } from './definitions.js';
@@ -78,6 +78,7 @@ export function buildDeployment(model: TemplateModel, options: DeploymentOptions
       resolve: (v) => model.resolver.resolve(v),
     });
     if (definition.kind === 'file') {
+      addDuplicateKeys(model.duplicateKeys, definition.duplicateKeys);
       sources[definition.file] = definition.source;
       // The loader's note that a plain RestApi has no inline Body no longer holds: its file was read.
       if (api.kind === 'cloudformation') notes = notes.filter((n) => n.pos !== api.pos);
@@ -414,7 +415,7 @@ function validateEventAuth(
           at,
         );
       }
-      if (typeof authorizer !== 'string' || !apiAuthorizers[authorizer]) {
+      if (typeof authorizer !== 'string' || !Object.hasOwn(apiAuthorizers, authorizer)) {
         throw new TemplateError(
           `event ${route.eventId}: Unable to set Authorizer [${String(authorizer)}] on ${where} because it wasn't defined in the API's Authorizers.`,
           at,
@@ -481,7 +482,7 @@ function applyApiAuth(
     if (dflt !== undefined && dflt !== null) {
       if (typeof dflt !== 'string')
         throw new TemplateError(`${id}: DefaultAuthorizer is not a string.`, auth.defaultAuthorizer?.pos);
-      if (!authorizers[dflt] && dflt !== 'AWS_IAM') {
+      if (!Object.hasOwn(authorizers, dflt) && dflt !== 'AWS_IAM') {
         throw new TemplateError(
           `${id}: Unable to set DefaultAuthorizer because '${dflt}' was not defined in 'Authorizers'.`,
           auth.defaultAuthorizer?.pos,
@@ -748,7 +749,7 @@ export function functionFromUri(uri: unknown): string | undefined {
 }
 
 /** A deep copy of template values that keeps their positions. */
-function cloneDoc<T>(value: T): T {
+export function cloneDoc<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     const out = value.map((v) => cloneDoc(v));

@@ -59,6 +59,10 @@ export function buildFunctionUrls(model: TemplateModel): DeployedFunctionUrl[] {
     if (authType !== 'NONE' && authType !== 'AWS_IAM')
       notes.push(`${id}Url: AuthType is ${authType}, known only at deploy; served as NONE`);
     const invoke = model.resolver.resolveString(config.InvokeMode);
+    if (invoke === 'RESPONSE_STREAM')
+      notes.push(
+        `${id}Url: InvokeMode RESPONSE_STREAM is not modelled: serve invokes ${id} and sends its answer whole (a handler wrapped in awslambda.streamifyResponse does not load)`,
+      );
     out.push({
       kind: 'function-url',
       logicalId: `${id}Url`,

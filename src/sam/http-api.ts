@@ -14,10 +14,10 @@ import { withGlobals } from '../template/globals.js';
 import { isIntrinsic, Symbolic } from '../template/intrinsics.js';
 import { isMap, refTarget } from '../template/load.js';
 import type { TemplateModel } from '../template/model.js';
-import { copyPositions, keyPosOf, nodePos, posOf } from '../template/parse.js';
+import { addDuplicateKeys, copyPositions, keyPosOf, nodePos, posOf } from '../template/parse.js';
 import type { Pos } from '../template/position.js';
 import { type ReadFile, readIncluded } from './definitions.js';
-import { canonicalFunctionId, functionFromUri } from './deployment.js';
+import { canonicalFunctionId, cloneDoc, functionFromUri } from './deployment.js';
 import type {
   CorsListProperty,
   DeployedCors,
@@ -169,6 +169,7 @@ export function buildHttpApis(
       resolve: (v) => model.resolver.resolve(v),
     });
     if (included.kind === 'file') {
+      addDuplicateKeys(model.duplicateKeys, included.duplicateKeys);
       files[included.file] = included.source;
       props = copyPositions(props, { ...props, DefinitionBody: included.doc });
     }
@@ -220,7 +221,7 @@ function validateProperties(
   type: string,
 ): void {
   for (const [key, value] of Object.entries(props)) {
-    const kind = kinds[key];
+    const kind = Object.hasOwn(kinds, key) ? kinds[key] : undefined;
     if (!kind)
       throw new TemplateError(
         `${id}: property ${key} is not defined for resources of type ${type}`,
@@ -657,7 +658,9 @@ function addApiAuth(id: string, body: Doc | undefined, auth: unknown, at: Pos | 
       `${id}: Unable to add Auth configuration because 'DefinitionBody' does not contain a valid OpenApi definition.`,
       at,
     );
-  const authorizers: Record<string, { type: AuthorizerType; def: Record<string, unknown> }> = {};
+  // Keyed by names from the template: no Object.prototype members (DefaultAuthorizer: toString).
+  const authorizers: Record<string, { type: AuthorizerType; def: Record<string, unknown> }> =
+    Object.create(null);
   if (auth.EnableIamAuthorizer === true) authorizers.AWS_IAM = { type: 'AWS_IAM', def: {} };
   const defs = auth.Authorizers;
   if (defs) {
@@ -980,7 +983,8 @@ function readAuthorizers(
   return out;
 }
 
-function emptyAuthorizer(
+/** An authorizer with nothing configured (AWS_IAM's, or one whose definition is elsewhere). */
+export function emptyAuthorizer(
   name: string,
   type: DeployedHttpAuthorizer['type'],
   pos: Pos | undefined,
@@ -1062,23 +1066,4 @@ export function readCors(
     cors.allowCredentials = cred === true || cred === 'true';
   }
   return cors;
-}
-
-/** A deep copy of template values that keeps their positions. */
-function cloneDoc<T>(value: T): T {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    const out = value.map((v) => cloneDoc(v));
-    copyAll(value, out);
-    return out as T;
-  }
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = cloneDoc(v);
-  copyAll(value, out);
-  return out as T;
-}
-
-function copyAll(from: object, to: object): void {
-  for (const s of Object.getOwnPropertySymbols(from))
-    (to as Record<symbol, unknown>)[s] = (from as Record<symbol, unknown>)[s];
 }

@@ -8,7 +8,7 @@
  */
 import { TemplateError } from '../template/errors.js';
 import { isIntrinsic } from '../template/intrinsics.js';
-import { copyPositions, posOf, setPos } from '../template/parse.js';
+import { copyPositions, posOf, setOwn, setPos } from '../template/parse.js';
 import type { Pos } from '../template/position.js';
 import {
   ANY_METHOD,
@@ -62,7 +62,7 @@ function methodDefinitions(
   const m = normalizeMethod(method);
   const out: Record<string, unknown>[] = [];
   for (const item of pathItems(doc, path, at)) {
-    for (const { value } of conditionalContents(item[m])) {
+    for (const { value } of conditionalContents(Object.hasOwn(item, m) ? item[m] : undefined)) {
       if (!isRecord(value)) throw methodError(method, path, at);
       if (withIntegrationOnly && !value[INTEGRATION]) continue;
       out.push(value);
@@ -75,9 +75,9 @@ function methodDefinitions(
 export function hasIntegration(doc: Doc, path: string, method: string, at: Pos | undefined): boolean {
   const paths = doc.paths as Record<string, unknown>;
   const m = normalizeMethod(method);
-  if (!(path in paths)) return false;
+  if (!Object.hasOwn(paths, path)) return false;
   for (const { value } of conditionalContents(paths[path]))
-    if (!isRecord(value) || !(m in value)) return false;
+    if (!isRecord(value) || !Object.hasOwn(value, m)) return false;
   for (const item of pathItems(doc, path, at)) {
     const def = item[m];
     if (!isRecord(def)) return false;
@@ -95,10 +95,12 @@ export function hasIntegration(doc: Doc, path: string, method: string, at: Pos |
 export function addPath(doc: Doc, path: string, method: string, at: Pos | undefined): void {
   const m = normalizeMethod(method);
   const paths = doc.paths as Record<string, unknown>;
-  if (!(path in paths)) paths[path] = {};
+  // A method named after an Object.prototype member (Method: __proto__) is an own key like any other:
+  // `item[m] = …` would otherwise reach Object.prototype itself.
+  if (!Object.hasOwn(paths, path)) setOwn(paths, path, {});
   if (!isRecord(paths[path]))
     throw new TemplateError(`Value of '${path}' path must be a dictionary according to Swagger spec.`, at);
-  for (const item of pathItems(doc, path, at)) if (!(m in item)) item[m] = {};
+  for (const item of pathItems(doc, path, at)) if (!Object.hasOwn(item, m)) setOwn(item, m, {});
 }
 
 /**
@@ -119,7 +121,7 @@ export function addLambdaIntegration(
   addPath(doc, path, m, at);
   const created: Record<string, unknown>[] = [];
   for (const item of pathItems(doc, path, at)) {
-    const existing = item[m];
+    const existing = Object.hasOwn(item, m) ? item[m] : undefined;
     const def: Record<string, unknown> = isRecord(existing) && !('Fn::If' in existing) ? existing : {};
     def[INTEGRATION] = {
       type: 'aws_proxy',
@@ -129,7 +131,7 @@ export function addLambdaIntegration(
     };
     if (path === DEFAULT_PATH && m === ANY_METHOD) def.isDefaultRoute = true;
     if (!('responses' in def)) def.responses = {};
-    item[m] = condition ? { 'Fn::If': [condition, def, { Ref: 'AWS::NoValue' }] } : def;
+    setOwn(item, m, condition ? { 'Fn::If': [condition, def, { Ref: 'AWS::NoValue' }] } : def);
     created.push(def);
   }
   return created;
@@ -198,7 +200,7 @@ export function setDefaultAuthorizer(
       for (const [key, method] of Object.entries(item)) {
         const normal = normalizeMethod(key);
         if (normal === 'parameters' || normal === 'options') continue;
-        if (!(normal in item))
+        if (!Object.hasOwn(item, normal))
           throw new TemplateError(`Could not find ${normal} in ${path} within DefinitionBody.`, at(path));
         for (const { value } of conditionalContents(method)) {
           if (!isRecord(value)) throw methodError(key, path, at(path));
@@ -246,7 +248,10 @@ export function authorizerScheme(
   const identity = def.Identity;
   if (identity) {
     if (!isRecord(identity))
-      throw new TemplateError(`Property 'Auth.Authorizers.${name}.Identity' should be a map.`, undefined);
+      throw new TemplateError(
+        `Property 'Auth.Authorizers.${name}.Identity' should be a map.`,
+        posOf(def, 'Identity'),
+      );
     if (identity.ReauthorizeEvery !== undefined && identity.ReauthorizeEvery !== null)
       ext.authorizerResultTtlInSeconds = identity.ReauthorizeEvery;
     const sources: unknown[] = [];

@@ -7,6 +7,7 @@
  */
 import { TemplateError } from '../template/errors.js';
 import { isIntrinsic } from '../template/intrinsics.js';
+import { nodePos, posOf, setOwn } from '../template/parse.js';
 import type { Pos } from '../template/position.js';
 
 export type Doc = Record<string, unknown>;
@@ -36,7 +37,8 @@ export function conditionalContents(
 ): { value: unknown; condition?: string; branch?: boolean }[] {
   if (isRecord(item) && 'Fn::If' in item) {
     const args = item['Fn::If'];
-    if (!Array.isArray(args)) throw new TemplateError('Value of Fn::If must be a list.', undefined);
+    if (!Array.isArray(args))
+      throw new TemplateError('Value of Fn::If must be a list.', posOf(item, 'Fn::If') ?? nodePos(item));
     const out: { value: unknown; condition?: string; branch?: boolean }[] = [];
     const cond = typeof args[0] === 'string' ? args[0] : undefined;
     for (const [i, v] of args.slice(1).entries()) {
@@ -59,8 +61,8 @@ export function skeleton(): Doc {
 }
 
 function pathItems(doc: Doc, path: string, at: Pos | undefined): PathItem[] {
-  const paths = doc.paths as Record<string, unknown>;
-  return conditionalContents(paths[path]).map(({ value }) => {
+  const paths = isRecord(doc.paths) ? doc.paths : {};
+  return conditionalContents(Object.hasOwn(paths, path) ? paths[path] : undefined).map(({ value }) => {
     if (!isRecord(value))
       throw new TemplateError(`Value of '${path}' path must be a dictionary according to Swagger spec.`, at);
     return value;
@@ -107,10 +109,10 @@ function methodDefinitions(
 
 export function hasIntegration(doc: Doc, path: string, method: string): boolean {
   const paths = doc.paths as Record<string, unknown>;
-  if (!(path in paths)) return false;
+  if (!Object.hasOwn(paths, path)) return false;
   const m = normalizeMethod(method);
   for (const { value } of conditionalContents(paths[path])) {
-    if (!isRecord(value) || !isRecord(value[m])) return false;
+    if (!isRecord(value) || !Object.hasOwn(value, m) || !isRecord(value[m])) return false;
     if (!conditionalContents(value[m]).some(({ value: d }) => isRecord(d) && d[INTEGRATION])) return false;
   }
   return true;
@@ -127,10 +129,11 @@ export function addLambdaIntegration(
 ): Record<string, unknown>[] {
   const m = normalizeMethod(method);
   const paths = doc.paths as Record<string, unknown>;
-  if (!(path in paths)) paths[path] = {};
+  // A method named after an Object.prototype member (Method: __proto__) is an own key like any other.
+  if (!Object.hasOwn(paths, path)) setOwn(paths, path, {});
   const created: Record<string, unknown>[] = [];
   for (const item of pathItems(doc, path, at)) {
-    const existing = isRecord(item[m]) ? item[m] : {};
+    const existing = Object.hasOwn(item, m) && isRecord(item[m]) ? item[m] : {};
     const def: Record<string, unknown> = { ...existing };
     def[INTEGRATION] = {
       type: 'aws_proxy',
@@ -138,7 +141,7 @@ export function addLambdaIntegration(
       uri: condition ? { 'Fn::If': [condition, uri, { Ref: 'AWS::NoValue' }] } : uri,
     };
     if (!('responses' in def)) def.responses = {};
-    item[m] = condition ? { 'Fn::If': [condition, def, { Ref: 'AWS::NoValue' }] } : def;
+    setOwn(item, m, condition ? { 'Fn::If': [condition, def, { Ref: 'AWS::NoValue' }] } : def);
     created.push(def);
   }
   return created;
@@ -199,7 +202,7 @@ function securityOf(
 export function addApiKeySecurityDefinition(doc: Doc): void {
   const key = 'securityDefinitions';
   if (doc[key] !== undefined && doc[key] !== null && !isRecord(doc[key])) {
-    throw new TemplateError('securityDefinitions must be a dictionary.', undefined);
+    throw new TemplateError('securityDefinitions must be a dictionary.', posOf(doc, key) ?? nodePos(doc));
   }
   const defs = isRecord(doc[key]) ? (doc[key] as Record<string, unknown>) : {};
   if (!('api_key' in defs)) defs.api_key = { type: 'apiKey', name: 'x-api-key', in: 'header' };

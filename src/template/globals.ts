@@ -9,7 +9,7 @@
  */
 import { TemplateError } from './errors.js';
 import { isIntrinsic } from './intrinsics.js';
-import { copyPositions, keyPosOf, nodePos, posOf, setPos } from './parse.js';
+import { copyPositions, keyPosOf, nodePos, posOf, setOwn, setPos } from './parse.js';
 
 /** The properties each resource type takes from Globals (as SAM lists them). */
 export const GLOBAL_PROPERTIES: Record<string, readonly string[]> = {
@@ -124,7 +124,7 @@ export function mergeGlobal(globalValue: unknown, localValue: unknown): unknown 
   const lm = localValue as Record<string, unknown>;
   const out = copyPositions(gm, { ...gm });
   for (const [key, v] of Object.entries(lm)) {
-    out[key] = key in gm ? mergeGlobal(gm[key], v) : v;
+    setOwn(out, key, Object.hasOwn(gm, key) ? mergeGlobal(gm[key], v) : v);
     const p = posOf(lm, key);
     if (p) setPos(out, key, p, keyPosOf(lm, key));
   }
@@ -143,7 +143,7 @@ export function readGlobals(root: Record<string, unknown>): Record<string, Recor
   }
   const out: Record<string, Record<string, unknown>> = {};
   for (const [kind, props] of Object.entries(section as Record<string, unknown>)) {
-    const allowed = GLOBAL_PROPERTIES[kind];
+    const allowed = Object.hasOwn(GLOBAL_PROPERTIES, kind) ? GLOBAL_PROPERTIES[kind] : undefined;
     if (!allowed) {
       throw new TemplateError(
         `'Globals' has no section '${kind}'; SAM accepts ${Object.keys(GLOBAL_PROPERTIES).join(', ')}`,
@@ -163,7 +163,7 @@ export function readGlobals(root: Record<string, unknown>): Record<string, Recor
         );
       }
     }
-    out[kind] = props as Record<string, unknown>;
+    setOwn(out, kind, props);
   }
   return out;
 }

@@ -77,7 +77,7 @@ export interface LoadOptions extends ResolverOptions {
 }
 
 export function loadTemplate(source: string, file: string, options: LoadOptions = {}): TemplateModel {
-  const { root } = parseTemplate(source, file);
+  const { root, duplicateKeys } = parseTemplate(source, file);
   const filePos = { file, line: 1, col: 1 };
   const resources = root.Resources;
   if (resources === undefined) throw new TemplateError("the template has no 'Resources' section", filePos);
@@ -92,6 +92,7 @@ export function loadTemplate(source: string, file: string, options: LoadOptions 
   const isSam = transforms.some((t) => t === SAM_TRANSFORM);
   validateParameters(root);
   const resolver = new Resolver(root, options);
+  checkConditionNames(root, resolver, /If\b/.test(source));
   const globals = readGlobals(root);
   const notes: TemplateNote[] = [];
   const model: TemplateModel = {
@@ -106,6 +107,7 @@ export function loadTemplate(source: string, file: string, options: LoadOptions 
     functions: {},
     apiKeys: [],
     notes,
+    duplicateKeys,
   };
 
   const typeOf = (id: string): string | undefined => {
@@ -356,8 +358,10 @@ function readCors(id: string, props: Record<string, unknown>): CorsModel | undef
     throw new TemplateError(`${id}: invalid value for 'Cors' property: expected a string or a mapping`, pos);
   for (const key of Object.keys(cors)) {
     if (!(CORS_KEYS as readonly string[]).includes(key)) {
+      // SAM's words (fixture error_invalid_cors_dict), then what it accepts.
+      const near = CORS_KEYS.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
       throw new TemplateError(
-        `${id}: invalid key '${key}' for 'Cors' property (SAM accepts ${CORS_KEYS.join(', ')})`,
+        `${id}: Invalid key '${key}' for 'Cors' property; SAM accepts ${CORS_KEYS.join(', ')}${near ? `: did you mean '${near}'?` : ''}`,
         keyPosOf(cors, key),
       );
     }
@@ -580,11 +584,61 @@ function getAttTarget(value: unknown): string | undefined {
   return undefined;
 }
 
+/** Levenshtein distance, for "did you mean" (short strings only). */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2 || a.length > 64 || b.length > 64) return 3;
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
 export function isMap(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Symbolic);
 }
 
 export { nodePos };
+
+/**
+ * Every condition a resource, an output or an `Fn::If` names must be defined (CloudFormation checks
+ * this before it creates anything), refused where the name is written.
+ */
+function checkConditionNames(root: Record<string, unknown>, resolver: Resolver, mayHaveIf: boolean): void {
+  const undefinedAt = (name: unknown, parent: unknown, key: string | number): void => {
+    if (typeof name !== 'string')
+      throw new TemplateError('a Condition must be the name of a condition', posOf(parent, key));
+    if (!resolver.hasCondition(name))
+      throw new TemplateError(`condition ${name} is not defined in Conditions`, posOf(parent, key));
+  };
+  for (const section of ['Resources', 'Outputs']) {
+    const entries = root[section];
+    if (!isMap(entries)) continue;
+    for (const entry of Object.values(entries)) {
+      if (isMap(entry) && entry.Condition !== undefined) undefinedAt(entry.Condition, entry, 'Condition');
+    }
+    // Fn::If is written `Fn::If` or `!If`: a template with neither has nothing more to look at.
+    const todo: unknown[] = mayHaveIf ? [entries] : [];
+    while (todo.length > 0) {
+      const v = todo.pop();
+      if (v === null || typeof v !== 'object') continue;
+      if (Array.isArray(v)) {
+        for (const item of v) if (item !== null && typeof item === 'object') todo.push(item);
+        continue;
+      }
+      const record = v as Record<string, unknown>;
+      const ifArgs = record['Fn::If'];
+      if (Array.isArray(ifArgs) && Object.keys(record).length === 1) undefinedAt(ifArgs[0], ifArgs, 0);
+      for (const key in record) {
+        const child = record[key];
+        if (child !== null && typeof child === 'object') todo.push(child);
+      }
+    }
+  }
+}
 
 /** CloudFormation's own template checks on Parameters ("Every Default member must be a string"). */
 function validateParameters(root: Record<string, unknown>): void {

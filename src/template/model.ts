@@ -3,6 +3,7 @@
  * will hold after deploy; that is the deployment model's job (src/sam/).
  */
 import type { Resolver } from './intrinsics.js';
+import type { DuplicateKey } from './parse.js';
 import type { Pos } from './position.js';
 
 /** A value as written (`raw`, intrinsics intact, as SAM copies it) with where it was written. */
@@ -145,4 +146,9 @@ export interface TemplateModel {
   apiKeys: ApiKeyModel[];
   /** Things crossgate read but does not model, said plainly. */
   notes: TemplateNote[];
+  /**
+   * Keys written twice or more in one mapping, in any file read for this template: sam deploy keeps
+   * the last value (PyYAML), check warns (CG130).
+   */
+  duplicateKeys: DuplicateKey[];
 }

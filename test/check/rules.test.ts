@@ -230,6 +230,20 @@ const cases: Case[] = [
     miss: {},
     fixable: false,
   },
+  {
+    code: 'CG130',
+    name: 'a key written twice in one mapping (PyYAML, which sam deploy reads with, keeps the last)',
+    hit: {
+      events:
+        '        Get:\n          Type: Api\n          Properties:\n            RestApiId: !Ref Api\n            Path: /items\n            Method: post\n            Method: get\n',
+    },
+    line: 31,
+    miss: {
+      events:
+        '        Get:\n          Type: Api\n          Properties:\n            RestApiId: !Ref Api\n            Path: /items\n            Method: get\n',
+    },
+    fixable: false,
+  },
 ];
 
 describe('check rules', () => {

@@ -152,3 +152,16 @@ describe('REQUEST authorizers', () => {
     });
   });
 });
+
+describe('the authorizer cache is bounded (issue 13: no client grows serve without limit)', () => {
+  it('a new token with every request keeps at most MAX_ENTRIES answers; the oldest go first, fresh ones still answer', async () => {
+    const { AuthorizerCache } = await import('../../src/gateway/authorizers.js');
+    const cache = new AuthorizerCache();
+    const allow: InvokeOutcome = { ok: true, value: {} };
+    const n = AuthorizerCache.MAX_ENTRIES + 500;
+    for (let i = 0; i < n; i++) cache.set(`token-${i}`, allow, 3600, 0);
+    expect(cache.size).toBe(AuthorizerCache.MAX_ENTRIES);
+    expect(cache.get('token-0', 1)).toBeUndefined();
+    expect(cache.get(`token-${n - 1}`, 1)).toBe(allow);
+  });
+});

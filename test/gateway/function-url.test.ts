@@ -78,7 +78,7 @@ describe('Function URLs', () => {
     expect(Buffer.byteLength(bodyText(res))).toBe(15);
   });
 
-  it('with Cors, Lambda answers the preflight itself (the function is not invoked)', async () => {
+  it('with Cors, Lambda answers the preflight itself (the function is not invoked); its status, 200, is not documented', async () => {
     const u = urlFor(CORS);
     const res = await u.send('OPTIONS', '/', [
       ['Origin', 'https://app.example.com'],
@@ -122,6 +122,23 @@ describe('Function URLs', () => {
     expect(header(res, 'access-control-allow-origin')).toBe('http://127.0.0.1:5500');
   });
 
+  it("the caller's Origin is echoed only when it is an origin as browsers write it: a list, spaces or bytes past ASCII are never sent back (security: no raw header bytes echoed)", async () => {
+    const u = urlFor('        AuthType: NONE\n        Cors:\n          AllowOrigins: ["*"]\n');
+    for (const origin of [
+      'https://a.example, https://b.example',
+      'https://a.example/path',
+      'https://a.example\u00e9',
+      'javascript:alert(1)',
+    ]) {
+      const res = await u.send('GET', '/', [['Origin', origin]]);
+      expect(header(res, 'access-control-allow-origin'), origin).toBeUndefined();
+    }
+    for (const origin of ['http://localhost:5173', 'https://[::1]:8443', 'null']) {
+      const res = await u.send('GET', '/', [['Origin', origin]]);
+      expect(header(res, 'access-control-allow-origin')).toBe(origin);
+    }
+  });
+
   it('AuthType AWS_IAM is not enforced locally, and the trace says so', async () => {
     const u = urlFor('        AuthType: AWS_IAM\n');
     const res = await u.send('GET', '/');
@@ -130,13 +147,17 @@ describe('Function URLs', () => {
     expect((u.events[0].requestContext as { authorizer: { iam: unknown } }).authorizer.iam).toBeTruthy();
   });
 
-  it('a failing function is 502', async () => {
+  it('a failing function, or a malformed answer, is 502 Internal Server Error (undocumented; observed: awsdocs/aws-lambda-developer-guide#430, swift-cloud/swift-cloud#16)', async () => {
     const u = urlFor('        AuthType: NONE\n', () => ({
       ok: false,
       kind: 'error',
       errorType: 'Error',
       message: 'x',
     }));
-    expect((await u.send('GET', '/')).status).toBe(502);
+    const res = await u.send('GET', '/');
+    expect(res.status).toBe(502);
+    expect(bodyText(res)).toBe('Internal Server Error');
+    const malformed = urlFor('        AuthType: NONE\n', () => ok({ statusCode: 'nope' }));
+    expect((await malformed.send('GET', '/')).status).toBe(502);
   });
 });

@@ -64,6 +64,14 @@ describe('HTTP API routing (AWS docs: "Working with routes for HTTP APIs", Routi
     expect(g.events.map(byRoute)).toHaveLength(5);
   });
 
+  it('"The ANY method matches all methods that you haven\'t defined for a resource": GET /items takes GET, ANY /items the rest', async () => {
+    const g = gatewayFor(httpTemplate(CORS, route('A', '/items', 'any') + route('B', '/items', 'get')), (e) =>
+      ok({ route: e.routeKey }),
+    );
+    expect(JSON.parse(bodyText(await g.send('GET', '/items'))).route).toBe('GET /items');
+    expect(JSON.parse(bodyText(await g.send('DELETE', '/items'))).route).toBe('ANY /items');
+  });
+
   it('no route matches: 404 {"message":"Not Found"} (not REST\'s 403 Missing Authentication Token)', async () => {
     const g = gatewayFor(httpTemplate(CORS, route('A', '/items', 'get')));
     const res = await g.send('GET', '/nothing');
@@ -71,6 +79,16 @@ describe('HTTP API routing (AWS docs: "Working with routes for HTTP APIs", Routi
     expect(JSON.parse(bodyText(res))).toEqual({ message: 'Not Found' });
     expect(header(res, 'apigw-requestid')).toMatch(/=$/);
     expect(g.events).toHaveLength(0);
+  });
+
+  it('the 404 of an API with CorsConfiguration carries its CORS headers for an allowed Origin, as its other answers do (see the 401 of sst/sst#5493 below)', async () => {
+    const g = gatewayFor(httpTemplate(CORS, route('A', '/items', 'get')));
+    const res = await g.send('GET', '/nothing', [['Origin', 'https://app.example.com']]);
+    expect(res.status).toBe(404);
+    expect(header(res, 'access-control-allow-origin')).toBe('https://app.example.com');
+    expect(header(res, 'access-control-expose-headers')).toBe('x-request-id');
+    const other = await g.send('GET', '/nothing', [['Origin', 'https://evil.example']]);
+    expect(other.headers.some(([n]) => n.startsWith('access-control-'))).toBe(false);
   });
 
   it('a path parameter is decoded into pathParameters; rawPath keeps the request path', async () => {
@@ -138,10 +156,24 @@ describe('payload format 2.0 (AWS docs: "Working with AWS Lambda proxy integrati
     });
   });
 
-  it('a binary body arrives base64-encoded', async () => {
+  it('a body arrives as text only for text/*, application/json, application/xml and application/javascript; any other, a form and no Content-Type included, base64-encoded (measured on AWS: ministackorg/ministack#766)', async () => {
     const g = gatewayFor(t);
-    await g.send('POST', '/items', [['content-type', 'application/octet-stream']], 'AB');
-    expect(g.events[0]).toMatchObject({ body: 'QUI=', isBase64Encoded: true });
+    const cases: Array<[string | undefined, boolean]> = [
+      ['text/plain; charset=utf-8', false],
+      ['application/json', false],
+      ['application/xml', false],
+      ['application/javascript', false],
+      ['application/octet-stream', true],
+      ['application/x-www-form-urlencoded', true],
+      ['multipart/form-data; boundary=x', true],
+      [undefined, true],
+    ];
+    for (const [type, base64] of cases) {
+      await g.send('POST', '/items', type ? [['content-type', type]] : [], 'AB');
+      expect(g.events.at(-1), type).toMatchObject(
+        base64 ? { body: 'QUI=', isBase64Encoded: true } : { body: 'AB', isBase64Encoded: false },
+      );
+    }
   });
 
   it('PayloadFormatVersion 1.0: the REST-style event, version 1.0, multiValueHeaders', async () => {
@@ -159,6 +191,28 @@ describe('payload format 2.0 (AWS docs: "Working with AWS Lambda proxy integrati
       resource: '/items',
     });
     expect(g.events[0].multiValueHeaders).toBeTruthy();
+  });
+
+  it('PayloadFormatVersion 1.0 as the 1.0 example shows it: "Header names are lowercased", requestContext.path as requested ($default: no stage in it), resourceId null, a binary body base64-encoded as in 2.0', async () => {
+    const g = gatewayFor(
+      httpTemplate(CORS, route('A', '/items', 'post', "            PayloadFormatVersion: '1.0'\n")),
+      () => ok({ statusCode: 200, body: '' }),
+    );
+    await g.send(
+      'POST',
+      '/items',
+      [
+        ['Content-Type', 'application/octet-stream'],
+        ['X-Custom', 'v'],
+      ],
+      'AB',
+    );
+    const e = g.events[0];
+    expect(e.headers).toMatchObject({ 'content-type': 'application/octet-stream', 'x-custom': 'v' });
+    expect(e.headers).not.toHaveProperty('X-Custom');
+    expect(e.multiValueHeaders).toMatchObject({ 'x-custom': ['v'] });
+    expect(e).toMatchObject({ path: '/items', body: 'QUI=', isBase64Encoded: true });
+    expect(e.requestContext).toMatchObject({ path: '/items', stage: '$default', resourceId: null });
   });
 
   it('response inference: a bare object is 200 application/json with the object as body', async () => {
@@ -212,13 +266,14 @@ describe('payload format 2.0 (AWS docs: "Working with AWS Lambda proxy integrati
     }
   });
 
-  it('an integration timeout is 503 {"message":"Service Unavailable"}; the timeout is at most 30 s', async () => {
+  it('an integration timeout is 503 {"message":"Service Unavailable"}, as observed (cortexlabs/cortex#1225: no content-type; serverless/serverless#11222); the timeout is at most 30 s (AWS docs: "Amazon API Gateway quotas")', async () => {
     const g = gatewayFor(t, () => ({ ok: false, kind: 'timeout', errorType: 'Timeout', message: 'late' }), {
       functionTimeouts: { Fn: 60 },
     });
     const res = await g.send('POST', '/items');
     expect(res.status).toBe(503);
     expect(JSON.parse(bodyText(res))).toEqual({ message: 'Service Unavailable' });
+    expect(header(res, 'content-type')).toBeUndefined();
     expect(g.timeouts[0]).toBe(30_000);
   });
 
@@ -244,7 +299,7 @@ describe('CORS from CorsConfiguration (AWS docs: "Configuring CORS for an HTTP A
     ['Access-Control-Request-Headers', headers],
   ];
 
-  it('"API Gateway automatically sends a response to preflight OPTIONS requests, even if there isn\'t an OPTIONS route": no function runs', async () => {
+  it('"API Gateway automatically sends a response to preflight OPTIONS requests, even if there isn\'t an OPTIONS route": no function runs (its status, 204, is not documented)', async () => {
     const g = gatewayFor(httpTemplate(CORS, route('A', '/items', 'put')));
     const res = await g.send('OPTIONS', '/items', preflight('https://app.example.com'));
     expect(res.status).toBe(204);
@@ -262,12 +317,50 @@ describe('CORS from CorsConfiguration (AWS docs: "Configuring CORS for an HTTP A
     const res = await g.send('OPTIONS', '/items', preflight('https://evil.example'));
     expect(res.status).toBe(204);
     expect(res.headers.some(([n]) => n.startsWith('access-control-'))).toBe(false);
+    expect(res.trace.reason).toMatch(
+      /"https:\/\/evil.example" is not in Http's AllowOrigins; .*not documented/,
+    );
   });
 
   it('AllowOrigins * answers Access-Control-Allow-Origin: *', async () => {
     const g = gatewayFor(httpTemplate('      CorsConfiguration: true\n', route('A', '/items', 'put')));
     const res = await g.send('OPTIONS', '/items', preflight('https://any.example'));
     expect(header(res, 'access-control-allow-origin')).toBe('*');
+  });
+
+  it('AllowOrigins https://* allows "any origin that begins with https://" (the documented example values); http:// origins get no CORS header', async () => {
+    const g = gatewayFor(
+      httpTemplate(
+        '      CorsConfiguration:\n        AllowOrigins: [https://*]\n        AllowMethods: [PUT]\n',
+        route('A', '/items', 'put'),
+      ),
+    );
+    const res = await g.send('OPTIONS', '/items', preflight('https://app.example.com'));
+    expect(header(res, 'access-control-allow-origin')).toBe('https://app.example.com');
+    const other = await g.send('OPTIONS', '/items', preflight('http://app.example.com'));
+    expect(other.headers.some(([n]) => n.startsWith('access-control-'))).toBe(false);
+  });
+
+  it("'*' among AllowOrigins with AllowCredentials, in the forms SAM lets through, is refused as API Gateway refuses it at deploy: \"allow-credentials is not supported if 'allow-origin' is *\" (aws/aws-cdk#9076)", () => {
+    const beside = httpTemplate(
+      "      CorsConfiguration:\n        AllowOrigins: ['*', https://app.example.com]\n        AllowCredentials: true\n",
+      route('A', '/items', 'get'),
+    );
+    expect(() => gatewayFor(beside)).toThrow(/allow-credentials is not supported if 'allow-origin' is \*/);
+    const inBody = httpTemplate(
+      `      DefinitionBody:
+        openapi: 3.0.1
+        info: { title: t }
+        paths: {}
+        x-amazon-apigateway-cors:
+          allowOrigins: ['*']
+          allowCredentials: true
+`,
+      route('A', '/items', 'get'),
+    );
+    expect(() => gatewayFor(inBody)).toThrow(/refuses at deploy/);
+    // check simulates such a template anyway and reports it (CG140).
+    expect(() => gatewayFor(beside, undefined, { refuseUndeployable: false })).not.toThrow();
   });
 
   it('"API Gateway ignores CORS headers returned from your backend integration" and adds the configured ones', async () => {
@@ -330,6 +423,41 @@ describe('CORS from CorsConfiguration (AWS docs: "Configuring CORS for an HTTP A
   });
 });
 
+describe('a route that matches OPTIONS takes the preflight from the gateway (AWS docs: "Configuring CORS for an HTTP API", $default route and JWT authorizer)', () => {
+  const jwtAuth = `${CORS}      Auth:
+        DefaultAuthorizer: Jwt
+        Authorizers:
+          Jwt:
+            IdentitySource: $request.header.Authorization
+            JwtConfiguration: { issuer: https://issuer.example, audience: [api] }
+`;
+  const preflight: Array<[string, string]> = [
+    ['Origin', 'https://app.example.com'],
+    ['Access-Control-Request-Method', 'PUT'],
+  ];
+
+  it('ANY /items behind a JWT authorizer: the preflight is 401 and carries the configured CORS headers (sst/sst#5493: Chromium reported "It does not have HTTP ok status", which it checks after the CORS headers)', async () => {
+    const g = gatewayFor(httpTemplate(jwtAuth, route('A', '/items', 'any')));
+    const res = await g.send('OPTIONS', '/items', preflight);
+    expect(res.status).toBe(401);
+    expect(header(res, 'access-control-allow-origin')).toBe('https://app.example.com');
+    expect(header(res, 'access-control-allow-methods')).toBe('GET,PUT');
+    expect(g.events).toHaveLength(0);
+  });
+
+  it('ANY /items without an authorizer: the function gets the OPTIONS request, and the configured preflight headers replace its own', async () => {
+    const g = gatewayFor(httpTemplate(CORS, route('A', '/items', 'any')), () =>
+      ok({ statusCode: 204, headers: { 'Access-Control-Allow-Methods': 'DELETE' } }),
+    );
+    const res = await g.send('OPTIONS', '/items', preflight);
+    expect(g.events).toHaveLength(1);
+    expect(res.status).toBe(204);
+    expect(res.headers.filter(([n]) => n.toLowerCase() === 'access-control-allow-methods')).toEqual([
+      ['access-control-allow-methods', 'GET,PUT'],
+    ]);
+  });
+});
+
 function b64url(v: unknown): string {
   return Buffer.from(JSON.stringify(v)).toString('base64url');
 }
@@ -349,11 +477,13 @@ ${scopes}`;
   const good = { iss: 'https://issuer.example', aud: 'my-api', exp: Math.floor(now / 1000) + 600, sub: 'u1' };
   const t = httpTemplate(auth(), route('A', '/items', 'get'));
 
-  it('no token: 401 {"message":"Unauthorized"}, the function is not invoked', async () => {
+  it('no token: 401 {"message":"Unauthorized"} with no content-type, as in the troubleshooting guide\'s curl output; the function is not invoked', async () => {
     const g = gatewayFor(t);
     const res = await g.send('GET', '/items');
     expect(res.status).toBe(401);
     expect(JSON.parse(bodyText(res))).toEqual({ message: 'Unauthorized' });
+    expect(header(res, 'content-type')).toBeUndefined();
+    expect(header(res, 'apigw-requestid')).toMatch(/=$/);
     expect(g.events).toHaveLength(0);
   });
 
@@ -375,6 +505,28 @@ ${scopes}`;
     }
     const viaClientId = { ...good, aud: undefined, client_id: 'my-api' };
     expect((await g.send('GET', '/items', [['Authorization', unsignedJwt(viaClientId)]])).status).toBe(200);
+  });
+
+  it('"API Gateway validates client_id only if aud is not present. When both aud and client_id are present, API Gateway evaluates aud" (AWS docs: "Troubleshooting issues with HTTP API JWT authorizers")', async () => {
+    const g = gatewayFor(t);
+    const both = { ...good, aud: 'another-api', client_id: 'my-api' };
+    const res = await g.send('GET', '/items', [['Authorization', unsignedJwt(both)]]);
+    expect(res.status).toBe(401);
+    expect(header(res, 'www-authenticate')).toMatch(/valid audience/);
+    const listed = { ...good, aud: ['another-api', 'my-api'], client_id: 'x' };
+    expect((await g.send('GET', '/items', [['Authorization', unsignedJwt(listed)]])).status).toBe(200);
+  });
+
+  it('payload format 1.0: the claims are requestContext.authorizer.claims, not under jwt (the 1.0 example of "Working with AWS Lambda proxy integrations for HTTP APIs"; awsdocs/amazon-api-gateway-developer-guide#113)', async () => {
+    const g = gatewayFor(
+      httpTemplate(auth(), route('A', '/items', 'get', "            PayloadFormatVersion: '1.0'\n")),
+    );
+    const res = await g.send('GET', '/items', [['Authorization', `Bearer ${unsignedJwt(good)}`]]);
+    expect(res.status).toBe(200);
+    const ctx = g.events[0].requestContext as { authorizer: Record<string, unknown> };
+    expect(ctx.authorizer).not.toHaveProperty('jwt');
+    expect((ctx.authorizer.claims as Record<string, unknown>).sub).toBe('u1');
+    expect(ctx.authorizer).toHaveProperty('scopes');
   });
 
   it('a valid token: the claims reach the function as requestContext.authorizer.jwt', async () => {
@@ -464,6 +616,20 @@ describe('Lambda authorizers (AWS docs: "Working with AWS Lambda authorizers for
     const denied = await g.send('GET', '/items', [['Authorization', 'token2']]);
     expect(denied.status).toBe(403);
     expect(JSON.parse(bodyText(denied))).toEqual({ message: 'Forbidden' });
+  });
+
+  it('the authorizer has 10 s at most, whatever its Timeout (AWS docs: "Amazon API Gateway quotas", Timeout for Lambda authorizer response: 10000 ms); past it, 500', async () => {
+    const g = gatewayFor(
+      httpTemplate(lambdaAuth(true), route('A', '/items', 'get'), authFn),
+      (_e, fn) =>
+        fn === 'AuthFn'
+          ? { ok: false, kind: 'timeout', errorType: 'Sandbox.Timedout', message: 'late' }
+          : ok({}),
+      { functionTimeouts: { AuthFn: 25, Fn: 3 } },
+    );
+    const res = await g.send('GET', '/items', [['Authorization', 'token']]);
+    expect(g.timeouts).toEqual([10_000]);
+    expect(res.status).toBe(500);
   });
 
   it('a missing identity source is 401 and the authorizer is not invoked', async () => {

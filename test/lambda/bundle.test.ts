@@ -34,6 +34,17 @@ describe('bundle size', () => {
     expect(bytes).toBeLessThan(2048);
   });
 
+  it('a payload format 2.0 handler using withCorsV2 (withCors plus the 2.0 preflight and bare answers) bundles to under 2,560 bytes, with no import left', async () => {
+    const { bytes, text } = await bundledBytes(
+      `import { withCorsV2 } from '../../src/lambda/index.js';
+       export const handler = withCorsV2({ origins: ['https://app.example.com'] }, async () => ({ items: [] }));`,
+      'ts',
+    );
+    console.log(`crossgate/lambda withCorsV2 handler: ${bytes} B (same measure)`);
+    expect(text).not.toMatch(/\bimport\b|require\(/);
+    expect(bytes).toBeLessThan(2560);
+  });
+
   it('prints @middy/core + @middy/http-cors on the same measure, for comparison', async () => {
     const { bytes } = await bundledBytes(
       `import middy from '@middy/core';

@@ -189,5 +189,21 @@ Resources:
       }),
     ]);
     expect(d.functionUrls[0].cors?.at.allowCredentials).toMatchObject({ line: 8 });
+    expect(d.functionUrls[0].notes).toEqual([]);
+  });
+
+  it('InvokeMode RESPONSE_STREAM is said plainly not to be modelled (serve answers buffered)', () => {
+    const d = deploy(`${SAM}Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: nodejs20.x
+      FunctionUrlConfig:
+        AuthType: NONE
+        InvokeMode: RESPONSE_STREAM
+`);
+    expect(d.functionUrls[0].invokeMode).toBe('RESPONSE_STREAM');
+    expect(d.functionUrls[0].notes.join()).toMatch(/RESPONSE_STREAM is not modelled/);
   });
 });

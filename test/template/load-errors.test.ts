@@ -56,7 +56,7 @@ describe('errors with positions', () => {
     [
       'an unknown Cors key (AllowOrigins)',
       `${SAM}Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: Prod\n      Cors:\n        AllowOrigins: "'*'"\n`,
-      /^e\.yaml:8:9: Api: invalid key 'AllowOrigins' for 'Cors' property/,
+      /^e\.yaml:8:9: Api: Invalid key 'AllowOrigins' for 'Cors' property; SAM accepts .*: did you mean 'AllowOrigin'\?/,
     ],
     [
       'an unknown Auth key',
@@ -77,6 +77,33 @@ describe('errors with positions', () => {
   for (const [name, source, expected] of cases) {
     it(name, () => expect(failure(source)).toMatch(expected));
   }
+});
+
+describe('an Api event on an API SAM does not manage', () => {
+  it('RestApiId naming an AWS::ApiGateway::RestApi loads, with a note, as the translator accepts it (push.py Api.resources_to_link; serverless-patterns apigw-lambda-tenant-isolation)', () => {
+    const source = `${SAM}Resources:
+  Rest:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: rest
+${fn('        Get:\n          Type: Api\n          Properties: { RestApiId: !Ref Rest, Path: /x, Method: get }\n')}`;
+    const model = loadTemplate(source, 'r.yaml');
+    const note = model.notes.find((n) => n.message.includes('RestApiId names Rest'));
+    expect(note?.message).toMatch(
+      /a AWS::ApiGateway::RestApi; SAM adds only the permission for API Gateway to invoke Fn, not the route GET \/x/,
+    );
+    expect(note?.pos).toMatchObject({ line: 15 });
+    expect(() => buildDeployment(model)).not.toThrow();
+  });
+  it("RestApiId naming an AWS::Serverless::HttpApi is refused in SAM's words (fixture error_api_event_ref_http_api)", () => {
+    const source = `${SAM}Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+${fn('        Get:\n          Type: Api\n          Properties: { RestApiId: !Ref Http, Path: /x, Method: get }\n')}`;
+    expect(failure(source)).toMatch(
+      /^e\.yaml:\d+:\d+: event Get: RestApiId must be a valid reference to an 'AWS::Serverless::Api' resource in same template/,
+    );
+  });
 });
 
 describe('HTTP APIs (API Gateway v2)', () => {

@@ -4,6 +4,7 @@ import { allowHeadersMissing } from './allow-headers-missing.js';
 import { allowMethodsMissing } from './allow-methods-missing.js';
 import { browserBlocked } from './browser-blocked.js';
 import { corsUnquotedValue } from './cors-unquoted-value.js';
+import { duplicateKey } from './duplicate-key.js';
 import { gatewayResponsesWithoutCors } from './gateway-responses-without-cors.js';
 import { handlerCorsMismatch } from './handler-cors-mismatch.js';
 import { handlerMissingCors } from './handler-missing-cors.js';
@@ -68,4 +69,5 @@ export const RULES: Rule[] = [
   httpWildcardOrigin,
   httpPreflightAuthorizer,
   browserBlocked,
+  duplicateKey,
 ];
