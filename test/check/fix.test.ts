@@ -275,6 +275,11 @@ Resources:
 `;
     const findings = await check(src);
     expect(codes(findings)).toEqual(['CG141']);
+    // The message and the fix name the setting as it is written.
+    expect(findings[0].message).toBe(
+      'HTTP API Http: x-amazon-apigateway-cors has no allowHeaders, so the preflight allows no request header, and the routes send content-type (JSON bodies).',
+    );
+    expect(findings[0].fix?.description).toBe('allowHeaders [content-type]');
     const after = applyFixes(src, findings, 't.yaml').output;
     expect(changed(src, after)).toEqual({
       added: ['          allowHeaders:', '          - content-type'],

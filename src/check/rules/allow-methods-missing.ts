@@ -80,12 +80,13 @@ export function methodsMessage(
   missing: string[],
   resources: DeployedResource[],
   property = 'Cors',
+  key = 'AllowMethods',
 ): string {
   const users = resources.flatMap((r) =>
     r.methods.filter((m) => missing.includes(m.method)).map((m) => `${m.method} ${r.path}`),
   );
   const use = `${fewOf(users)} ${users.length > 1 ? 'use' : 'uses'}`;
   return written === undefined
-    ? `${label}: ${property} has no AllowMethods, so the preflight allows only GET, HEAD and POST, and ${use} ${missing.join(', ')}.`
-    : `${label}: AllowMethods ${written} leaves out ${missing.join(', ')}, which ${use}.`;
+    ? `${label}: ${property} has no ${key}, so the preflight allows only GET, HEAD and POST, and ${use} ${missing.join(', ')}.`
+    : `${label}: ${key} ${written} leaves out ${missing.join(', ')}, which ${use}.`;
 }

@@ -1,7 +1,7 @@
 import { neededHeaders } from '../request-headers.js';
 import type { Finding, Rule } from '../types.js';
 import { neededList } from './allow-headers-missing.js';
-import { corsSites, listEdit, positionOf } from './platform-cors.js';
+import { corsSites, keyName, listEdit, positionOf } from './platform-cors.js';
 import { blockedRequest, routeName } from './util.js';
 
 /**
@@ -40,11 +40,11 @@ export const httpAllowHeadersMissing: Rule = {
         severity: this.severity,
         api: site.api.logicalId,
         message: site.cors.allowHeaders.length
-          ? `${site.label}: AllowHeaders [${site.cors.allowHeaders.join(', ')}] leaves out ${neededList(
+          ? `${site.label}: ${keyName(ctx, site, 'allowHeaders')} [${site.cors.allowHeaders.join(', ')}] leaves out ${neededList(
               missing.map(([, h]) => h),
               lower,
             )}, which the routes send.`
-          : `${site.label}: ${site.property} has no AllowHeaders, so the preflight allows no request header, and the routes send ${neededList(
+          : `${site.label}: ${site.property} has no ${keyName(ctx, site, 'allowHeaders')}, so the preflight allows no request header, and the routes send ${neededList(
               missing.map(([, h]) => h),
               lower,
             )}.`,
@@ -52,7 +52,9 @@ export const httpAllowHeadersMissing: Rule = {
         consoleMessage: sim?.verdict.consoleMessage,
         route: sim ? routeName(sim) : undefined,
         origin: sim?.origin,
-        fix: edit ? { description: `AllowHeaders [${fixed.join(', ')}]`, edits: [edit] } : undefined,
+        fix: edit
+          ? { description: `${keyName(ctx, site, 'allowHeaders')} [${fixed.join(', ')}]`, edits: [edit] }
+          : undefined,
       });
     }
     return out;

@@ -1,6 +1,6 @@
 import type { Finding, Rule } from '../types.js';
 import { methodsMessage } from './allow-methods-missing.js';
-import { corsSites, listEdit, positionOf, routeMethods } from './platform-cors.js';
+import { corsSites, keyName, listEdit, positionOf, routeMethods } from './platform-cors.js';
 import { blockedRequest, routeName } from './util.js';
 
 /**
@@ -39,12 +39,15 @@ export const httpAllowMethodsMissing: Rule = {
           missing,
           site.api.resources,
           site.property,
+          keyName(ctx, site, 'allowMethods'),
         ),
         pos: positionOf(site, 'allowMethods'),
         consoleMessage: sim?.verdict.consoleMessage,
         route: sim ? routeName(sim) : undefined,
         origin: sim?.origin,
-        fix: edit ? { description: `AllowMethods [${fixed.join(', ')}]`, edits: [edit] } : undefined,
+        fix: edit
+          ? { description: `${keyName(ctx, site, 'allowMethods')} [${fixed.join(', ')}]`, edits: [edit] }
+          : undefined,
       });
     }
     return out;

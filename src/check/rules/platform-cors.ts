@@ -12,7 +12,10 @@ import type { CheckContext, FixEdit } from '../types.js';
 export interface CorsSite {
   api: PlatformEndpoint;
   cors: DeployedCors;
-  /** How the template names it: `CorsConfiguration` (HTTP API) or `Cors` (Function URL). */
+  /**
+   * How the template names it: `CorsConfiguration` (HTTP API), `Cors` (Function URL), or the OpenAPI
+   * body's own `x-amazon-apigateway-cors`, whose keys are camelCase.
+   */
   property: string;
   /** `HTTP API ItemsApi` or `Function URL NotesFunctionUrl`, for messages. */
   label: string;
@@ -26,7 +29,11 @@ export function corsSites(ctx: CheckContext): CorsSite[] {
     out.push({
       api,
       cors: api.cors,
-      property: api.kind === 'http' ? 'CorsConfiguration' : 'Cors',
+      property: camelCase(ctx, api.cors)
+        ? 'x-amazon-apigateway-cors'
+        : api.kind === 'http'
+          ? 'CorsConfiguration'
+          : 'Cors',
       label: `${api.kind === 'http' ? 'HTTP API' : 'Function URL'} ${api.logicalId}`,
     });
   }
@@ -41,16 +48,19 @@ export function positionOf(site: CorsSite, field: CorsProperty): Pos | undefined
  * The name a property of this configuration is written with: PascalCase in CorsConfiguration and a
  * Function URL's Cors, camelCase in a body's own `x-amazon-apigateway-cors`.
  */
-export function keyName(ctx: CheckContext, site: CorsSite, field: CorsProperty): string {
-  const pascal = field[0].toUpperCase() + field.slice(1);
-  // The mapping's first key, as written in its file (the template, or an OpenAPI file it reads).
-  const at = site.cors.pos;
-  if (!at) return pascal;
+export function keyName(_ctx: CheckContext, site: CorsSite, field: CorsProperty): string {
+  return site.property === 'x-amazon-apigateway-cors' ? field : field[0].toUpperCase() + field.slice(1);
+}
+
+/** Whether the configuration's first key, in the file it was written in, is camelCase (`allowOrigins`). */
+function camelCase(ctx: CheckContext, cors: DeployedCors): boolean {
+  const at = cors.pos;
+  if (!at) return false;
   const source =
     at.file === ctx.model.file ? ctx.model.source : (ctx.deployment.sources?.[at.file] ?? ctx.model.source);
   const line = source.split('\n')[at.line - 1] ?? '';
   const key = /^["']?([A-Za-z]+)["']?\s*:/.exec(line.slice(at.col - 1))?.[1];
-  return key && key[0] === key[0].toLowerCase() ? field : pascal;
+  return key !== undefined && key[0] === key[0].toLowerCase();
 }
 
 /** The edit that makes a list property hold `values`: rewrite it, or add it beside a written property. */
