@@ -402,4 +402,22 @@ describe('check rules', () => {
     // Without AllowMethods SAM allows every method of the path: each is tried.
     expect((await sent(any(''))).verbs).toEqual(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']);
   });
+
+  it('CG104 adds a Cors that allows the headers the routes send, so the template checks clean in one --fix (IAM: the SigV4 headers; serverless-patterns apigw-iam)', async () => {
+    const src = template({
+      cors: '',
+      auth: '      Auth:\n        DefaultAuthorizer: AWS_IAM\n        AddDefaultAuthorizerToCorsPreflight: false\n',
+      events: post,
+      inlineCode:
+        "export const handler = async () => ({ statusCode: 200, headers: { 'Access-Control-Allow-Origin': 'https://app.example.com' }, body: '' });",
+    });
+    const findings = await check(src, ['https://app.example.com']);
+    expect(codes(findings)).toEqual(['CG104']);
+    expect(findings[0].hint).toBe(
+      `Add Cors to the API (AllowOrigin: "'https://app.example.com'", AllowHeaders: "'Content-Type,Authorization,X-Amz-Date,X-Amz-Security-Token'"), or route OPTIONS to a function that answers preflights.`,
+    );
+    expect(
+      codes(await check(await fixed(src, ['https://app.example.com']), ['https://app.example.com'])),
+    ).toEqual([]);
+  });
 });
