@@ -314,9 +314,22 @@ describe('check rules for HTTP APIs and Function URLs', () => {
     expect(bare.find((f) => f.code === 'CG105')?.message).toBe(
       'Fn (index.handler) returns no Access-Control-Allow-Origin, and HTTP API Http has no CorsConfiguration to add it: the browser blocks GET /items.',
     );
-    const bareUrl = await run(url('').replace('AuthType: NONE\n', 'AuthType: NONE\n'));
-    expect(bareUrl.find((f) => f.code === 'CG105')?.message).toMatch(
-      /, and Function URL FnUrl has no Cors to add it: the browser blocks /,
+    // A Function URL without Cors: the function answers the preflight too, without the header. One
+    // finding for the one defect, not a CG120 for the preflight and a CG105 behind it.
+    const bareUrl = await run(url(''));
+    expect(codes(bareUrl)).toEqual(['CG105']);
+    expect(bareUrl[0].message).toBe(
+      'Fn (index.handler) returns no Access-Control-Allow-Origin, and Function URL FnUrl has no Cors to add it: the browser blocks ANY /.',
+    );
+    // Signed (AWS_IAM), every request is preflighted, and the function answers the preflight without
+    // the header: still the one CG105 (serverless-patterns lambda-bedrock-response-streaming, --strict).
+    const signed = await run(url('').replace('AuthType: NONE', 'AuthType: AWS_IAM'));
+    expect(codes(signed)).toEqual(['CG105']);
+    expect(signed[0].message).toMatch(
+      /: the browser blocks the preflight of ANY \/, and the request is never sent\.$/,
+    );
+    expect(bareUrl[0].hint).toMatch(
+      /^Give Function URL FnUrl a Cors: Lambda then answers the preflight .* withCorsV2/,
     );
   });
 
