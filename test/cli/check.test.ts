@@ -174,7 +174,7 @@ Resources:
     const text = (await run(['check', file])).stdout;
     const sarif = JSON.parse((await run(['check', file, '--format', 'sarif'])).stdout).runs[0].results;
     const github = (await run(['check', file, '--format', 'github'])).stdout.trim().split('\n');
-    const unescape = (s: string) => s.replaceAll('%0A', '\n').replaceAll('%25', '%');
+    const unescapeData = (s: string) => s.replaceAll('%0A', '\n').replaceAll('%25', '%');
     expect(json.findings.map((f: { code: string }) => f.code).sort()).toEqual([
       'CG102',
       'CG105',
@@ -207,7 +207,7 @@ Resources:
         expect(r.locations[0].physicalLocation.region).toEqual({ startLine: f.line, startColumn: f.column });
         expect(r.message.text.startsWith(f.message)).toBe(true);
         expect(r.message.text).toContain(advice);
-        const g = unescape(github[i]);
+        const g = unescapeData(github[i]);
         expect(g).toContain(`line=${f.line},col=${f.column},title=${f.code} `);
         expect(g).toContain(`::${f.message}`);
         expect(g).toContain(advice);
