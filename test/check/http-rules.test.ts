@@ -429,6 +429,22 @@ describe('check rules for HTTP APIs and Function URLs', () => {
     );
   });
 
+  it('CG147 is an error when Lambda refuses a Function URL’s MaxAge above 86,400 s (Lambda API reference, Cors: MaxAge 0–86400): the deploy fails', async () => {
+    const over = (
+      await check(
+        url('        Cors:\n          AllowOrigins: [https://app.example.com]\n          MaxAge: 100000\n'),
+      )
+    ).find((f) => f.code === 'CG147');
+    expect(over?.severity).toBe('error');
+    expect(over?.message).toMatch(/, and Lambda refuses more than 86400 s\.$/);
+    const capped = (
+      await check(
+        url('        Cors:\n          AllowOrigins: [https://app.example.com]\n          MaxAge: 86400\n'),
+      )
+    ).find((f) => f.code === 'CG147');
+    expect(capped?.severity).toBe('warning');
+  });
+
   it('every rule has its page in docs/rules/ and its row in docs/rules/README.md', async () => {
     const { existsSync, readFileSync } = await import('node:fs');
     const { RULES } = await import('../../src/check/rules/index.js');

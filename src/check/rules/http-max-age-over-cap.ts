@@ -25,7 +25,8 @@ export const httpMaxAgeOverCap: Rule = {
       out.push({
         code: this.code,
         rule: this.name,
-        severity: this.severity,
+        // Lambda refusing the value fails the deploy: an error, as CG101's refused mapping expression is.
+        severity: refused ? 'error' : this.severity,
         api: site.api.logicalId,
         message: maxAgeMessage(
           site.label,
