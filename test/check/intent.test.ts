@@ -215,4 +215,39 @@ describe('CORS intent', () => {
     const signal = r.intent?.[0].signals.find((x) => x.source === 'handler');
     expect(signal?.pos?.file).toBe('proj/src/app.mjs');
   });
+
+  it('an API whose answers the template does not show (an HTTP_PROXY backend, a handler crossgate does not read) is not said to be uncallable: serverless-patterns apigw-vpclink-alb-ecs proxies to an ECS service whose Express app uses cors()', async () => {
+    const r = await check(`Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: Prod
+      DefinitionBody:
+        openapi: '3.0.1'
+        info: { title: t, version: '1' }
+        paths:
+          /{proxy+}:
+            x-amazon-apigateway-any-method:
+              x-amazon-apigateway-integration:
+                type: http_proxy
+                httpMethod: ANY
+                uri: http://backend.example.com/{proxy}
+  Go:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: bootstrap
+      Runtime: provided.al2023
+      CodeUri: /nonexistent
+      Events:
+        Get:
+          Type: Api
+          Properties: { Path: /go, Method: get }
+`);
+    expect(codes(r.findings)).toEqual(['CG121', 'CG121']);
+    expect(r.findings.map((f) => f.message)).toEqual([
+      "Api (REST API): nothing in the template shows that pages on other origins call it, and its CORS was not judged; ANY /{proxy+} passes an HTTP backend's answer through, whose Access-Control-Allow-Origin the template does not show (probe judges the deployed API).",
+      'ServerlessRestApi (REST API): nothing in the template shows that pages on other origins call it, and its CORS was not judged; GET /go runs a handler crossgate does not read, whose Access-Control-Allow-Origin the template does not show (probe judges the deployed API).',
+    ]);
+  });
 });
