@@ -3,11 +3,13 @@
  * (`check --invoke` runs the handler instead): it recognises crossgate/lambda, @middy/http-cors,
  * Powertools' cors middleware, and headers written by hand.
  */
+
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { runtimeFamily } from '../runtime/kinds.js';
 import type { TemplateModel } from '../template/model.js';
 import { type PythonSource, readPythonSource, scanPythonSources } from './python-handlers.js';
+import { normalizeOrigin } from './rules/malformed-origin.js';
 
 export interface HandlerCors {
   file: string | undefined;
@@ -44,6 +46,25 @@ function libraryConfig(source: string): Pick<HandlerCors, 'literalOrigins' | 'en
 }
 
 /** The folder a function's code is in: CodeUri, or the folder of a CodeUri that names a file. */
+/**
+ * The origins a handler names: literal origins in its source, the literal it sends, and the values of
+ * the environment variables it reads (a comma- or space-separated list each), as a browser writes them.
+ */
+export function originsNamedBy(h: HandlerCors | undefined, environment: Record<string, string>): string[] {
+  const raw = [
+    ...(h?.literalOrigins ?? []),
+    ...(h?.kind === 'literal' && h.allowOrigin ? [h.allowOrigin] : []),
+    ...(h?.envNames ?? []).map((n) => environment[n] ?? ''),
+  ];
+  const out = new Set<string>();
+  for (const value of raw)
+    for (const part of value.split(/[,\s]+/)) {
+      const origin = normalizeOrigin(part);
+      if (origin) out.add(origin);
+    }
+  return [...out];
+}
+
 export function codeDirOf(model: { baseDir: string }, fn: { codeUri: string | undefined }): string {
   const dir = resolve(model.baseDir, fn.codeUri ?? '.');
   try {
@@ -90,7 +111,16 @@ export function scanHandlerSource(source: string, file?: string): HandlerCors {
   const checked =
     /\.(has|includes|test|indexOf)\s*\(|===|!==/.test(near) ||
     /\.(has|includes)\s*\([^)]*origin/i.test(source);
-  return { file, kind: 'dynamic', reflectsOrigin: usesOrigin && !checked, allowCredentials, setsVary, line };
+  // The origins it checks against, as far as the source names them (literals, environment variables).
+  return {
+    file,
+    kind: 'dynamic',
+    reflectsOrigin: usesOrigin && !checked,
+    allowCredentials,
+    setsVary,
+    line,
+    ...libraryConfig(source),
+  };
 }
 
 export function scanHandler(codeDir: string, handler: string | undefined, inlineCode?: string): HandlerCors {

@@ -161,14 +161,20 @@ export function hasIntent(signals: IntentSignal[]): boolean {
   return signals.length > 0;
 }
 
-/** The one line an API without intent gets (CG121). `what` names the API's kind ("REST API"). */
-export function noIntentFinding(apiId: string, what: string, pos: Pos | undefined): Finding {
+/**
+ * The one line an API without intent gets (CG121). `what` names the API's kind ("REST API"). `unseen`:
+ * the answers the template does not show (an HTTP backend's, a handler crossgate does not read), which
+ * may carry the header: then the API is not said to be uncallable.
+ */
+export function noIntentFinding(apiId: string, what: string, pos: Pos | undefined, unseen?: string): Finding {
   return {
     code: 'CG121',
     rule: 'no-cors-intent',
     severity: 'info',
     api: apiId,
-    message: `${apiId} (${what}): nothing shows that pages on other origins call it, and it is not callable from them (no answer of it carries Access-Control-Allow-Origin); its CORS was not judged.`,
+    message: unseen
+      ? `${apiId} (${what}): nothing in the template shows that pages on other origins call it, and its CORS was not judged; ${unseen}, whose Access-Control-Allow-Origin the template does not show (probe judges the deployed API).`
+      : `${apiId} (${what}): nothing shows that pages on other origins call it, and it is not callable from them (no answer of it carries Access-Control-Allow-Origin); its CORS was not judged.`,
     pos,
     hint: 'If a page on another origin calls it, say so: add Cors to the API, pass --origin https://app.example.com, or list "origins" in crossgate.config.json (or in a "crossgate" section of package.json) beside the template. --strict judges every API.',
   };

@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPython } from '../runtime/python-interpreter.js';
 import type { HandlerCors } from './handler-scan.js';
@@ -69,10 +69,11 @@ export async function scanPythonSources(
 ): Promise<{ results: Map<string, HandlerCors>; notes: string[] }> {
   const results = new Map<string, HandlerCors>();
   if (sources.length === 0) return { results, notes: [] };
-  const found = await findPython(options.runtime, {
-    templateDir: options.templateDir,
-    override: options.python,
-  });
+  // Reading needs no shim: the search first skips version managers' shim folders (a pyenv shim costs
+  // a shell and a lookup, ~100 ms, on each start), then, finding nothing, looks as the runtime does.
+  const search = { templateDir: options.templateDir, override: options.python };
+  let found = await findPython(options.runtime, { ...search, env: withoutShims(process.env) });
+  if (!found.ok && !options.python) found = await findPython(options.runtime, search);
   if (!found.ok)
     return {
       results,
@@ -98,6 +99,15 @@ export async function scanPythonSources(
     results.set(key, toHandlerCors(f, file));
   }
   return { results, notes };
+}
+
+/** The environment with PATH's shim folders (pyenv's and asdf's `…/shims`) left out. */
+export function withoutShims(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const path = (env.PATH ?? '')
+    .split(delimiter)
+    .filter((dir) => basename(dir) !== 'shims')
+    .join(delimiter);
+  return { ...env, PATH: path };
 }
 
 function toHandlerCors(f: Facts, file: string | undefined): HandlerCors {

@@ -3,6 +3,7 @@
  * other origins call (CORS intent), simulate the browser's requests to those through the gateway
  * model, run every rule, report what hides behind a broken preflight, and order the findings.
  */
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { Engine } from '../browser/index.js';
 import type { Invoke } from '../gateway/types.js';
 import type { DeployedApi, DeployedEndpoint, Deployment } from '../sam/model.js';
@@ -18,7 +19,7 @@ import {
   type PlatformEndpoint,
 } from './endpoints.js';
 import { attachEngineOutcomes } from './engines.js';
-import { codeDirOf, type HandlerCors, scanHandlers } from './handler-scan.js';
+import { codeDirOf, type HandlerCors, originsNamedBy, scanHandlers } from './handler-scan.js';
 import {
   type DeclaredIntent,
   declaredSignals,
@@ -81,6 +82,28 @@ export const SAMPLE_ORIGIN = 'https://app.example.com';
 /** Findings about the actual answer: what a broken preflight can hide. */
 const LATENT_CODES = new Set(['CG105', 'CG106', 'CG109', 'CG116', 'CG120', 'CG123']);
 
+/**
+ * Errors that stop a preflight (or the deploy): what a latent finding names as "to be fixed first".
+ * Not the gateway's own error answers (CG107), a security finding (CG117), nor the actual answer.
+ */
+const PREFLIGHT_CODES = new Set([
+  'CG101',
+  'CG102',
+  'CG103',
+  'CG104',
+  'CG110',
+  'CG111',
+  'CG112',
+  'CG113',
+  'CG125',
+  'CG140',
+  'CG141',
+  'CG142',
+  'CG143',
+  'CG146',
+  'CG149',
+]);
+
 export async function runCheck(
   model: TemplateModel,
   deployment: Deployment,
@@ -102,18 +125,8 @@ export async function runCheck(
         : undefined;
   };
 
-  const handlerNamedOrigins = (id: string): string[] => {
-    const h = handlers.get(id);
-    const env = model.functions[id]?.environment ?? {};
-    return originsIn(
-      [
-        ...(h?.literalOrigins ?? []),
-        ...(h?.kind === 'literal' && h.allowOrigin ? [h.allowOrigin] : []),
-        ...(h?.envNames ?? []).map((n) => env[n] ?? ''),
-      ].join(','),
-      false,
-    );
-  };
+  const handlerNamedOrigins = (id: string): string[] =>
+    originsNamedBy(handlers.get(id), model.functions[id]?.environment ?? {});
 
   // Which APIs pages on other origins call: those are judged as a browser would; the others get one line.
   const declared: DeclaredIntent = {
@@ -151,6 +164,11 @@ export async function runCheck(
       methods: methodCount(api),
     })),
   ];
+  // A handler's file is named as the template is (relative to where the user stands), not absolute.
+  for (const judgement of intent)
+    for (const signal of judgement.signals)
+      if (signal.pos && isAbsolute(signal.pos.file))
+        signal.pos = { ...signal.pos, file: shownPath(model, signal.pos.file) };
   // An API whose methods crossgate could not read is neither judged nor said to be uncallable.
   const judgedIds = new Set(intent.filter((i) => i.methods > 0 && hasIntent(i.signals)).map((i) => i.api));
   const isJudged = (api: DeployedEndpoint) => judgedIds.has(api.logicalId);
@@ -273,6 +291,7 @@ export async function runCheck(
     ...deployment.httpApis.flatMap((a) => a.notes),
     ...deployment.functionUrls.flatMap((u) => u.notes),
     ...handlerNotes,
+    ...unmodelled(model),
     ...assumptions(model, judged, handlers),
   ];
   return {
@@ -283,6 +302,12 @@ export async function runCheck(
     intent,
     sources: { [model.file]: model.source, ...(deployment.sources ?? {}) },
   };
+}
+
+/** A file under the template's folder, named as the template is named (`src/app.js` beside `t.yaml`). */
+function shownPath(model: TemplateModel, file: string): string {
+  const rel = relative(model.baseDir, file);
+  return rel.startsWith('..') || isAbsolute(rel) ? file : join(dirname(model.file), rel);
 }
 
 function endpointKind(api: DeployedEndpoint): string {
@@ -314,16 +339,48 @@ function latentFindings(
     const blockers = [
       ...new Set(
         found
-          .filter((g) => g.api === f.api && g.severity === 'error' && !LATENT_CODES.has(g.code))
+          .filter((g) => g.api === f.api && g.severity === 'error' && PREFLIGHT_CODES.has(g.code))
           .map((g) => g.code),
       ),
-    ];
-    const first = blockers.length > 0 ? blockers.join(' and ') : 'the preflight';
-    const verb = blockers.length > 1 ? 'are' : 'is';
-    out.push({
-      ...f,
-      message: `after ${first} ${verb} fixed, ${f.route ?? 'the request'} will still be blocked: ${f.message}`,
-    });
+    ].sort();
+    out.push({ ...f, message: latentMessage(f, blockers) });
+  }
+  return out;
+}
+
+/**
+ * A latent finding's message: what must be fixed first (the preflight's blockers, sorted codes), then
+ * the finding. CG120 names its routes itself ('Api: from O, GET / is blocked at the answer: …').
+ */
+export function latentMessage(f: Pick<Finding, 'code' | 'message' | 'route'>, blockers: string[]): string {
+  const first =
+    blockers.length > 1
+      ? `${blockers.slice(0, -1).join(', ')} and ${blockers.at(-1)}`
+      : (blockers[0] ?? 'the preflight');
+  const after = `after ${first} ${blockers.length > 1 ? 'are' : 'is'} fixed,`;
+  return f.code === 'CG120'
+    ? `${after} ${f.message.replace(/ (is|are) blocked /, ' will still be blocked ')}`
+    : `${after} ${f.route ?? 'the request'} will still be blocked: ${f.message}`;
+}
+
+/**
+ * An HTTP API or Function URL written as plain CloudFormation: check models the SAM forms
+ * (AWS::Serverless::HttpApi, FunctionUrlConfig), so without a note the template would pass as having
+ * no CORS defects. A WebSocket API is no concern of CORS (a WebSocket handshake is not a CORS request).
+ */
+function unmodelled(model: TemplateModel): string[] {
+  const out: string[] = [];
+  const resources = (model.root.Resources ?? {}) as Record<string, { Type?: unknown; Properties?: unknown }>;
+  for (const [id, r] of Object.entries(resources)) {
+    const props = (r?.Properties ?? {}) as Record<string, unknown>;
+    if (r?.Type === 'AWS::ApiGatewayV2::Api' && String(props.ProtocolType).toUpperCase() !== 'WEBSOCKET')
+      out.push(
+        `${id} is an HTTP API written as AWS::ApiGatewayV2::Api, which check does not model (it models AWS::Serverless::HttpApi): its CORS was not judged; probe judges the deployed API`,
+      );
+    else if (r?.Type === 'AWS::Lambda::Url')
+      out.push(
+        `${id} is a Function URL written as AWS::Lambda::Url, which check does not model (it models FunctionUrlConfig): its CORS was not judged; probe judges the deployed URL`,
+      );
   }
   return out;
 }

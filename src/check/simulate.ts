@@ -15,9 +15,11 @@ import type {
   DeployedFunctionUrl,
   DeployedHttpApi,
   DeployedMethod,
+  DeployedResource,
   Deployment,
 } from '../sam/model.js';
 import type { HandlerCors } from './handler-scan.js';
+import { SIGV4_HEADERS } from './request-headers.js';
 import type { SimulatedRequest } from './types.js';
 
 /** The origin no template allows: what an attacker's page is. */
@@ -145,13 +147,7 @@ function authorizerHeaders(api: DeployedEndpoint, method: DeployedMethod): Array
   if (!method.authorizer || method.authorizer === 'NONE') return [];
   if (api.kind === 'http' || api.kind === 'function-url') {
     const a = api.kind === 'http' ? api.authorizers[method.authorizer] : undefined;
-    if (!a || a.type === 'AWS_IAM')
-      return [
-        [
-          'Authorization',
-          'AWS4-HMAC-SHA256 Credential=crossgate-check/20260101/us-east-1/execute-api/aws4_request',
-        ],
-      ];
+    if (!a || a.type === 'AWS_IAM') return SIGV4_HEADERS.map(([n, v]) => [n, v]);
     const out: Array<[string, string]> = [];
     for (const source of a.identitySource) {
       if (!source.startsWith('$request.header.')) continue;
@@ -167,6 +163,9 @@ function authorizerHeaders(api: DeployedEndpoint, method: DeployedMethod): Array
     return out;
   }
   const authorizer = api.authorizers[method.authorizer];
+  // IAM: the request is signed, as an HTTP API's or Function URL's is.
+  if (method.authorizer === 'AWS_IAM' || authorizer?.type === 'AWS_IAM')
+    return SIGV4_HEADERS.map(([n, v]) => [n, v]);
   if (authorizer) {
     const names =
       authorizer.type === 'TOKEN'
@@ -186,25 +185,37 @@ interface Shape {
 }
 
 /**
- * The methods a web app sends to an ANY route. A REST API's preflight allows every method of the path,
- * so all are tried. An HTTP API's catch-all or a Function URL says which it expects only through its
- * CORS AllowMethods: those, or the simple GET and POST when it lists none.
+ * The methods a web app sends to an ANY route: an ANY route says which it expects only through the CORS
+ * AllowMethods in front of it, so those are tried, as for every kind of API. A REST path's CORS
+ * preflight (SAM's, from Cors) lists them: without AllowMethods SAM lists every method of the path, so
+ * all are tried. An HTTP API's catch-all or a Function URL: its CorsConfiguration's, or the simple GET
+ * and POST when it lists none.
  */
-function anyVerbs(api: DeployedEndpoint): string[] {
-  if (api.kind !== 'http' && api.kind !== 'function-url') return ['GET', 'POST', 'PUT', 'DELETE'];
+function anyVerbs(api: DeployedEndpoint, resource: DeployedResource): string[] {
+  const verbs = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
+  if (api.kind !== 'http' && api.kind !== 'function-url') {
+    const preflight = resource.methods.find((m) => m.method === 'OPTIONS' && m.corsPreflight);
+    const header = preflight?.mockHeaders.find(
+      (h) => h.name.toLowerCase() === 'access-control-allow-methods',
+    );
+    const listed = (header?.value ?? '').split(',').map((m) => m.trim().toUpperCase());
+    if (!header?.value || listed.includes('*')) return ['GET', 'POST', 'PUT', 'DELETE'];
+    return verbs.filter((m) => m === 'GET' || m === 'POST' || listed.includes(m));
+  }
   const listed = (api.cors?.allowMethods ?? []).map((m) => m.toUpperCase());
   if (listed.length === 0 || listed.includes('*')) return ['GET', 'POST'];
-  return ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].filter((m) => listed.includes(m));
+  return verbs.filter((m) => listed.includes(m));
 }
 
 /** The requests a web app sends to one method. */
 export function shapesFor(
   api: DeployedEndpoint,
+  resource: DeployedResource,
   method: DeployedMethod,
   key: string | undefined,
   credentials: boolean,
 ): Shape[] {
-  const verbs = method.method === 'ANY' ? anyVerbs(api) : [method.method];
+  const verbs = method.method === 'ANY' ? anyVerbs(api, resource) : [method.method];
   const out: Shape[] = [];
   for (const verb of verbs) {
     if (verb === 'OPTIONS' || verb === 'HEAD') continue;
@@ -348,7 +359,7 @@ export async function simulateRequests(input: SimulationInput): Promise<Simulati
           : `${API_ORIGIN}/${api.stageName ?? 'Prod'}`;
     for (const resource of api.resources) {
       for (const method of resource.methods) {
-        for (const shape of shapesFor(api, method, key, credentials)) {
+        for (const shape of shapesFor(api, resource, method, key, credentials)) {
           for (const origin of [...origins, FOREIGN_ORIGIN]) {
             const call: FetchCall = {
               url: `${base}${samplePath(resource.path)}`,

@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Engine, parseEngines } from '../browser/index.js';
 import { type CrossgateConfig, readConfig } from '../check/config.js';
-import { applyFixes, unifiedDiff } from '../check/fix.js';
+import { applyFixesToFiles, unifiedDiff } from '../check/fix.js';
 import { RULES } from '../check/rules/index.js';
 import { normalizeOrigin } from '../check/rules/malformed-origin.js';
 import { type CheckResult, runCheck } from '../check/run.js';
@@ -174,8 +174,15 @@ async function checkSingle(
   const source = checked.source!;
   const path = checked.path!;
   if (values.fix) {
-    const fixed = applyFixes(source, result.findings, checked.file);
-    const diff = unifiedDiff(source, fixed.output, file);
+    // The template and the OpenAPI files it reads: a finding in api.yaml is fixed in api.yaml.
+    const sources = { ...result.sources, [checked.file]: source };
+    const fixed = applyFixesToFiles(sources, result.findings, checked.file);
+    const changed = Object.keys(fixed.outputs).sort((a, b) =>
+      a === checked.file ? -1 : b === checked.file ? 1 : a.localeCompare(b),
+    );
+    const diff = changed
+      .map((name) => unifiedDiff(sources[name], fixed.outputs[name], name === checked.file ? file : name))
+      .join('');
     // --dry-run's product is the diff: stdout, so `> fix.diff` keeps it. Otherwise it is a side note.
     if (values['dry-run']) {
       process.stdout.write(diff);
@@ -184,9 +191,10 @@ async function checkSingle(
     }
     process.stderr.write(diff || 'check --fix: nothing to fix automatically\n');
     if (diff) {
-      writeFileSync(path, fixed.output);
+      for (const name of changed)
+        writeFileSync(name === checked.file ? path : resolve(name), fixed.outputs[name]);
       process.stderr.write(
-        `check --fix: applied ${fixed.applied.length} fix${fixed.applied.length === 1 ? '' : 'es'} to ${file}; checking again\n`,
+        `check --fix: applied ${fixed.applied.length} fix${fixed.applied.length === 1 ? '' : 'es'} to ${changed.map((n) => (n === checked.file ? file : n)).join(', ')}; checking again\n`,
       );
       return checkCommand.run(argv.filter((a) => a !== '--fix'));
     }

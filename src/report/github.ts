@@ -1,6 +1,6 @@
 /** GitHub Actions workflow commands (docs: "Workflow commands for GitHub Actions": ::error file=,line=,col=::). */
 import type { CheckResult } from '../check/run.js';
-import { engineLines } from './engine-lines.js';
+import { findingDetail } from './engine-lines.js';
 
 const escapeData = (s: string) => s.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
 const escapeProperty = (s: string) => escapeData(s).replaceAll(':', '%3A').replaceAll(',', '%2C');
@@ -15,7 +15,7 @@ export function checkGithub(result: CheckResult): string {
       ]
         .filter(Boolean)
         .join(',');
-      const lines = engineLines(f, result.engines);
+      const lines = findingDetail(f, result.engines);
       return `::${command} ${props}::${escapeData(f.message + (lines ? `\n${lines}` : ''))}\n`;
     })
     .join('');

@@ -1,7 +1,7 @@
 /** SARIF 2.1.0 for code scanning (OASIS SARIF v2.1.0; GitHub "SARIF support for code scanning"). */
 import type { CheckResult } from '../check/run.js';
 import { version } from '../index.js';
-import { engineLines } from './engine-lines.js';
+import { findingDetail } from './engine-lines.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
@@ -29,7 +29,7 @@ export function checkSarif(result: CheckResult, uriFor: (file: string) => string
           ruleId: f.code,
           ruleIndex: result.rules.findIndex((r) => r.code === f.code),
           level: LEVEL[f.severity],
-          message: { text: [f.message, engineLines(f, result.engines)].filter(Boolean).join('\n') },
+          message: { text: [f.message, findingDetail(f, result.engines)].filter(Boolean).join('\n') },
           locations: f.pos
             ? [
                 {

@@ -4,7 +4,7 @@
  * in each rule's file and docs page.
  */
 import { describe, expect, it } from 'vitest';
-import { check, codes, fixed } from './helpers.js';
+import { check, codes, fixed, template } from './helpers.js';
 
 const PLAIN = 'export const handler = async () => ({ ok: true });';
 const LITERAL =
@@ -219,15 +219,21 @@ describe('check rules for HTTP APIs and Function URLs', () => {
     });
   }
 
-  it('--fix rewrites a flow list in place and adds a missing list beside its siblings', async () => {
-    const after = await fixed(http({ auth: jwt() }));
-    expect(after).toContain('AllowHeaders: [ content-type, authorization ]');
+  it('--fix rewrites a flow list in place and adds a missing list beside its siblings, in their style', async () => {
+    const before = http({ auth: jwt() });
+    const after = await fixed(before);
+    expect(after).toContain('AllowHeaders: [content-type, authorization]');
+    expect(after.split('\n').filter((l, i) => l !== before.split('\n')[i])).toEqual([
+      '        AllowHeaders: [content-type, authorization]',
+    ]);
     const added = await fixed(
       http({
         cors: '      CorsConfiguration:\n        AllowOrigins: [https://app.example.com]\n        AllowMethods: [GET, POST, PUT]\n',
       }),
     );
-    expect(added).toMatch(/AllowHeaders:\n\s+- content-type/);
+    expect(added).toContain(
+      '        AllowOrigins: [https://app.example.com]\n        AllowHeaders: [content-type]\n        AllowMethods: [GET, POST, PUT]\n',
+    );
   });
 
   it('an HTTP API with no CorsConfiguration and no CORS in its handlers is not checked: one info line says so (CG121, as for REST APIs)', async () => {
@@ -264,6 +270,180 @@ describe('check rules for HTTP APIs and Function URLs', () => {
         true,
       );
     });
+
+  it('IAM: an HTTP API route and a Function URL with AuthType AWS_IAM need the SigV4 headers allowed (authorization, x-amz-date, x-amz-security-token), worded as CG113 words it', async () => {
+    const httpIam = http({
+      auth: '      Auth:\n        DefaultAuthorizer: AWS_IAM\n        EnableIamAuthorizer: true\n',
+      cors: '      CorsConfiguration:\n        AllowOrigins: [https://app.example.com]\n        AllowMethods: [GET, PUT]\n        AllowHeaders: [content-type, authorization]\n',
+    });
+    const f = (await check(httpIam)).find((x) => x.code === 'CG141');
+    expect(f?.message).toBe(
+      'HTTP API Http: AllowHeaders [content-type, authorization] leaves out x-amz-date (IAM authorization (SigV4)), x-amz-security-token (IAM authorization (SigV4)), which the routes send.',
+    );
+    expect(codes(await check(await fixed(httpIam)))).not.toContain('CG141');
+    const urlIam = url('        Cors:\n          AllowOrigins: [https://app.example.com]\n').replace(
+      'AuthType: NONE',
+      'AuthType: AWS_IAM',
+    );
+    expect((await check(urlIam)).find((x) => x.code === 'CG141')?.message).toBe(
+      'Function URL FnUrl: Cors has no AllowHeaders, so the preflight allows no request header, and the routes send content-type (JSON bodies), authorization (IAM authorization (SigV4)), x-amz-date (IAM authorization (SigV4)), x-amz-security-token (IAM authorization (SigV4)).',
+    );
+  });
+
+  it('CG105 is not a handler’s fault behind a CorsConfiguration, which adds the header for the origins it lists; without one it names the HTTP API (or Function URL) that adds none, not "a Lambda proxy answer"', async () => {
+    const { runCheck } = await import('../../src/check/run.js');
+    const { loadTemplate } = await import('../../src/template/load.js');
+    const { buildDeployment } = await import('../../src/sam/deployment.js');
+    const run = async (source: string) => {
+      const model = loadTemplate(source, 't.yaml', { baseDir: '/nonexistent' });
+      return (
+        await runCheck(model, buildDeployment(model, { evaluateConditions: true }), {
+          origins: ['https://app.example.com'],
+        })
+      ).findings;
+    };
+    // The page's origin is not among AllowOrigins: not CG105 (the handler sends none, rightly).
+    const unlisted = await run(
+      http({
+        cors: '      CorsConfiguration:\n        AllowOrigins: [https://other.example]\n',
+        events: get,
+      }),
+    );
+    expect(codes(unlisted)).not.toContain('CG105');
+    const bare = await run(http({ cors: '', events: get }));
+    expect(bare.find((f) => f.code === 'CG105')?.message).toBe(
+      'Fn (index.handler) returns no Access-Control-Allow-Origin, and HTTP API Http has no CorsConfiguration to add it: the browser blocks GET /items.',
+    );
+    // A Function URL without Cors: the function answers the preflight too, without the header. One
+    // finding for the one defect, not a CG120 for the preflight and a CG105 behind it.
+    const bareUrl = await run(url(''));
+    expect(codes(bareUrl)).toEqual(['CG105']);
+    expect(bareUrl[0].message).toBe(
+      'Fn (index.handler) returns no Access-Control-Allow-Origin, and Function URL FnUrl has no Cors to add it: the browser blocks ANY /.',
+    );
+    // Signed (AWS_IAM), every request is preflighted, and the function answers the preflight without
+    // the header: still the one CG105 (serverless-patterns lambda-bedrock-response-streaming, --strict).
+    const signed = await run(url('').replace('AuthType: NONE', 'AuthType: AWS_IAM'));
+    expect(codes(signed)).toEqual(['CG105']);
+    expect(signed[0].message).toMatch(
+      /: the browser blocks the preflight of ANY \/, and the request is never sent\.$/,
+    );
+    expect(bareUrl[0].hint).toMatch(
+      /^Give Function URL FnUrl a Cors: Lambda then answers the preflight .* withCorsV2/,
+    );
+  });
+
+  it('a REST API and an HTTP API word one defect the same way (CG112/CG142, CG111/CG143, CG115/CG147, CG108/CG148)', async () => {
+    const message = async (source: string, code: string, origins?: string[]) =>
+      (await check(source, origins)).find((f) => f.code === code)?.message;
+    const rest = (cors: string, events?: string) => template({ cors: `      Cors:\n${cors}`, events });
+    const restPut =
+      '        Put:\n          Type: Api\n          Properties: { RestApiId: !Ref Api, Path: /items, Method: put }\n';
+    const httpCors = (cors: string) => http({ cors: `      CorsConfiguration:\n${cors}`, events: put });
+    expect(
+      await message(
+        rest(
+          `        AllowOrigin: "'https://app.example.com'"\n        AllowHeaders: "'Content-Type'"\n        AllowMethods: "'GET,OPTIONS'"\n`,
+          restPut,
+        ),
+        'CG112',
+      ),
+    ).toBe("Api: AllowMethods 'GET,OPTIONS' leaves out PUT, which PUT /items uses.");
+    expect(
+      await message(
+        httpCors(
+          '        AllowOrigins: [https://app.example.com]\n        AllowMethods: [GET]\n        AllowHeaders: [content-type]\n',
+        ),
+        'CG142',
+      ),
+    ).toBe('HTTP API Http: AllowMethods [GET] leaves out PUT, which PUT /items uses.');
+    expect(
+      await message(
+        httpCors('        AllowOrigins: [https://app.example.com]\n        AllowHeaders: [content-type]\n'),
+        'CG142',
+      ),
+    ).toBe(
+      'HTTP API Http: CorsConfiguration has no AllowMethods, so the preflight allows only GET, HEAD and POST, and PUT /items uses PUT.',
+    );
+    expect(
+      await message(
+        rest(`        AllowOrigin: "'app.example.com'"\n        AllowHeaders: "'Content-Type'"\n`),
+        'CG111',
+      ),
+    ).toBe(
+      "Api: AllowOrigin 'app.example.com' has no scheme (the browser sends scheme://host[:port], e.g. https://app.example.com): it never matches.",
+    );
+    expect(
+      await message(
+        httpCors(
+          '        AllowOrigins: [app.example.com]\n        AllowMethods: [GET, PUT]\n        AllowHeaders: [content-type]\n',
+        ),
+        'CG143',
+      ),
+    ).toBe(
+      "HTTP API Http: AllowOrigins 'app.example.com' has no scheme (the browser sends scheme://host[:port], e.g. https://app.example.com): it never matches.",
+    );
+    const caps =
+      "; browsers cap a preflight's cache at 7200 s (Chromium, measured), 86400 s (Firefox, its source), 600 s (WebKit, measured).";
+    expect(
+      await message(
+        rest(
+          `        AllowOrigin: "'https://app.example.com'"\n        AllowHeaders: "'Content-Type'"\n        MaxAge: "'86400'"\n`,
+        ),
+        'CG115',
+      ),
+    ).toBe(`Api: MaxAge 86400 s${caps}`);
+    expect(
+      await message(
+        httpCors(
+          '        AllowOrigins: [https://app.example.com]\n        AllowMethods: [GET, PUT]\n        AllowHeaders: [content-type]\n        MaxAge: 86400\n',
+        ),
+        'CG147',
+      ),
+    ).toBe(`HTTP API Http: MaxAge 86400 s${caps}`);
+    expect(
+      await message(rest(`        AllowOrigin: "'*'"\n        AllowHeaders: "'Content-Type'"\n`), 'CG108'),
+    ).toBe("Api: AllowOrigin is '*'; name the origin of your web app instead.");
+    expect(
+      await message(
+        httpCors(
+          '        AllowOrigins: ["*"]\n        AllowMethods: [GET, PUT]\n        AllowHeaders: [content-type]\n',
+        ),
+        'CG148',
+      ),
+    ).toBe("HTTP API Http: AllowOrigins is '*'; name the origins of your web app instead.");
+  });
+
+  it('CG146 fixes the CorsConfiguration with every origin the handler names, a list in one environment variable included', async () => {
+    const src = http({
+      cors: '',
+      inlineCode:
+        "const allowed = (process.env.ALLOWED_ORIGINS ?? '').split(','); export const handler = async (e) => ({ statusCode: 200, headers: { 'Access-Control-Allow-Origin': allowed.includes(e.headers.origin) ? e.headers.origin : '', Vary: 'Origin' }, body: '' });",
+    }).replace(
+      '      Runtime: nodejs20.x\n',
+      '      Runtime: nodejs20.x\n      Environment:\n        Variables:\n          ALLOWED_ORIGINS: https://a.example,https://b.example\n',
+    );
+    const f = (await check(src)).find((x) => x.code === 'CG146');
+    expect(f?.fix?.description).toBe(
+      'add CorsConfiguration to Http for https://a.example, https://b.example',
+    );
+  });
+
+  it('CG147 is an error when Lambda refuses a Function URL’s MaxAge above 86,400 s (Lambda API reference, Cors: MaxAge 0–86400): the deploy fails', async () => {
+    const over = (
+      await check(
+        url('        Cors:\n          AllowOrigins: [https://app.example.com]\n          MaxAge: 100000\n'),
+      )
+    ).find((f) => f.code === 'CG147');
+    expect(over?.severity).toBe('error');
+    expect(over?.message).toMatch(/, and Lambda refuses more than 86400 s\.$/);
+    const capped = (
+      await check(
+        url('        Cors:\n          AllowOrigins: [https://app.example.com]\n          MaxAge: 86400\n'),
+      )
+    ).find((f) => f.code === 'CG147');
+    expect(capped?.severity).toBe('warning');
+  });
 
   it('every rule has its page in docs/rules/ and its row in docs/rules/README.md', async () => {
     const { existsSync, readFileSync } = await import('node:fs');

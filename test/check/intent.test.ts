@@ -177,4 +177,77 @@ describe('CORS intent', () => {
     expect(r.findings).toEqual([]);
     expect(r.notes.join('\n')).toMatch(/not modelled/);
   });
+
+  it('an HTTP API written as AWS::ApiGatewayV2::Api, or a Function URL as AWS::Lambda::Url, is not modelled and a note says so (serverless-patterns apigw-http-api-lambda had "no CORS defects found" and nothing else); a WebSocket API gets none', async () => {
+    const r = await check(`Resources:
+  HttpApi:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      ProtocolType: HTTP
+      CorsConfiguration: { AllowOrigins: ['*'] }
+  Socket:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      ProtocolType: WEBSOCKET
+  Url:
+    Type: AWS::Lambda::Url
+    Properties:
+      AuthType: NONE
+      TargetFunctionArn: arn:aws:lambda:us-east-1:123456789012:function:f
+`);
+    expect(r.findings).toEqual([]);
+    expect(r.notes).toEqual([
+      'HttpApi is an HTTP API written as AWS::ApiGatewayV2::Api, which check does not model (it models AWS::Serverless::HttpApi): its CORS was not judged; probe judges the deployed API',
+      'Url is a Function URL written as AWS::Lambda::Url, which check does not model (it models FunctionUrlConfig): its CORS was not judged; probe judges the deployed URL',
+    ]);
+  });
+
+  it("a handler's signal is at its file, named as the template is named (relative), as every other position is", async () => {
+    const { mkdirSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'cg-intent-'));
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'app.mjs'), WITH_HEADER);
+    const source = template(NO_HEADER)
+      .replace(/ {6}InlineCode: .*\n/, '      CodeUri: src/\n')
+      .replace('Handler: index.handler', 'Handler: app.handler');
+    const model = loadTemplate(source, 'proj/t.yaml', { baseDir: dir });
+    const r = await runCheck(model, buildDeployment(model, { evaluateConditions: true }));
+    const signal = r.intent?.[0].signals.find((x) => x.source === 'handler');
+    expect(signal?.pos?.file).toBe('proj/src/app.mjs');
+  });
+
+  it('an API whose answers the template does not show (an HTTP_PROXY backend, a handler crossgate does not read) is not said to be uncallable: serverless-patterns apigw-vpclink-alb-ecs proxies to an ECS service whose Express app uses cors()', async () => {
+    const r = await check(`Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: Prod
+      DefinitionBody:
+        openapi: '3.0.1'
+        info: { title: t, version: '1' }
+        paths:
+          /{proxy+}:
+            x-amazon-apigateway-any-method:
+              x-amazon-apigateway-integration:
+                type: http_proxy
+                httpMethod: ANY
+                uri: http://backend.example.com/{proxy}
+  Go:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: bootstrap
+      Runtime: provided.al2023
+      CodeUri: /nonexistent
+      Events:
+        Get:
+          Type: Api
+          Properties: { Path: /go, Method: get }
+`);
+    expect(codes(r.findings)).toEqual(['CG121', 'CG121']);
+    expect(r.findings.map((f) => f.message)).toEqual([
+      "Api (REST API): nothing in the template shows that pages on other origins call it, and its CORS was not judged; ANY /{proxy+} passes an HTTP backend's answer through, whose Access-Control-Allow-Origin the template does not show (probe judges the deployed API).",
+      'ServerlessRestApi (REST API): nothing in the template shows that pages on other origins call it, and its CORS was not judged; GET /go runs a handler crossgate does not read, whose Access-Control-Allow-Origin the template does not show (probe judges the deployed API).',
+    ]);
+  });
 });

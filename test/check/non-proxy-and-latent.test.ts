@@ -45,6 +45,16 @@ describe('CG123 integration-response-without-cors (AWS docs: "Set up an integrat
     );
     expect(f!.consoleMessage).toMatch(/No 'Access-Control-Allow-Origin' header is present/);
   });
+  it("its hint maps the value the API's Cors allows ('*' here), not a made-up page origin (serverless-patterns lambda-durable-order-processing-sam)", async () => {
+    const star = (await check(openapi('').replace(`Cors: "'https://app.example.com'"`, `Cors: "'*'"`))).find(
+      (x) => x.code === 'CG123',
+    );
+    expect(star?.hint).toMatch(
+      /^Map it in that integration response: responseParameters: \{ method\.response\.header\.Access-Control-Allow-Origin: "'\*'" \}/,
+    );
+    const named = (await check(openapi(''))).find((x) => x.code === 'CG123');
+    expect(named?.hint).toContain(`Access-Control-Allow-Origin: "'https://app.example.com'"`);
+  });
   it('near miss: the same response mapping the header', async () => {
     // CG107 (gateway responses without CORS) is about API Gateway's own errors, not this answer.
     expect(codes(await check(openapi(ACAO))).filter((c) => c !== 'CG107')).toEqual([]);
@@ -134,6 +144,31 @@ ${where}      Events:
     const inline = `      Handler: index.handler\n      InlineCode: "export const handler = async () => ({ statusCode: 200, headers: { 'Access-Control-Allow-Origin': 'https://app.example.com' } })"\n`;
     expect(codes(await check(template({ extraResources: fn(inline) })))).not.toContain('CG122');
   });
+  it('near miss: Handler names a script that is there, started by a wrapper (serverless-patterns apigw-rest-api-lambda-python-response-streaming: Lambda Web Adapter, Handler run.sh; AWS docs "Modifying the runtime environment": AWS_LAMBDA_EXEC_WRAPPER)', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { runCheck } = await import('../../src/check/run.js');
+    const { loadTemplate } = await import('../../src/template/load.js');
+    const { buildDeployment } = await import('../../src/sam/deployment.js');
+    const dir = mkdtempSync(join(tmpdir(), 'cg-wrapper-'));
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'run.sh'), '#!/bin/sh\nexec python -m uvicorn app:app --port=$PORT\n');
+    const python = (where: string) =>
+      template({ extraResources: fn(where).replace('Runtime: nodejs20.x', 'Runtime: python3.12') });
+    const run = async (source: string) => {
+      const model = loadTemplate(source, 't.yaml', { baseDir: dir });
+      return codes((await runCheck(model, buildDeployment(model, { evaluateConditions: true }))).findings);
+    };
+    // The script is there: Handler names it, not a module.
+    expect(await run(python('      CodeUri: src/\n      Handler: run.sh\n'))).not.toContain('CG122');
+    // A wrapper starts whatever it starts, even when Handler names nothing crossgate finds.
+    const wrapped =
+      '      CodeUri: src/\n      Handler: other.sh\n      Environment:\n        Variables:\n          AWS_LAMBDA_EXEC_WRAPPER: /opt/bootstrap\n';
+    expect(await run(python(wrapped))).not.toContain('CG122');
+    // Still a hit without either.
+    expect(await run(python('      CodeUri: src/\n      Handler: other.handler\n'))).toContain('CG122');
+  });
 });
 
 describe('a Lambda function outside the template (an ARN written out)', () => {
@@ -179,6 +214,105 @@ describe('every defect in one run', () => {
     const latent = findings.find((f) => f.code === 'CG105')!;
     expect(latent.message).toMatch(
       /^after CG102 is fixed, POST \/items will still be blocked: Fn \(.*\) returns no Access-Control-Allow-Origin/,
+    );
+  });
+
+  it('names only what blocks the preflight as "to be fixed first": CG102 and CG113, not CG107 (the gateway’s own error answers)', async () => {
+    const findings = await check(
+      template({
+        auth: '      Auth:\n        ApiKeyRequired: true\n',
+        cors: `      Cors:\n        AllowOrigin: "'https://app.example.com'"\n        AllowHeaders: "'Content-Type'"\n`,
+        gatewayResponses: false,
+        inlineCode: "export const handler = async () => ({ statusCode: 200, body: '' });",
+        events:
+          '        Put:\n          Type: Api\n          Properties: { RestApiId: !Ref Api, Path: /items, Method: put }\n',
+      }),
+    );
+    expect(codes(findings)).toEqual(expect.arrayContaining(['CG102', 'CG107', 'CG113', 'CG105']));
+    expect(findings.find((f) => f.code === 'CG105')!.message).toMatch(
+      /^after CG102 and CG113 are fixed, PUT \/items will still be blocked: /,
+    );
+  });
+
+  it('a latent CG120 says once where the browser stops, in words ("will still be blocked at the answer"); other findings get the route first', async () => {
+    const { latentMessage } = await import('../../src/check/run.js');
+    expect(
+      latentMessage(
+        {
+          code: 'CG120',
+          route: 'GET /',
+          message:
+            'AppApi: from https://app.example.com, GET /, GET /{folder} are blocked at the answer: The response has no Access-Control-Allow-Origin header.',
+        },
+        ['CG104'],
+      ),
+    ).toBe(
+      'after CG104 is fixed, AppApi: from https://app.example.com, GET /, GET /{folder} will still be blocked at the answer: The response has no Access-Control-Allow-Origin header.',
+    );
+    expect(
+      latentMessage({ code: 'CG105', route: 'GET /', message: 'Fn returns no …' }, [
+        'CG101',
+        'CG102',
+        'CG113',
+      ]),
+    ).toBe('after CG101, CG102 and CG113 are fixed, GET / will still be blocked: Fn returns no …');
+    expect(latentMessage({ code: 'CG105', route: 'GET /', message: 'Fn …' }, [])).toBe(
+      'after the preflight is fixed, GET / will still be blocked: Fn …',
+    );
+  });
+
+  it("CG120 says where the browser stopped in words ('at the preflight', 'at the answer'), not the model's step names ('at the actual')", async () => {
+    const { runCheck } = await import('../../src/check/run.js');
+    const { loadTemplate } = await import('../../src/template/load.js');
+    const { buildDeployment } = await import('../../src/sam/deployment.js');
+    const model = loadTemplate(
+      `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      InlineCode: "export const handler = async () => ({ statusCode: 200, body: '' });"
+      Events:
+        Post:
+          Type: HttpApi
+          Properties: { Path: /items, Method: post }
+`,
+      't.yaml',
+      { baseDir: '/nonexistent' },
+    );
+    const r = await runCheck(model, buildDeployment(model, { evaluateConditions: true }), { strict: true });
+    expect(r.findings.find((f) => f.code === 'CG120')?.message).toMatch(
+      /^ServerlessHttpApi: from https:\/\/app\.example\.com, POST \/items is blocked at the preflight: /,
+    );
+    // A page on an origin the CorsConfiguration does not list: its simple GET is blocked at the answer.
+    const other = loadTemplate(
+      `Transform: AWS::Serverless-2016-10-31
+Globals:
+  HttpApi:
+    CorsConfiguration:
+      AllowOrigins: [https://other.example]
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      InlineCode: "export const handler = async () => ({ statusCode: 200, body: '' });"
+      Events:
+        Get:
+          Type: HttpApi
+          Properties: { Path: /items, Method: get }
+`,
+      't.yaml',
+      { baseDir: '/nonexistent' },
+    );
+    const answer = await runCheck(other, buildDeployment(other, { evaluateConditions: true }), {
+      origins: ['https://app.example.com'],
+    });
+    expect(answer.findings.find((f) => f.code === 'CG120')?.message).toMatch(
+      /^ServerlessHttpApi: from https:\/\/app\.example\.com, GET \/items is blocked at the answer: /,
     );
   });
 

@@ -217,3 +217,40 @@ describe('with no Python at all', () => {
     }
   });
 });
+
+describe('which Python reads the handlers', () => {
+  it('version managers’ shim folders are left out of the first search (a pyenv shim costs a shell and a lookup on every start, ~100 ms)', async () => {
+    const { withoutShims } = await import('../../src/check/python-handlers.js');
+    const { delimiter } = await import('node:path');
+    const PATH = ['/root/.pyenv/shims', '/usr/local/bin', '/home/u/.asdf/shims', '/usr/bin'].join(delimiter);
+    expect(withoutShims({ PATH, HOME: '/h' })).toEqual({
+      PATH: ['/usr/local/bin', '/usr/bin'].join(delimiter),
+      HOME: '/h',
+    });
+  });
+  it.skipIf(!testPython)(
+    'a Python reached only through a shim still reads them: the second search looks as the runtime does',
+    async () => {
+      const file = write('shim-only', ALLOW_LIST);
+      const saved = { PATH: process.env.PATH, HOME: process.env.HOME, PYENV_ROOT: process.env.PYENV_ROOT };
+      const home = mkdtempSync(join(tmpdir(), 'crossgate-shims-'));
+      const shims = join(home, 'shims');
+      mkdirSync(shims);
+      const { chmodSync } = await import('node:fs');
+      writeFileSync(join(shims, 'python3'), `#!/bin/sh\nexec ${testPython!.executable} "$@"\n`);
+      chmodSync(join(shims, 'python3'), 0o755);
+      Object.assign(process.env, { PATH: shims, HOME: home, PYENV_ROOT: home });
+      try {
+        const run = await runCli(['check', file, '--format', 'json'], { plain: true });
+        const report = JSON.parse(run.stdout);
+        expect(report.notes.join('\n')).not.toMatch(/Python handlers were not read/);
+        expect(report.apis[0].intent.map((i: { source: string }) => i.source)).toContain('handler');
+      } finally {
+        for (const [name, value] of Object.entries(saved))
+          if (value === undefined) delete process.env[name];
+          else process.env[name] = value;
+        rmSync(home, { recursive: true, force: true });
+      }
+    },
+  );
+});

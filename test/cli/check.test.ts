@@ -142,6 +142,83 @@ describe('crossgate check', () => {
       ],
     });
   });
+  it("text, JSON, SARIF and GitHub print the same findings: each one's position, code, message, engines' verdict and its fix or hint", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-printers-'));
+    const file = join(dir, 'template.yaml');
+    writeFileSync(
+      file,
+      `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: Prod
+      Auth:
+        ApiKeyRequired: true
+      Cors:
+        AllowOrigin: "'https://app.example.com'"
+        AllowHeaders: "'Content-Type'"
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      InlineCode: "export const handler = async () => ({ statusCode: 200, body: '' });"
+      Events:
+        Put:
+          Type: Api
+          Properties: { RestApiId: !Ref Api, Path: /items, Method: put }
+`,
+    );
+    const json = JSON.parse((await run(['check', file, '--format', 'json'])).stdout);
+    const text = (await run(['check', file])).stdout;
+    const sarif = JSON.parse((await run(['check', file, '--format', 'sarif'])).stdout).runs[0].results;
+    const github = (await run(['check', file, '--format', 'github'])).stdout.trim().split('\n');
+    const unescapeData = (s: string) => s.replaceAll('%0A', '\n').replaceAll('%25', '%');
+    expect(json.findings.map((f: { code: string }) => f.code).sort()).toEqual([
+      'CG102',
+      'CG105',
+      'CG107',
+      'CG107',
+      'CG113',
+    ]);
+    expect(sarif).toHaveLength(json.findings.length);
+    expect(github).toHaveLength(json.findings.length);
+    json.findings.forEach(
+      (
+        f: {
+          code: string;
+          severity: string;
+          message: string;
+          position: string;
+          line: number;
+          column: number;
+          fix?: { description: string };
+          hint?: string;
+          browsers?: { summary: string };
+        },
+        i: number,
+      ) => {
+        const advice = f.fix ? `Fix (--fix): ${f.fix.description}` : `How: ${f.hint}`;
+        expect(text).toContain(`${f.position} ${f.severity} ${f.code} ${f.message}`);
+        expect(text).toContain(f.fix ? `fix: ${f.fix.description}` : `how: ${f.hint}`);
+        const r = sarif[i];
+        expect(r.ruleId).toBe(f.code);
+        expect(r.locations[0].physicalLocation.region).toEqual({ startLine: f.line, startColumn: f.column });
+        expect(r.message.text.startsWith(f.message)).toBe(true);
+        expect(r.message.text).toContain(advice);
+        const g = unescapeData(github[i]);
+        expect(g).toContain(`line=${f.line},col=${f.column},title=${f.code} `);
+        expect(g).toContain(`::${f.message}`);
+        expect(g).toContain(advice);
+        if (f.browsers) {
+          expect(r.message.text).toContain(`Browsers: ${f.browsers.summary}.`);
+          expect(g).toContain(`Browsers: ${f.browsers.summary}.`);
+          expect(text).toContain(`browser: ${f.browsers.summary}`);
+        }
+      },
+    );
+  });
   it('--format github: workflow annotations', async () => {
     const { stdout } = await run(['check', pitfall, '--format', 'github']);
     expect(stdout).toMatch(
@@ -176,6 +253,36 @@ describe('crossgate check', () => {
     expect(after.split('\n').filter((l) => l.startsWith('#'))).toEqual(
       before.split('\n').filter((l) => l.startsWith('#')),
     );
+  });
+
+  it('--fix changes only the lines it fixes: a pitfall with nothing to fix is left byte for byte, its flow lists unpadded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-fix-'));
+    cpSync('examples/pitfalls', dir, { recursive: true });
+    const file = join(dir, 'function-url-double-cors.yaml');
+    const before = readFileSync(file, 'utf8');
+    const dry = await run(['check', file, '--fix', '--dry-run']);
+    expect(dry.stdout).toBe('');
+    expect(dry.stderr).toContain('nothing to fix automatically');
+    await run(['check', file, '--fix']);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('--fix fixes a finding in the OpenAPI file the template includes, in that file (serverless-patterns apigw-sqs-lambda: CG141 in api.yaml)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-fix-'));
+    cpSync('test/fixtures/serverless-patterns/apigw-sqs-lambda', dir, { recursive: true });
+    const template = readFileSync(join(dir, 'template.yaml'), 'utf8');
+    const api = readFileSync(join(dir, 'api.yaml'), 'utf8');
+    const dry = await run(['check', join(dir, 'template.yaml'), '--fix', '--dry-run']);
+    expect(dry.stdout).toMatch(/^\+\+\+ \S*api\.yaml \(fixed\)$/m);
+    expect(dry.stdout).toMatch(/\n\+ {2}allowHeaders:\n\+ {2}- content-type\n/);
+    expect(dry.stdout.split('\n').filter((l) => /^[-+][^-+]/.test(l))).toEqual([
+      '+  allowHeaders:',
+      '+  - content-type',
+    ]);
+    const fixed = await run(['check', join(dir, 'template.yaml'), '--fix', '--format', 'json']);
+    expect(JSON.parse(fixed.stdout).findings.map((f: { code: string }) => f.code)).not.toContain('CG141');
+    expect(readFileSync(join(dir, 'template.yaml'), 'utf8')).toBe(template);
+    expect(readFileSync(join(dir, 'api.yaml'), 'utf8')).not.toBe(api);
   });
 
   it('several templates and directories in one invocation: each template reported, totals, exit 2 when one is refused', async () => {

@@ -1,23 +1,21 @@
-import type { DeployedApi, DeployedResource } from '../../sam/model.js';
+import { type NeededHeader, neededHeaders } from '../request-headers.js';
 import type { Finding, Rule } from '../types.js';
-import { blockedRequest, corsHeaderValues, listOf, preflightMethods, routeName } from './util.js';
+import {
+  blockedRequest,
+  corsHeaderValues,
+  corsSibling,
+  credentialed,
+  listOf,
+  preflightMethods,
+  routeName,
+} from './util.js';
 
-/** The request headers the API's own routes make a web app send (lower-case, display-cased). */
-export function neededHeaders(api: DeployedApi, resources: DeployedResource[]): Map<string, string> {
-  const need = new Map<string, string>();
-  for (const r of resources)
-    for (const m of r.methods) {
-      if (['POST', 'PUT', 'PATCH', 'ANY'].includes(m.method)) need.set('content-type', 'Content-Type');
-      if (m.apiKeyRequired && m.method !== 'OPTIONS') need.set('x-api-key', 'X-Api-Key');
-      const a = m.authorizer && m.method !== 'OPTIONS' ? api.authorizers[m.authorizer] : undefined;
-      if (a?.type === 'TOKEN' || a?.type === 'COGNITO_USER_POOLS') {
-        const n = a.identityHeaders[0] ?? 'Authorization';
-        need.set(n.toLowerCase(), n);
-      } else if (a?.type === 'REQUEST') for (const n of a.identityHeaders) need.set(n.toLowerCase(), n);
-      else if (m.authorizer === 'AWS_IAM' && m.method !== 'OPTIONS')
-        need.set('authorization', 'Authorization');
-    }
-  return need;
+/** `X-Api-Key (the API key), Content-Type (JSON bodies)`: what a preflight must allow, and why. */
+export function neededList(
+  missing: NeededHeader[],
+  shown: (h: NeededHeader) => string = (h) => h.name,
+): string {
+  return missing.map((h) => `${shown(h)} (${h.why})`).join(', ');
 }
 
 /**
@@ -36,12 +34,15 @@ export const allowHeadersMissing: Rule = {
     const values = corsHeaderValues(ctx, 'access-control-allow-headers');
     for (const v of values) {
       const listed = listOf(v.value);
+      // '*' covers every header but Authorization (CG114's case) — without credentials: with them it is
+      // a header named '*' (Fetch §3.2.5 "CORS protocol and credentials"), as for an HTTP API (CG141).
+      const star = listed.includes('*') && !credentialed(v.api);
       const need = neededHeaders(v.api, v.resources);
       const missing = [...need].filter(
-        ([lower]) => !listed.includes(lower) && !(listed.includes('*') && lower !== 'authorization'),
+        ([lower]) => !listed.includes(lower) && !(star && lower !== 'authorization'),
       );
       if (missing.length === 0) continue;
-      if (listed.includes('*') && missing.every(([l]) => l === 'authorization')) continue; // CG114's case
+      if (star && missing.every(([l]) => l === 'authorization')) continue; // CG114's case
       const sim = blockedRequest(
         ctx,
         (s) =>
@@ -53,15 +54,15 @@ export const allowHeadersMissing: Rule = {
         ...v.value
           .split(',')
           .map((s) => s.trim())
-          .filter(Boolean),
-        ...missing.map(([, shown]) => shown),
+          .filter((s) => s !== '' && (s !== '*' || star)),
+        ...missing.map(([, h]) => h.name),
       ].join(',');
       out.push({
         code: this.code,
         rule: this.name,
         severity: this.severity,
         api: v.api.logicalId,
-        message: `${v.api.logicalId}: AllowHeaders '${v.value}' leaves out ${missing.map(([, s]) => s).join(', ')}, which the routes need.`,
+        message: `${v.api.logicalId}: AllowHeaders '${v.value}' leaves out ${neededList(missing.map(([, h]) => h))}, which the routes send.`,
         pos: v.pos,
         consoleMessage: sim?.verdict.consoleMessage,
         route: sim ? routeName(sim) : undefined,
@@ -91,14 +92,14 @@ export const allowHeadersMissing: Rule = {
         ctx,
         (s) => s.api === api && s.verdict.errorCode === 'HeaderDisallowedByPreflightResponse',
       );
-      const value = `'${[...need.values()].join(',')}'`;
-      const originPos = model?.cors && !model.cors.shorthand ? model.cors.allowOrigin?.pos : undefined;
+      const value = `'${[...need.values()].map((h) => h.name).join(',')}'`;
+      const originPos = corsSibling(model)?.pos;
       out.push({
         code: this.code,
         rule: this.name,
         severity: this.severity,
         api: api.logicalId,
-        message: `${api.logicalId}: Cors has no AllowHeaders, so the preflight allows no request header; the routes need ${[...need.values()].join(', ')}.`,
+        message: `${api.logicalId}: Cors has no AllowHeaders, so the preflight allows no request header, and the routes send ${neededList([...need.values()])}.`,
         pos: model?.cors?.pos ?? api.pos,
         consoleMessage: sim?.verdict.consoleMessage,
         route: sim ? routeName(sim) : undefined,

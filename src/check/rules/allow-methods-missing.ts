@@ -1,5 +1,14 @@
+import type { DeployedResource } from '../../sam/model.js';
 import type { Finding, Rule } from '../types.js';
-import { blockedRequest, corsHeaderValues, listOf, routeName, SAFELISTED_METHODS } from './util.js';
+import {
+  blockedRequest,
+  corsHeaderValues,
+  credentialed,
+  fewOf,
+  listOf,
+  routeName,
+  SAFELISTED_METHODS,
+} from './util.js';
 
 /**
  * A method the route serves that the preflight does not allow: the browser refuses it (Fetch §4.8
@@ -16,13 +25,16 @@ export const allowMethodsMissing: Rule = {
     const out: Finding[] = [];
     for (const v of corsHeaderValues(ctx, 'access-control-allow-methods')) {
       const listed = listOf(v.value).map((m) => m.toUpperCase());
-      if (listed.includes('*')) continue;
+      // '*' allows every method only without credentials; with them it is a method named '*' (Fetch
+      // §3.2.5), as for an HTTP API (CG142).
+      if (listed.includes('*') && !credentialed(v.api)) continue;
       const used = new Set<string>();
       for (const r of v.resources)
         for (const m of r.methods) {
-          const verbs = m.method === 'ANY' ? ['PUT', 'DELETE', 'PATCH'] : [m.method];
-          for (const verb of verbs)
-            if (verb !== 'OPTIONS' && !SAFELISTED_METHODS.has(verb) && !listed.includes(verb)) used.add(verb);
+          // An ANY route names no method: AllowMethods is what says which the page uses (as for an
+          // HTTP API, CG142; the simulation sends those).
+          if (m.method === 'ANY' || m.method === 'OPTIONS') continue;
+          if (!SAFELISTED_METHODS.has(m.method) && !listed.includes(m.method)) used.add(m.method);
         }
       if (used.size === 0) continue;
       const missing = [...used];
@@ -33,13 +45,18 @@ export const allowMethodsMissing: Rule = {
           v.resources.includes(s.resource) &&
           s.verdict.errorCode === 'MethodDisallowedByPreflightResponse',
       );
-      const fixed = [...listOf(v.value).map((m) => m.toUpperCase()), ...missing].join(',');
+      const fixed = [
+        ...listOf(v.value)
+          .map((m) => m.toUpperCase())
+          .filter((m) => m !== '*'),
+        ...missing,
+      ].join(',');
       out.push({
         code: this.code,
         rule: this.name,
         severity: this.severity,
         api: v.api.logicalId,
-        message: `${v.api.logicalId}: AllowMethods '${v.value}' leaves out ${missing.join(', ')}, which ${v.resources.length > 1 ? 'routes use' : `${v.resources[0].path} uses`}.`,
+        message: methodsMessage(v.api.logicalId, `'${v.value}'`, missing, v.resources),
         pos: v.pos,
         consoleMessage: sim?.verdict.consoleMessage,
         route: sim ? routeName(sim) : undefined,
@@ -52,3 +69,24 @@ export const allowMethodsMissing: Rule = {
     return out;
   },
 };
+
+/**
+ * What CG112 (REST) and CG142 (HTTP API, Function URL) say: the setting leaves out these methods, and
+ * the routes that use them. `written` undefined: the configuration sets no AllowMethods at all.
+ */
+export function methodsMessage(
+  label: string,
+  written: string | undefined,
+  missing: string[],
+  resources: DeployedResource[],
+  property = 'Cors',
+  key = 'AllowMethods',
+): string {
+  const users = resources.flatMap((r) =>
+    r.methods.filter((m) => missing.includes(m.method)).map((m) => `${m.method} ${r.path}`),
+  );
+  const use = `${fewOf(users)} ${users.length > 1 ? 'use' : 'uses'}`;
+  return written === undefined
+    ? `${label}: ${property} has no ${key}, so the preflight allows only GET, HEAD and POST, and ${use} ${missing.join(', ')}.`
+    : `${label}: ${key} ${written} leaves out ${missing.join(', ')}, which ${use}.`;
+}

@@ -5,6 +5,13 @@ import { routeName } from './util.js';
  * Every request the simulation blocked that no specific rule explained: the browser model's own
  * verdict, at the route's line. Runs last; `run.ts` drops the ones another finding covers.
  */
+/** Where the browser stopped, as the message says it. */
+const STEP = {
+  request: 'before sending it',
+  preflight: 'at the preflight',
+  actual: 'at the answer',
+} as const;
+
 export const browserBlocked: Rule = {
   code: 'CG120',
   name: 'browser-blocked',
@@ -30,7 +37,7 @@ export const browserBlocked: Rule = {
         rule: this.name,
         severity: this.severity,
         api: s.api.logicalId,
-        message: `${s.api.logicalId}: from ${s.origin}, ${routes.slice(0, 3).join(', ')}${routes.length > 3 ? ` and ${routes.length - 3} more` : ''} ${routes.length > 1 ? 'are' : 'is'} blocked at the ${s.verdict.failedStep}: ${s.verdict.cause ?? s.verdict.errorCode}`,
+        message: `${s.api.logicalId}: from ${s.origin}, ${routes.slice(0, 3).join(', ')}${routes.length > 3 ? ` and ${routes.length - 3} more` : ''} ${routes.length > 1 ? 'are' : 'is'} blocked ${STEP[s.verdict.failedStep ?? 'actual']}: ${s.verdict.cause ?? s.verdict.errorCode}`,
         pos: s.method.pos,
         consoleMessage: s.verdict.consoleMessage,
         route: routes[0],

@@ -33,8 +33,9 @@ export const corsUnquotedValue: Rule = {
           api: api.logicalId,
           message: `${api.logicalId}: ${h.name} is ${JSON.stringify(h.expression)}: API Gateway reads it as a mapping expression and the deploy fails ("Invalid mapping expression specified"). Write "'${literal}'".`,
           pos: h.pos,
+          // A string or a number (`MaxAge: 600`): quoted in place. Not an intrinsic.
           fix:
-            typeof h.expression === 'string'
+            typeof h.expression === 'string' || typeof h.expression === 'number'
               ? {
                   description: `quote the value: "'${literal}'"`,
                   edits: [{ kind: 'replace', pos: h.pos, value: `'${literal}'` }],

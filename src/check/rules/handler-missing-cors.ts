@@ -1,4 +1,6 @@
+import type { DeployedEndpoint } from '../../sam/model.js';
 import { posOf } from '../../template/parse.js';
+import { isPlatformEndpoint } from '../endpoints.js';
 import type { Finding, Rule } from '../types.js';
 import { routeName } from './util.js';
 
@@ -25,12 +27,20 @@ export const handlerMissingCors: Rule = {
         seen.has(fnId) ||
         !s.expectedAllowed ||
         s.verdict.allowed ||
-        s.verdict.failedStep !== 'actual'
+        (s.verdict.failedStep !== 'actual' && s.verdict.failedStep !== 'preflight')
       )
         continue;
       const h = ctx.handler(fnId);
       if (h?.kind !== 'none') continue;
-      const res = s.verdict.actual?.response;
+      // An HTTP API's CorsConfiguration or a Function URL's Cors adds the header for the origins it
+      // lists: the handler is right to send none, and a page it leaves out is not the handler's doing.
+      if (isPlatformEndpoint(s.api) && s.api.cors) continue;
+      // Without one, the function answers the preflight too (an ANY or $default route, a Function URL):
+      // its answer without the header fails it, the same defect.
+      const preflight = s.verdict.failedStep === 'preflight';
+      if (preflight && !(isPlatformEndpoint(s.api) && (s.verdict.preflight?.response.status ?? 0) < 300))
+        continue;
+      const res = preflight ? s.verdict.preflight?.response : s.verdict.actual?.response;
       if (!res || res.headers.some(([n]) => n.toLowerCase() === 'access-control-allow-origin')) continue;
       if (res.headers.some(([n]) => n.toLowerCase() === 'x-amzn-errortype')) continue;
       seen.add(fnId);
@@ -40,12 +50,14 @@ export const handlerMissingCors: Rule = {
         rule: this.name,
         severity: this.severity,
         api: s.api.logicalId,
-        message: `${fnId} (${h.file ? h.file.split('/').slice(-2).join('/') : fn?.handler}) returns no Access-Control-Allow-Origin; API Gateway does not add it to Lambda proxy responses, so the browser blocks ${s.method.method} ${s.resource.path}.`,
+        message: `${fnId} (${h.file ? h.file.split('/').slice(-2).join('/') : fn?.handler}) returns no Access-Control-Allow-Origin, and ${nobodyAdds(s.api)}: the browser blocks ${preflight ? `the preflight of ${s.method.method} ${s.resource.path}, and the request is never sent` : `${s.method.method} ${s.resource.path}`}.`,
         pos: (fn && posOf(fn.properties, 'Handler')) ?? fn?.pos,
         consoleMessage: s.verdict.consoleMessage,
         route: routeName(s),
         origin: s.origin,
-        hint: "Wrap the handler: `export const handler = withCors({ origins: ['<origin>'] }, async (event) => …)` from crossgate/lambda, or return the header on every path, errors included.",
+        hint: isPlatformEndpoint(s.api)
+          ? `Give ${s.api.kind === 'http' ? `HTTP API ${s.api.logicalId} a CorsConfiguration` : `Function URL ${s.api.logicalId} a Cors`}: ${s.api.kind === 'http' ? 'API Gateway' : 'Lambda'} then answers the preflight and adds the header. Or wrap the handler: \`export const handler = withCorsV2({ origins: ['<origin>'] }, async (event) => …)\` from crossgate/lambda (payload format 2.0), which answers the preflight too.`
+          : "Wrap the handler: `export const handler = withCors({ origins: ['<origin>'] }, async (event) => …)` from crossgate/lambda, or return the header on every path, errors included.",
       });
     }
     // A handler that writes the header on some paths and builds other responses without it (an error
@@ -69,3 +81,10 @@ export const handlerMissingCors: Rule = {
     return out;
   },
 };
+
+/** Why nothing else puts the header on the function's answer, as each kind of API has it. */
+function nobodyAdds(api: DeployedEndpoint): string {
+  if (api.kind === 'http') return `HTTP API ${api.logicalId} has no CorsConfiguration to add it`;
+  if (api.kind === 'function-url') return `Function URL ${api.logicalId} has no Cors to add it`;
+  return 'API Gateway adds none to a Lambda proxy answer';
+}

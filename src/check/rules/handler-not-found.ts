@@ -35,7 +35,11 @@ export const handlerNotFound: Rule = {
           if (!fn || fn.inlineCode !== undefined || !fn.handler || ctx.handler(id)?.kind !== 'unknown')
             continue;
           if (fn.runtime === undefined || !READ_RUNTIMES.test(fn.runtime)) continue;
+          // A wrapper script starts the code (the Lambda Web Adapter's /opt/bootstrap runs `Handler:
+          // run.sh`): Handler names no module then (AWS docs: "Modifying the runtime environment").
+          if (fn.environment?.AWS_LAMBDA_EXEC_WRAPPER !== undefined) continue;
           const codeDir = codeDirOf(ctx.model, fn);
+          if (existsSync(join(codeDir, fn.handler))) continue;
           const candidates =
             runtimeFamily(fn.runtime) === 'python'
               ? pythonHandlerCandidates(codeDir, fn.handler)

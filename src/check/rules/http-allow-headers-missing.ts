@@ -1,5 +1,7 @@
+import { neededHeaders } from '../request-headers.js';
 import type { Finding, Rule } from '../types.js';
-import { corsSites, listEdit, neededHeaders, positionOf } from './platform-cors.js';
+import { neededList } from './allow-headers-missing.js';
+import { corsSites, keyName, listEdit, positionOf } from './platform-cors.js';
 import { blockedRequest, routeName } from './util.js';
 
 /**
@@ -10,6 +12,8 @@ import { blockedRequest, routeName } from './util.js';
  * (test/browser/engines.test.ts; the Fetch standard excludes Authorization, docs/browser.md), and
  * with credentials it covers nothing.
  */
+const lower = (h: { name: string }) => h.name.toLowerCase();
+
 export const httpAllowHeadersMissing: Rule = {
   code: 'CG141',
   name: 'http-allow-headers-missing',
@@ -28,19 +32,29 @@ export const httpAllowHeadersMissing: Rule = {
         ctx,
         (s) => s.api === site.api && s.verdict.errorCode === 'HeaderDisallowedByPreflightResponse',
       );
-      const fixed = [...site.cors.allowHeaders, ...missing.map(([, m]) => m.shown)];
+      const fixed = [...site.cors.allowHeaders, ...missing.map(([lower]) => lower)];
       const edit = listEdit(ctx, site, 'allowHeaders', fixed);
       out.push({
         code: this.code,
         rule: this.name,
         severity: this.severity,
         api: site.api.logicalId,
-        message: `${site.label}: AllowHeaders ${site.cors.allowHeaders.length ? `[${site.cors.allowHeaders.join(', ')}]` : 'is not set and'} leaves out ${missing.map(([, m]) => `${m.shown} (${m.why})`).join(', ')}.`,
+        message: site.cors.allowHeaders.length
+          ? `${site.label}: ${keyName(ctx, site, 'allowHeaders')} [${site.cors.allowHeaders.join(', ')}] leaves out ${neededList(
+              missing.map(([, h]) => h),
+              lower,
+            )}, which the routes send.`
+          : `${site.label}: ${site.property} has no ${keyName(ctx, site, 'allowHeaders')}, so the preflight allows no request header, and the routes send ${neededList(
+              missing.map(([, h]) => h),
+              lower,
+            )}.`,
         pos: positionOf(site, 'allowHeaders'),
         consoleMessage: sim?.verdict.consoleMessage,
         route: sim ? routeName(sim) : undefined,
         origin: sim?.origin,
-        fix: edit ? { description: `AllowHeaders [${fixed.join(', ')}]`, edits: [edit] } : undefined,
+        fix: edit
+          ? { description: `${keyName(ctx, site, 'allowHeaders')} [${fixed.join(', ')}]`, edits: [edit] }
+          : undefined,
       });
     }
     return out;

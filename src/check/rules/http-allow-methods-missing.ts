@@ -1,5 +1,6 @@
 import type { Finding, Rule } from '../types.js';
-import { corsSites, listEdit, positionOf, routeMethods } from './platform-cors.js';
+import { methodsMessage } from './allow-methods-missing.js';
+import { corsSites, keyName, listEdit, positionOf, routeMethods } from './platform-cors.js';
 import { blockedRequest, routeName } from './util.js';
 
 /**
@@ -32,12 +33,21 @@ export const httpAllowMethodsMissing: Rule = {
         rule: this.name,
         severity: this.severity,
         api: site.api.logicalId,
-        message: `${site.label}: AllowMethods ${site.cors.allowMethods.length ? `[${site.cors.allowMethods.join(', ')}]` : 'is not set and'} leaves out ${missing.join(', ')}, which the routes use.`,
+        message: methodsMessage(
+          site.label,
+          site.cors.allowMethods.length ? `[${site.cors.allowMethods.join(', ')}]` : undefined,
+          missing,
+          site.api.resources,
+          site.property,
+          keyName(ctx, site, 'allowMethods'),
+        ),
         pos: positionOf(site, 'allowMethods'),
         consoleMessage: sim?.verdict.consoleMessage,
         route: sim ? routeName(sim) : undefined,
         origin: sim?.origin,
-        fix: edit ? { description: `AllowMethods [${fixed.join(', ')}]`, edits: [edit] } : undefined,
+        fix: edit
+          ? { description: `${keyName(ctx, site, 'allowMethods')} [${fixed.join(', ')}]`, edits: [edit] }
+          : undefined,
       });
     }
     return out;

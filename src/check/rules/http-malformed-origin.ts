@@ -1,6 +1,6 @@
 import type { Finding, Rule } from '../types.js';
-import { normalizeOrigin } from './malformed-origin.js';
-import { corsSites, listEdit, positionOf } from './platform-cors.js';
+import { normalizeOrigin, originProblem } from './malformed-origin.js';
+import { corsSites, keyName, listEdit, positionOf } from './platform-cors.js';
 import { blockedRequest, routeName } from './util.js';
 
 /**
@@ -33,19 +33,16 @@ export const httpMalformedOrigin: Rule = {
         rule: this.name,
         severity: this.severity,
         api: site.api.logicalId,
-        message: `${site.label}: AllowOrigins ${bad
-          .map((b) =>
-            b.normal === undefined
-              ? `'${b.value}' has no scheme (scheme://host[:port])`
-              : `'${b.value}' is not an origin as the browser writes it ('${b.normal}')`,
-          )
-          .join('; ')}: it never matches.`,
+        message: `${site.label}: ${keyName(ctx, site, 'allowOrigins')} ${bad.map((b) => originProblem(b.value)).join('; ')}: ${bad.length > 1 ? 'they never match' : 'it never matches'}.`,
         pos: site.cors.items.allowOrigins?.[first.i] ?? positionOf(site, 'allowOrigins'),
         consoleMessage: sim?.verdict.consoleMessage,
         route: sim ? routeName(sim) : undefined,
         origin: sim?.origin,
         fix: edit
-          ? { description: `AllowOrigins [${[...new Set(fixed)].join(', ')}]`, edits: [edit] }
+          ? {
+              description: `${keyName(ctx, site, 'allowOrigins')} [${[...new Set(fixed)].join(', ')}]`,
+              edits: [edit],
+            }
           : undefined,
         hint: 'Write each origin as scheme://host[:port], lower case, without a path: https://app.example.com',
       });

@@ -1,5 +1,6 @@
 import { MAX_AGE_CAPS } from '../../browser/index.js';
 import type { Finding, Rule } from '../types.js';
+import { maxAgeMessage } from './max-age-over-cap.js';
 import { corsSites, keyName } from './platform-cors.js';
 
 /** The caps come from the browser model (engines.ts: Chromium's and WebKit's measured, Firefox's its source). */
@@ -24,9 +25,14 @@ export const httpMaxAgeOverCap: Rule = {
       out.push({
         code: this.code,
         rule: this.name,
-        severity: this.severity,
+        // Lambda refusing the value fails the deploy: an error, as CG101's refused mapping expression is.
+        severity: refused ? 'error' : this.severity,
         api: site.api.logicalId,
-        message: `${site.label}: MaxAge ${n} s; browsers cap a preflight's cache at ${CHROMIUM_MAX_AGE} s (Chromium, measured), ${MAX_AGE_CAPS.firefox} s (Firefox, its source), ${MAX_AGE_CAPS.webkit} s (WebKit, measured)${refused ? `, and Lambda refuses more than ${LAMBDA_MAX_AGE} s` : ''}.`,
+        message: maxAgeMessage(
+          site.label,
+          n,
+          refused ? `, and Lambda refuses more than ${LAMBDA_MAX_AGE} s` : '',
+        ),
         pos: at ?? site.cors.pos,
         fix: at
           ? {

@@ -1,6 +1,7 @@
 import { IMPLICIT_HTTP_API_ID } from '../../sam/http-api.js';
+import { neededHeaders } from '../request-headers.js';
 import type { Finding, Rule } from '../types.js';
-import { corsHandlers, handlerOrigins, neededHeaders, routeMethods } from './platform-cors.js';
+import { corsHandlers, handlerOrigins, routeMethods } from './platform-cors.js';
 import { routeName } from './util.js';
 
 /**
@@ -33,7 +34,7 @@ export const httpPreflightUnanswered: Rule = {
       const sim = sims[0];
       const origins = ctx.userOrigins.length > 0 ? ctx.userOrigins : handlerOrigins(ctx, api);
       const methods = ['GET', 'POST', ...routeMethods(api)];
-      const headers = [...neededHeaders(api).values()].map((h) => h.shown);
+      const headers = [...neededHeaders(api).keys()];
       const path =
         api.logicalId === IMPLICIT_HTTP_API_ID
           ? ['Globals', 'HttpApi', 'CorsConfiguration']

@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../types.js';
-import { corsSites, listEdit, positionOf } from './platform-cors.js';
+import { corsSites, keyName, listEdit, positionOf } from './platform-cors.js';
 
 /** AllowOrigins `*`: every website's scripts may call the API and read its answers. */
 export const httpWildcardOrigin: Rule = {
@@ -20,7 +20,7 @@ export const httpWildcardOrigin: Rule = {
         rule: this.name,
         severity: this.severity,
         api: site.api.logicalId,
-        message: `${site.label}: AllowOrigins is '*'; name the origins of your web app instead.`,
+        message: `${site.label}: ${keyName(ctx, site, 'allowOrigins')} is '*'; name the origins of your web app instead.`,
         pos: positionOf(site, 'allowOrigins'),
         fix: edit
           ? { description: `AllowOrigins [${ctx.userOrigins.join(', ')}]`, edits: [edit] }

@@ -1,7 +1,9 @@
 import { responseForStatus } from '../../sam/integrations.js';
 import type { DeployedMethod, DeployedResource, IntegrationResponse } from '../../sam/model.js';
-import type { Finding, Rule } from '../types.js';
-import { routeName } from './util.js';
+import { isRestApi } from '../endpoints.js';
+import type { CheckContext, Finding, Rule, SimulatedRequest } from '../types.js';
+import { normalizeOrigin } from './malformed-origin.js';
+import { allowOriginOf, routeName } from './util.js';
 
 /**
  * An answer made by API Gateway from an integration response (AWS service, HTTP, Lambda non-proxy,
@@ -54,7 +56,7 @@ export const integrationResponseWithoutCors: Rule = {
         consoleMessage: s.verdict.consoleMessage,
         route: routeName(s),
         origin: s.origin,
-        hint: `Map it in that integration response: responseParameters: { method.response.header.Access-Control-Allow-Origin: "'${s.origin}'" }, and declare the header in the method response (responses.'${chosen.statusCode}'.headers).`,
+        hint: `Map it in that integration response: responseParameters: { method.response.header.Access-Control-Allow-Origin: "'${mapped(ctx, s)}'" }, and declare the header in the method response (responses.'${chosen.statusCode}'.headers).`,
       });
     }
     return out;
@@ -73,4 +75,15 @@ function met(method: DeployedMethod): IntegrationResponse | undefined {
   if (method.integration === 'mock' || method.functionId)
     return responses.find((r) => r.pattern === 'default') ?? responses[0];
   return responseForStatus(responses, 200);
+}
+
+/**
+ * The value to map: what the API's CORS preflight allows (its AllowOrigin, '*' included) when that is
+ * one value a browser accepts, else the page's origin the simulation used.
+ */
+function mapped(ctx: CheckContext, s: SimulatedRequest): string {
+  const allowed = isRestApi(s.api) ? allowOriginOf(ctx, s.api)?.trim() : undefined;
+  return allowed !== undefined && (allowed === '*' || normalizeOrigin(allowed) === allowed)
+    ? allowed
+    : s.origin;
 }

@@ -16,6 +16,17 @@ export function normalizeOrigin(value: string): string | undefined {
   }
 }
 
+/**
+ * What is wrong with a value that is not an origin, as CG111 (REST) and CG143 (HTTP API, Function URL)
+ * say it: "'app.example.com' has no scheme (the browser sends scheme://host[:port], e.g. https://app.example.com)".
+ */
+export function originProblem(value: string): string {
+  const normal = normalizeOrigin(value.trim());
+  return normal === undefined
+    ? `'${value}' has no scheme (the browser sends scheme://host[:port], e.g. https://${value.replace(/\/.*$/, '')})`
+    : `'${value}' is not an origin as the browser writes it ('${normal}')`;
+}
+
 export const malformedOrigin: Rule = {
   code: 'CG111',
   name: 'malformed-origin',
@@ -38,10 +49,7 @@ export const malformedOrigin: Rule = {
         rule: this.name,
         severity: this.severity,
         api: v.api.logicalId,
-        message:
-          normal === undefined
-            ? `${v.api.logicalId}: AllowOrigin '${value}' has no scheme; the browser sends Origin as scheme://host[:port] (e.g. https://${value.replace(/\/.*$/, '')}).`
-            : `${v.api.logicalId}: AllowOrigin '${value}' is not an origin as the browser writes it ('${normal}'): it never matches.`,
+        message: `${v.api.logicalId}: AllowOrigin ${originProblem(value)}: it never matches.`,
         pos: v.pos,
         consoleMessage: sim?.verdict.consoleMessage,
         route: sim ? routeName(sim) : undefined,

@@ -23,7 +23,7 @@ export const maxAgeOverCap: Rule = {
         rule: this.name,
         severity: this.severity,
         api: v.api.logicalId,
-        message: `${v.api.logicalId}: MaxAge ${v.value} s; browsers cap a preflight's cache at ${CHROMIUM_MAX_AGE} s (Chromium, measured), ${MAX_AGE_CAPS.firefox} s (Firefox, its source), ${MAX_AGE_CAPS.webkit} s (WebKit, measured).`,
+        message: maxAgeMessage(v.api.logicalId, v.value),
         pos: v.pos,
         fix: v.pos
           ? {
@@ -36,3 +36,8 @@ export const maxAgeOverCap: Rule = {
     return out;
   },
 };
+
+/** What CG115 (REST) and CG147 (HTTP API, Function URL) say about a MaxAge above the browsers' caps. */
+export function maxAgeMessage(label: string, seconds: string | number, more = ''): string {
+  return `${label}: MaxAge ${seconds} s; browsers cap a preflight's cache at ${CHROMIUM_MAX_AGE} s (Chromium, measured), ${MAX_AGE_CAPS.firefox} s (Firefox, its source), ${MAX_AGE_CAPS.webkit} s (WebKit, measured)${more}.`;
+}

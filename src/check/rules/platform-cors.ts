@@ -6,13 +6,16 @@
 import type { CorsProperty, DeployedCors } from '../../sam/model.js';
 import type { Pos } from '../../template/position.js';
 import { configuredOrigins, functionsOf, type PlatformEndpoint } from '../endpoints.js';
+import { originsNamedBy } from '../handler-scan.js';
 import type { CheckContext, FixEdit } from '../types.js';
-import { normalizeOrigin } from './malformed-origin.js';
 
 export interface CorsSite {
   api: PlatformEndpoint;
   cors: DeployedCors;
-  /** How the template names it: `CorsConfiguration` (HTTP API) or `Cors` (Function URL). */
+  /**
+   * How the template names it: `CorsConfiguration` (HTTP API), `Cors` (Function URL), or the OpenAPI
+   * body's own `x-amazon-apigateway-cors`, whose keys are camelCase.
+   */
   property: string;
   /** `HTTP API ItemsApi` or `Function URL NotesFunctionUrl`, for messages. */
   label: string;
@@ -26,7 +29,11 @@ export function corsSites(ctx: CheckContext): CorsSite[] {
     out.push({
       api,
       cors: api.cors,
-      property: api.kind === 'http' ? 'CorsConfiguration' : 'Cors',
+      property: camelCase(ctx, api.cors)
+        ? 'x-amazon-apigateway-cors'
+        : api.kind === 'http'
+          ? 'CorsConfiguration'
+          : 'Cors',
       label: `${api.kind === 'http' ? 'HTTP API' : 'Function URL'} ${api.logicalId}`,
     });
   }
@@ -41,13 +48,19 @@ export function positionOf(site: CorsSite, field: CorsProperty): Pos | undefined
  * The name a property of this configuration is written with: PascalCase in CorsConfiguration and a
  * Function URL's Cors, camelCase in a body's own `x-amazon-apigateway-cors`.
  */
-export function keyName(ctx: CheckContext, site: CorsSite, field: CorsProperty): string {
-  const pascal = field[0].toUpperCase() + field.slice(1);
-  const any = Object.values(site.cors.at).find((p): p is Pos => p !== undefined);
-  if (!any) return pascal;
-  const line = ctx.model.source.split('\n')[any.line - 1] ?? '';
-  const key = /([A-Za-z]+)\s*:\s*$/.exec(line.slice(0, any.col - 1))?.[1];
-  return key && key[0] === key[0].toLowerCase() ? field : pascal;
+export function keyName(_ctx: CheckContext, site: CorsSite, field: CorsProperty): string {
+  return site.property === 'x-amazon-apigateway-cors' ? field : field[0].toUpperCase() + field.slice(1);
+}
+
+/** Whether the configuration's first key, in the file it was written in, is camelCase (`allowOrigins`). */
+function camelCase(ctx: CheckContext, cors: DeployedCors): boolean {
+  const at = cors.pos;
+  if (!at) return false;
+  const source =
+    at.file === ctx.model.file ? ctx.model.source : (ctx.deployment.sources?.[at.file] ?? ctx.model.source);
+  const line = source.split('\n')[at.line - 1] ?? '';
+  const key = /^["']?([A-Za-z]+)["']?\s*:/.exec(line.slice(at.col - 1))?.[1];
+  return key !== undefined && key[0] === key[0].toLowerCase();
 }
 
 /** The edit that makes a list property hold `values`: rewrite it, or add it beside a written property. */
@@ -75,34 +88,6 @@ export function routeMethods(api: PlatformEndpoint): string[] {
   return [...out];
 }
 
-/**
- * The request headers the routes make a web app send, lower-case → how to write it and why: JSON
- * bodies need Content-Type; authorizers their identity headers (JWT and Lambda), IAM Authorization.
- */
-export function neededHeaders(api: PlatformEndpoint): Map<string, { shown: string; why: string }> {
-  const need = new Map<string, { shown: string; why: string }>();
-  for (const r of api.resources)
-    for (const m of r.methods) {
-      if (['POST', 'PUT', 'PATCH', 'ANY'].includes(m.method))
-        need.set('content-type', { shown: 'content-type', why: 'JSON bodies' });
-      if (!m.authorizer) continue;
-      const a = api.kind === 'http' ? api.authorizers[m.authorizer] : undefined;
-      if (!a || a.type === 'AWS_IAM') {
-        need.set('authorization', { shown: 'authorization', why: 'SigV4-signed (AWS_IAM) requests' });
-        continue;
-      }
-      for (const source of a.identitySource) {
-        if (!source.startsWith('$request.header.')) continue;
-        const name = source.slice('$request.header.'.length);
-        need.set(name.toLowerCase(), {
-          shown: name.toLowerCase(),
-          why: `the ${a.type === 'JWT' ? 'JWT' : 'Lambda'} authorizer ${a.name}`,
-        });
-      }
-    }
-  return need;
-}
-
 /** The functions behind an endpoint whose handlers send CORS headers themselves. */
 export function corsHandlers(ctx: CheckContext, api: PlatformEndpoint): string[] {
   return functionsOf(api).filter((id) => {
@@ -115,19 +100,11 @@ export { configuredOrigins };
 
 /** The origins the CORS-doing handlers behind an endpoint name (literals, environment variables). */
 export function handlerOrigins(ctx: CheckContext, api: PlatformEndpoint): string[] {
-  const out = new Set<string>();
-  for (const id of corsHandlers(ctx, api)) {
-    const h = ctx.handler(id)!;
-    const env = ctx.model.functions[id]?.environment ?? {};
-    const raw = [
-      ...(h.literalOrigins ?? []),
-      ...(h.kind === 'literal' && h.allowOrigin ? [h.allowOrigin] : []),
-      ...(h.envNames ?? []).map((n) => env[n] ?? ''),
-    ];
-    for (const r of raw) {
-      const o = normalizeOrigin(r.trim());
-      if (o) out.add(o);
-    }
-  }
-  return [...out];
+  return [
+    ...new Set(
+      corsHandlers(ctx, api).flatMap((id) =>
+        originsNamedBy(ctx.handler(id), ctx.model.functions[id]?.environment ?? {}),
+      ),
+    ),
+  ];
 }

@@ -1,3 +1,4 @@
+import { neededHeaders } from '../request-headers.js';
 import type { Finding, Rule } from '../types.js';
 import { apiPropertyPath, fewOf, routeName } from './util.js';
 
@@ -15,10 +16,13 @@ export const preflightMissing: Rule = {
   check(ctx) {
     const out: Finding[] = [];
     for (const api of ctx.deployment.apis) {
+      // A path with an OPTIONS method that answers 403 Missing Authentication Token has one: IAM guards
+      // it (CG103 says so), as an IAM method without a signature gets that answer too.
       const sims = ctx.simulations.filter(
         (s) =>
           s.api === api &&
           s.expectedAllowed &&
+          !s.resource.methods.some((m) => m.method === 'OPTIONS') &&
           s.verdict.failedStep === 'preflight' &&
           s.verdict.preflight?.response.headers.some(
             ([n, v]) => n.toLowerCase() === 'x-amzn-errortype' && v === 'MissingAuthenticationTokenException',
@@ -29,6 +33,10 @@ export const preflightMissing: Rule = {
       const paths = [...new Set(sims.map((s) => s.resource.path))];
       const origin = ctx.origins(api)[0];
       const sim = sims[0];
+      // The headers the routes send, so the Cors that answers the preflight allows them at once.
+      const headers = [...neededHeaders(api).values()].map((h) => h.name).join(',');
+      const cors: Record<string, string> = { AllowOrigin: `'${origin}'` };
+      if (headers) cors.AllowHeaders = `'${headers}'`;
       out.push({
         code: this.code,
         rule: this.name,
@@ -47,15 +55,14 @@ export const preflightMissing: Rule = {
                   {
                     kind: 'set-path',
                     path: apiPropertyPath(model, 'Cors'),
-                    value: {
-                      AllowOrigin: `'${origin}'`,
-                      AllowHeaders: "'Content-Type,X-Api-Key,Authorization'",
-                    },
+                    value: cors,
                   },
                 ],
               }
             : undefined,
-        hint: `Add Cors to the API (AllowOrigin: "'${origin}'", AllowHeaders: "'Content-Type,X-Api-Key'"), or route OPTIONS to a function that answers preflights.`,
+        hint: `Add Cors to the API (${Object.entries(cors)
+          .map(([k, v]) => `${k}: "${v}"`)
+          .join(', ')}), or route OPTIONS to a function that answers preflights.`,
       });
     }
     return out;

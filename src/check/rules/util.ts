@@ -12,6 +12,15 @@ export function preflightMethods(
   return out;
 }
 
+/** Whether the API's CORS preflights answer Access-Control-Allow-Credentials: true (Cors AllowCredentials). */
+export function credentialed(api: DeployedApi): boolean {
+  return preflightMethods(api).some(({ method }) =>
+    method.mockHeaders.some(
+      (h) => h.name.toLowerCase() === 'access-control-allow-credentials' && h.value === 'true',
+    ),
+  );
+}
+
 /** The first simulated request (from an allowed origin) the browser blocked, matching `where`. */
 export function blockedRequest(
   ctx: CheckContext,
@@ -29,6 +38,15 @@ export function apiPropertyPath(api: ApiModel, ...rest: string[]): string[] {
   return api.kind === 'implicit'
     ? ['Globals', 'Api', ...rest]
     : ['Resources', api.logicalId, 'Properties', ...rest];
+}
+
+/** A property written in a Cors mapping (not the `Cors: "'origin'"` shorthand), for an edit that adds one beside it. */
+export function corsSibling(api: ApiModel | undefined): Located | undefined {
+  const c = api?.cors;
+  if (!c || c.shorthand) return undefined;
+  return [c.allowOrigin, c.allowHeaders, c.allowMethods, c.maxAge, c.allowCredentials].find(
+    (p) => p?.pos !== undefined,
+  );
 }
 
 /** Header names from a literal list (`Content-Type, X-Api-Key`), lower-cased. */

@@ -1,5 +1,5 @@
+import { neededHeaders } from '../request-headers.js';
 import type { Finding, Rule } from '../types.js';
-import { neededHeaders } from './allow-headers-missing.js';
 import { blockedRequest, corsHeaderValues, listOf, routeName } from './util.js';
 
 /**
