@@ -92,7 +92,7 @@ const cases: Case[] = [
   },
   {
     code: 'CG140',
-    name: "an HTTP API with '*' among its origins and AllowCredentials (SAM refuses only ['*'] alone)",
+    name: "an HTTP API with '*' among its origins and AllowCredentials (SAM refuses only ['*'] alone; API Gateway refuses the rest at deploy, aws/aws-cdk#9076)",
     hit: http({
       cors: `      CorsConfiguration:\n        AllowOrigins: ['*', https://app.example.com]\n        AllowCredentials: true\n`,
       events: get,
@@ -454,5 +454,19 @@ describe('check rules for HTTP APIs and Function URLs', () => {
       expect(readFileSync(`docs/rules/${rule.name}.md`, 'utf8')).toContain(`(${rule.code})`);
       expect(table).toContain(`| ${rule.code} | \`${rule.name}\` |`);
     }
+  });
+});
+
+describe('CG140 on an HTTP API says what happens: the deploy is refused', () => {
+  it("names API Gateway's refusal (\"allow-credentials is not supported if 'allow-origin' is *\", aws/aws-cdk#9076), not a browser failure", async () => {
+    const findings = await check(
+      http({
+        cors: `      CorsConfiguration:\n        AllowOrigins: ['*', https://app.example.com]\n        AllowCredentials: true\n`,
+        events: get,
+      }),
+    );
+    const f = findings.find((x) => x.code === 'CG140');
+    expect(f?.message).toContain('API Gateway refuses this CORS configuration at deploy');
+    expect(f?.message).toContain("allow-credentials is not supported if 'allow-origin' is *");
   });
 });

@@ -6,17 +6,19 @@ import { blockedRequest, routeName } from './util.js';
  * AllowOrigins `*` with AllowCredentials. SAM refuses the pair in CorsConfiguration (its message,
  * fixture error_* of sam-http: "'AllowCredentials' can not be true when 'AllowOrigin' is \"'*'\" or not
  * set"), which `check` reports as bad input; this rule finds the forms SAM lets through: `*` among
- * other origins, an OpenAPI body's own `x-amazon-apigateway-cors`, and a Function URL's Cors. With
- * an HTTP API the browser refuses every credentialed request (Fetch §3.2.5: `*` never matches one);
- * a Function URL answers `*` with the caller's own origin (aws-powertools/powertools-lambda-python
- * #4163), so there every website may send cookies and read the answers.
+ * other origins, an OpenAPI body's own `x-amazon-apigateway-cors`, and a Function URL's Cors. API
+ * Gateway itself refuses those for an HTTP API at deploy ("allow-credentials is not supported if
+ * 'allow-origin' is *", BadRequestException, aws/aws-cdk#9076; serve refuses to start the same way,
+ * src/gateway/gateway.ts); a Function URL answers `*` with the caller's own origin
+ * (aws-powertools/powertools-lambda-python#4163), so there every website may send cookies and read
+ * the answers.
  */
 export const httpWildcardWithCredentials: Rule = {
   code: 'CG140',
   name: 'http-wildcard-with-credentials',
   severity: 'error',
   summary:
-    "AllowOrigins '*' with AllowCredentials: an HTTP API's credentialed requests all fail; a Function URL lets every website read them.",
+    "AllowOrigins '*' with AllowCredentials: API Gateway refuses it for an HTTP API at deploy; a Function URL lets every website read credentialed answers.",
   fixable: false,
   check(ctx) {
     const out: Finding[] = [];
@@ -37,7 +39,7 @@ export const httpWildcardWithCredentials: Rule = {
         api: site.api.logicalId,
         message: url
           ? `${site.label}: AllowOrigins '*' with AllowCredentials: Lambda answers with the caller's own origin, so every website's pages may send cookies and read the answers.`
-          : `${site.label}: AllowOrigins '*' with AllowCredentials: a browser never accepts '*' for a request with credentials, so every credentialed call fails.`,
+          : `${site.label}: AllowOrigins '*' with AllowCredentials: API Gateway refuses this CORS configuration at deploy ("allow-credentials is not supported if 'allow-origin' is *"), so sam deploy fails.`,
         pos: positionOf(site, 'allowOrigins'),
         consoleMessage: sim?.verdict.consoleMessage,
         route: sim ? routeName(sim) : undefined,
