@@ -6,7 +6,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { runtimeFamily } from '../runtime/kinds.js';
+import { runtimeFamily } from '../runtime/family.js';
 import type { TemplateModel } from '../template/model.js';
 import { type PythonSource, readPythonSource, scanPythonSources } from './python-handlers.js';
 import { normalizeOrigin } from './rules/malformed-origin.js';

@@ -8,12 +8,12 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runtimeFamily } from './kinds.js';
+import { runtimeFamily } from './family.js';
 import { FunctionPool } from './pool.js';
 import { findPython } from './python-interpreter.js';
 import type { FunctionSpec, InvocationRecord, InvokeOutcome, Runtime, RuntimeOptions } from './types.js';
 
-export { runtimeFamily } from './kinds.js';
+export { runtimeFamily } from './family.js';
 export type { FunctionSpec, InvocationRecord, InvokeOutcome, Runtime, RuntimeOptions } from './types.js';
 
 export function createRuntime(specs: FunctionSpec[], options: RuntimeOptions = {}): Runtime {

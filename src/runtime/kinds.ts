@@ -3,22 +3,13 @@
  * and the OS-only runtimes (provided*) as processes that speak the Lambda Runtime API.
  */
 import { type EnvironmentKind, type Failure, failure } from './environment.js';
+import { runtimeFamily } from './family.js';
 import { parseHandler } from './handler.js';
 import { nodeKind } from './node-environment.js';
 import type { PoolOptions } from './pool.js';
 import { providedKind } from './provided.js';
 import { pythonKind } from './python.js';
 import type { FunctionSpec } from './types.js';
-
-export type RuntimeFamily = 'node' | 'python' | 'provided' | 'other';
-
-/** `nodejs20.x`…, `python3.9`… `python3.13`, `provided`, `provided.al2`, `provided.al2023`. No Runtime: Node (a template default). */
-export function runtimeFamily(runtime: string | undefined): RuntimeFamily {
-  if (runtime === undefined || /^nodejs\d*/.test(runtime)) return 'node';
-  if (/^python3\.\d+$/.test(runtime)) return 'python';
-  if (/^provided(\.al2|\.al2023)?$/.test(runtime)) return 'provided';
-  return 'other';
-}
 
 export function kindFor(
   spec: FunctionSpec,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { runtimeFamily } from '../../runtime/kinds.js';
+import { runtimeFamily } from '../../runtime/family.js';
 import { posOf } from '../../template/parse.js';
 import { codeDirOf, handlerCandidates } from '../handler-scan.js';
 import { READ_RUNTIMES } from '../intent.js';
