@@ -4,6 +4,24 @@ import { engineSummary } from '../browser/index.js';
 import type { Exchange } from './server.js';
 import { exchangeVerdict } from './verdict.js';
 
+/**
+ * What a terminal acts on rather than prints: C0 controls (ESC starts an escape sequence that can clear
+ * the screen, retitle the window or rewrite earlier lines), DEL, C1 controls (U+009B is CSI where 8-bit
+ * controls are honoured) and the bidi overrides that make a line read other than it is (CVE-2021-42574).
+ * Paths, Origins and header values come from clients and handlers: none reaches the terminal raw.
+ */
+const TERMINAL_CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const TERMINAL_CONTROLS = new RegExp(TERMINAL_CONTROL.source, 'g');
+
+/** `s` with every terminal control written as an escape (`\x1b`, `\u202e`). */
+export function printable(s: string): string {
+  if (!TERMINAL_CONTROL.test(s)) return s;
+  return s.replace(TERMINAL_CONTROLS, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
+}
+
 export function requestLogLine(x: Exchange, apiOrigin = originOf(x)): string {
   const { request, response } = x;
   const status =
@@ -12,19 +30,20 @@ export function requestLogLine(x: Exchange, apiOrigin = originOf(x)): string {
       : response.status < 500
         ? pc.yellow(String(response.status))
         : pc.red(String(response.status));
-  const path = request.query ? `${request.path}?${request.query}` : request.path;
+  const path = printable(request.query ? `${request.path}?${request.query}` : request.path);
   let line = `${request.method.padEnd(7)} ${path} ${status} ${x.durationMs.toFixed(1)} ms`;
   if (response.trace.kind === 'gateway-response' && response.trace.reason)
-    line += pc.dim(` — ${response.trace.reason}`);
+    line += pc.dim(` — ${printable(response.trace.reason)}`);
   const verdict = exchangeVerdict(request, response, apiOrigin);
   if (verdict) {
     const what = verdict.step === 'preflight' ? `the preflight for ${verdict.method}` : 'the response';
     const e = verdict.engines;
     const where = engineSummary(e);
+    const origin = printable(verdict.origin);
     line +=
       verdict.judgement.ok && e.firefox.allowed && e.webkit.allowed
-        ? ` ${pc.green('✓')} a browser on ${verdict.origin} would accept ${what} (${where})`
-        : ` ${pc.red('✗')} a browser on ${verdict.origin} would be ${where}: ${verdict.judgement.reason ?? verdict.judgement.cause ?? verdict.judgement.errorCode}`;
+        ? ` ${pc.green('✓')} a browser on ${origin} would accept ${what} (${where})`
+        : ` ${pc.red('✗')} a browser on ${origin} would be ${where}: ${printable(verdict.judgement.reason ?? verdict.judgement.cause ?? verdict.judgement.errorCode ?? '')}`;
   }
   return line;
 }

@@ -192,9 +192,15 @@ async function serveOne(
       throw new Error(`the gateway answered status ${response.status}`);
   } catch (error) {
     // A bug in crossgate, not in the user's handler: say so, and keep serving.
-    res.writeHead(500, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ message: 'crossgate internal error', detail: String(error) }));
-    return;
+    response = lastResort(
+      500,
+      JSON.stringify({ message: 'crossgate internal error', detail: String(error) }),
+      {
+        requestId: '',
+        kind: 'gateway-response',
+        reason: `crossgate internal error: ${String(error)}`,
+      },
+    );
   }
   const flat: string[] = [];
   for (const [n, v] of response.headers) if (!isConnectionHeader(n)) flat.push(n, v);
@@ -213,14 +219,35 @@ async function serveOne(
   try {
     res.writeHead(response.status, flat);
     res.end(req.method === 'HEAD' ? undefined : response.body);
-  } catch {
-    // A header value the function returned that Node refuses to send: API Gateway would have 502'd.
-    if (!res.headersSent) {
-      res.writeHead(502, { 'content-type': 'application/json' });
-      res.end('{"message": "Internal server error"}');
+  } catch (error) {
+    // A header node:http refuses to send (gateway/ refuses the ones a function returns, so this is a
+    // template's value or a bug): API Gateway would not send it either. What the client gets — a 502 —
+    // is what the log and the inspector are told, not the answer that never left.
+    if (res.headersSent) {
+      res.destroy();
+      return;
     }
+    response = lastResort(502, '{"message": "Internal server error"}', {
+      ...response.trace,
+      kind: 'gateway-response',
+      reason: `the answer could not be sent: ${(error as Error).message}`,
+    });
+    res.writeHead(response.status, STATUS_TEXT[response.status], [
+      'content-type',
+      'application/json',
+      'content-length',
+      String(Buffer.byteLength(response.body as string)),
+    ]);
+    res.end(req.method === 'HEAD' ? undefined : response.body);
   }
   onExchange?.({ request, response, started, durationMs: performance.now() - started });
+}
+
+const STATUS_TEXT: Record<number, string> = { 500: 'Internal Server Error', 502: 'Bad Gateway' };
+
+/** An answer the server makes itself when the gateway's cannot be made or sent. */
+function lastResort(status: 500 | 502, body: string, trace: GatewayResponse['trace']): GatewayResponse {
+  return { status, headers: [['content-type', 'application/json']], body, trace };
 }
 
 /**

@@ -6,8 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTemplateFile } from '../../src/cli/template-file.js';
-import type { GatewayTrace } from '../../src/gateway/types.js';
+import type { Gateway } from '../../src/gateway/gateway.js';
+import type { GatewayResponse, GatewayTrace } from '../../src/gateway/types.js';
 import { type RunningServe, serve } from '../../src/serve/serve.js';
+import { type Exchange, startGatewayServer } from '../../src/serve/server.js';
 import { converse, countResponses, get, headerOf, parseResponses } from './raw-http.js';
 
 const MB = 1024 * 1024;
@@ -267,4 +269,57 @@ describe('status codes outside 200–599 are a 502, as any malformed proxy resul
       expect(res.status).toBe(Number(code));
       expect(await res.text()).toBe(`status ${code}`);
     });
+});
+
+describe('what the log and the inspector are told is what reached the socket', () => {
+  /** A gateway that answers whatever it is given, to reach the server's own last-resort paths. */
+  function fixedGateway(answer: () => GatewayResponse): Gateway {
+    return {
+      handle: async () => answer(),
+      apis: [],
+      httpApis: [],
+      keys: [],
+    };
+  }
+  async function exchangeOf(
+    answer: () => GatewayResponse,
+  ): Promise<{ status: number; statusText: string; told: Exchange }> {
+    const told: Exchange[] = [];
+    const server = await startGatewayServer(fixedGateway(answer), {
+      port: 0,
+      onExchange: (x) => told.push(x),
+    });
+    try {
+      const res = await fetch(`${server.url}/x`);
+      await res.text();
+      return { status: res.status, statusText: res.statusText, told: told[0] };
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('a header value node:http refuses to send (a control character) is a 502 on the socket, and a 502 in the log, with the reason', async () => {
+    const { status, statusText, told } = await exchangeOf(() => ({
+      status: 200,
+      headers: [['x-bad', 'a\u0001b']],
+      body: 'ok',
+      trace: { requestId: 'r', kind: 'mock' },
+    }));
+    expect(status).toBe(502);
+    // Not the reason phrase of the answer that failed ('502 OK').
+    expect(statusText).toBe('Bad Gateway');
+    expect(told.response.status).toBe(502);
+    expect(told.response.trace.kind).toBe('gateway-response');
+    expect(told.response.trace.reason).toMatch(/x-bad/);
+    expect(told.response.headers).not.toContainEqual(['x-bad', 'a\u0001b']);
+  });
+
+  it('a gateway that fails is a 500 crossgate internal error on the socket and in the log', async () => {
+    const { status, told } = await exchangeOf(() => {
+      throw new Error('boom');
+    });
+    expect(status).toBe(500);
+    expect(told.response.status).toBe(500);
+    expect(told.response.trace.reason).toMatch(/crossgate internal error.*boom/);
+  });
 });

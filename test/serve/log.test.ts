@@ -70,3 +70,30 @@ describe('request log line', () => {
     );
   });
 });
+
+describe('the log never hands a terminal control bytes from a request or a handler', () => {
+  // What a terminal acts on: C0 controls (ESC starts an escape sequence: ESC [2J clears the screen,
+  // ESC ]0;… retitles the window), DEL, and C1 controls (U+009B is CSI on terminals that honour 8-bit
+  // controls), plus the bidi overrides that make a line read other than it is (CVE-2021-42574).
+  const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+  it('a handler’s header value and the gateway’s reason are printed escaped (\\x1b), never raw', () => {
+    const x = exchange(
+      'GET',
+      [['Origin', 'https://app.example.com']],
+      200,
+      [['Access-Control-Allow-Origin', 'https://app.example.com\u001b[2J\u001b]0;owned\u0007']],
+      'a reason with \u009b31m and \u202e in it',
+    );
+    x.request.path = '/items/\u001b[31m';
+    x.request.query = 'q=\u0085';
+    const line = plain(requestLogLine(x));
+    expect(line).not.toMatch(CONTROL);
+    expect(line).toContain('/items/\\x1b[31m?q=\\x85');
+    expect(line).toContain('\\x1b[2J\\x1b]0;owned\\x07');
+    expect(line).toContain('a reason with \\x9b31m and \\u202e in it');
+  });
+  it('an Origin with obs-text (bytes 0x80–0xff, which node:http lets through) is printed escaped', () => {
+    const x = exchange('GET', [['Origin', 'https://app.example.com\u009b2J']], 200, []);
+    expect(plain(requestLogLine(x))).not.toMatch(CONTROL);
+  });
+});
