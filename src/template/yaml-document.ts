@@ -2,11 +2,12 @@
  * Template text → one `yaml` Document, read as SAM CLI reads it (samcli/yamlhelper.py: PyYAML's
  * SafeLoader), within limits that hold in time as well as memory.
  *
- * - A flow collection (`Key: [` / `{`) whose lines are not indented deeper than their key: PyYAML
- *   ignores indentation inside flow collections (its scanner never unwinds indentation at a flow
- *   level above 0), the `yaml` package follows YAML 1.2, which asks for deeper lines. Such lines are
- *   indented here and the columns mapped back, so positions still name the text as written. Inside
- *   a flow collection the leading white space of a line is never content (YAML 1.2 §6.5 line
+ * - A flow collection (`Key: [` / `{`) or a quoted scalar (`Key: '...`) whose lines are not indented
+ *   deeper than their key: PyYAML ignores indentation inside both (its scanner never unwinds
+ *   indentation at a flow level above 0, and scan_flow_scalar reads lines at any indentation), the
+ *   `yaml` package follows YAML 1.2, which asks for deeper lines. Such lines are indented here and
+ *   the columns mapped back, so positions still name the text as written. Inside a flow collection
+ *   or a quoted scalar the leading white space of a line is never content (YAML 1.2 §6.5 line
  *   folding, §7.3 flow scalars), so the values are unchanged.
  * - The `yaml` parser keeps every token of the document and then composes it, recursively: tokens
  *   and nesting are counted while it reads, and a document past either limit is refused before it
@@ -29,8 +30,8 @@ export const MAX_YAML_TOKENS = 500_000;
  * 6.0.3); real templates nest a few dozen.
  */
 export const MAX_DEPTH = 300;
-/** Times a document is read again after re-indenting one flow collection. */
-const MAX_FLOW_REPAIRS = 64;
+/** Times a document is read again after re-indenting one flow collection or quoted scalar. */
+const MAX_REPAIRS = 64;
 
 export interface YamlText {
   doc: Document.Parsed;
@@ -66,14 +67,17 @@ export function readYaml(source: string, file: string): YamlText {
       const shift = added.size === 0 ? 0 : (added.get(line) ?? 0);
       return { file, line: Math.max(line, 1), col: Math.max(col - shift, 1) };
     };
-    let { doc, flowCut, cutFlow, anchorsOrAliases } = compose(text, lines, at, json, false);
+    const { doc, flowCut, anchorsOrAliases } = compose(text, lines, at, json, false);
     const first = doc.errors[0];
     if (!first) return { doc, json, text, at, anchorsOrAliases };
-    // A flow collection was cut short: read again, watching where flow collections open.
-    if (flowCut && attempt < MAX_FLOW_REPAIRS)
-      ({ cutFlow } = compose(text, new LineCounter(), at, json, true));
-    if (cutFlow !== undefined && attempt < MAX_FLOW_REPAIRS) {
-      const repaired = reindentFlow(text, cutFlow);
+    // A flow collection or a quoted scalar was cut short: read again, watching where they start.
+    const quoteCut = doc.errors.some((e) => e.code === 'MISSING_CHAR' && e.message.includes('quote'));
+    const cut =
+      (flowCut || quoteCut) && attempt < MAX_REPAIRS
+        ? compose(text, new LineCounter(), at, json, true).cut
+        : undefined;
+    if (cut !== undefined) {
+      const repaired = reindentCut(text, cut);
       if (repaired) {
         for (const [line, count] of repaired.added) added.set(line, (added.get(line) ?? 0) + count);
         text = repaired.text;
@@ -127,20 +131,21 @@ function errorText(error: YAMLParseError): string {
 }
 
 /**
- * parseDocument, with the tokens counted and the nesting watched as the parser reads. With
- * `trackFlow`, `cutFlow` is the offset of the first flow collection the lexer cut short because a
- * line was not indented deeply enough (it then emits its flow-error-end marker); without it,
- * `flowCut` only says that one was (the common case pays for no tracking).
+ * parseDocument, with the tokens counted and the nesting watched as the parser reads. With `track`,
+ * `cut` is the offset of the first flow collection or quoted scalar the lexer cut short because a
+ * line was not indented deeply enough (for a flow collection it then emits its flow-error-end
+ * marker; a quoted scalar ends before its closing quote); without it, `flowCut` only says that a
+ * flow collection was (the common case pays for no tracking).
  */
 function compose(
   text: string,
   lines: LineCounter,
   at: (offset: number) => Pos,
   json: boolean,
-  trackFlow: boolean,
-): { doc: Document.Parsed; flowCut: boolean; cutFlow: number | undefined; anchorsOrAliases: boolean } {
+  track: boolean,
+): { doc: Document.Parsed; flowCut: boolean; cut: number | undefined; anchorsOrAliases: boolean } {
   const parser = new Parser(lines.addNewLine);
-  let cutFlow: number | undefined;
+  let cut: number | undefined;
   let flowCut = false;
   let anchorsOrAliases = false;
   // Most templates hold no tab: then no token needs looking at for one.
@@ -182,7 +187,13 @@ function compose(
         else if (previous === '\x1f') blockScalar = false;
         previous = lexeme;
       }
-      if (trackFlow) {
+      if (track && cut === undefined) {
+        if (
+          (first === 0x22 || first === 0x27) &&
+          !closesQuote(lexeme) &&
+          parser.offset + lexeme.length < text.length
+        )
+          cut = parser.offset;
         switch (lexeme) {
           case '[':
           case '{':
@@ -193,7 +204,7 @@ function compose(
             if (flowDepth > 0) flowDepth--;
             break;
           case '\x18':
-            if (flowDepth > 0 && cutFlow === undefined) cutFlow = flowStart;
+            if (flowDepth > 0) cut = flowStart;
             flowDepth = 0;
             break;
         }
@@ -229,18 +240,32 @@ function compose(
         break;
       }
     }
-    return { doc: doc!, flowCut, cutFlow, anchorsOrAliases };
+    return { doc: doc!, flowCut, cut, anchorsOrAliases };
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
 }
 
+/** Whether a quoted-scalar lexeme ends with its closing quote (the lexer cuts one short at an unindented line). */
+function closesQuote(lexeme: string): boolean {
+  const quote = lexeme[0];
+  for (let i = 1; i < lexeme.length; i++) {
+    const c = lexeme[i];
+    if (quote === '"' && c === '\\') i++;
+    else if (c === quote) {
+      if (quote === "'" && lexeme[i + 1] === "'") i++;
+      else return i === lexeme.length - 1;
+    }
+  }
+  return false;
+}
+
 /**
- * Indents the lines of the flow collection opening at `open` one column deeper than the block it
- * sits in, as YAML 1.2 asks and PyYAML does not. Returns undefined when there is nothing to do or
- * the collection never closes (then the parser's own error stands, as PyYAML refuses it too).
+ * Indents the lines of the flow collection or quoted scalar starting at `open` one column deeper
+ * than the block it sits in, as YAML 1.2 asks and PyYAML does not. Returns undefined when there is
+ * nothing to do or it never ends (then the parser's own error stands, as PyYAML refuses it too).
  */
-function reindentFlow(
+function reindentCut(
   text: string,
   open: number,
 ): { text: string; added: Array<[number, number]> } | undefined {
@@ -257,6 +282,19 @@ function reindentFlow(
   const inserts: Array<[offset: number, spaces: number, line: number]> = [];
   let depth = 0;
   let quote: '"' | "'" | undefined;
+  const finish = () => {
+    if (inserts.length === 0) return undefined;
+    let out = '';
+    let from = 0;
+    for (const [offset, spaces] of inserts) {
+      out += text.slice(from, offset) + ' '.repeat(spaces);
+      from = offset;
+    }
+    return {
+      text: out + text.slice(from),
+      added: inserts.map(([, spaces, l]): [number, number] => [l, spaces]),
+    };
+  };
   for (let i = open; i < text.length; i++) {
     const c = text[i];
     if (c === '\n') {
@@ -272,34 +310,25 @@ function reindentFlow(
       if (indent < needed) inserts.push([i + 1, needed - indent, line]);
       continue;
     }
-    if (quote === '"') {
-      if (c === '\\') i++;
-      else if (c === '"') quote = undefined;
-      continue;
-    }
-    if (quote === "'") {
-      if (c === "'") {
-        if (text[i + 1] === "'") i++;
-        else quote = undefined;
+    if (quote) {
+      // An escaped line break (`\` at the end of a line) is still a line to indent.
+      if (quote === '"' && c === '\\' && text[i + 1] !== '\n') i++;
+      else if (c === quote) {
+        if (quote === "'" && text[i + 1] === "'") i++;
+        else {
+          quote = undefined;
+          if (depth === 0) return finish();
+        }
       }
       continue;
     }
-    if ((c === '"' || c === "'") && /[\s[{,:?]/.test(text[i - 1] ?? ' ')) quote = c;
+    if ((c === '"' || c === "'") && (i === open || /[\s[{,:?]/.test(text[i - 1] ?? ' '))) quote = c;
     else if (c === '#' && /\s/.test(text[i - 1] ?? ' ')) {
       const end = text.indexOf('\n', i);
       i = (end === -1 ? text.length : end) - 1;
     } else if (c === '[' || c === '{') depth++;
     else if (c === ']' || c === '}') {
-      if (--depth === 0) {
-        if (inserts.length === 0) return undefined;
-        let out = '';
-        let from = 0;
-        for (const [offset, spaces] of inserts) {
-          out += text.slice(from, offset) + ' '.repeat(spaces);
-          from = offset;
-        }
-        return { text: out + text.slice(from), added: inserts.map(([, spaces, l]) => [l, spaces]) };
-      }
+      if (--depth === 0) return finish();
     }
   }
   return undefined;

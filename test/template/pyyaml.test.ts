@@ -43,6 +43,15 @@ describe('what PyYAML accepts loads with the values PyYAML gives', () => {
     ],
     ['flow content at column 0', 'R:\n  K: [\n1,\n2]\n', { R: { K: [1, 2] } }],
     ['a closing bracket left of its key', 'R:\n  K: [\n 1]\n', { R: { K: [1] } }],
+    ['a single-quoted scalar continued at its key’s indentation', "R:\n  K: 'a\n  b'\n", { R: { K: 'a b' } }],
+    ['a double-quoted scalar continued at column 0', 'R:\n  K: "a\nb"\n', { R: { K: 'a b' } }],
+    [
+      "a quoted scalar with '' continued at column 0, and the mapping goes on",
+      "R:\n  K: 'it''s\nx'\n  L: 1\n",
+      { R: { K: "it's x", L: 1 } },
+    ],
+    ['an escaped line break in a double-quoted scalar', 'R:\n  K: "a\\\nb"\n', { R: { K: 'ab' } }],
+    ['a quoted scalar in a flow sequence at column 0', "K: ['a\nb']\n", { K: ['a b'] }],
     ['a multi-line plain scalar in a flow sequence at column 0', 'K: [a\nb]\n', { K: ['a b'] }],
     [
       'a merge key: merged pairs first, own pairs win',
@@ -139,6 +148,11 @@ describe('what PyYAML accepts loads with the values PyYAML gives', () => {
     expect(posOf(k, 0)).toMatchObject({ line: 3, col: 3 });
     expect(posOf(k, 1)).toMatchObject({ line: 4, col: 1 });
     expect(posOf(root, 'S')).toMatchObject({ line: 6, col: 4 });
+  });
+  it('positions after a re-indented quoted scalar name the text as written', () => {
+    const { root } = read("R:\n  K: 'one\ntwo'\n  L: x\n");
+    expect(posOf(root.R, 'K')).toMatchObject({ line: 2, col: 6 });
+    expect(posOf(root.R, 'L')).toMatchObject({ line: 4, col: 6 });
   });
 });
 
@@ -245,6 +259,12 @@ describe('what PyYAML refuses is refused at file:line:col', () => {
       'R:\n  !Select Auth:\n    A: 1\n',
       /^t\.yaml:2:\d+: a mapping key must be a plain value/,
       "TypeError: unhashable type: 'dict'",
+    ],
+    [
+      'a quoted scalar that never closes',
+      "A:\n  B: 'x\n  C: 1\n",
+      /^t\.yaml:4:1: invalid YAML: Missing closing 'quote/,
+      'ScannerError: while scanning a quoted scalar … found unexpected end of stream, line 4, column 1',
     ],
   ];
   for (const [name, source, message, pyyaml] of cases) {
