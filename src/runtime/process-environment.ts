@@ -22,6 +22,7 @@ import { LineSplitter } from './log-lines.js';
 import { descendantsOf, ResidentMemory } from './process-memory.js';
 import { RuntimeApi } from './runtime-api.js';
 import { signalText } from './signals.js';
+import { traceIdOf } from './trace-id.js';
 
 /** What to run, made once per version of the code. */
 export interface ProcessPrepared extends Prepared {
@@ -298,20 +299,6 @@ export class ProcessEnvironment implements Environment {
     this.events.crashed(outOfMemory(this.options.spec.memoryMB, Math.ceil(bytes / (1024 * 1024))));
     return true;
   }
-}
-
-/**
- * The X-Ray header API Gateway sent the function, for the Runtime API's Lambda-Runtime-Trace-Id (read here,
- * not for every event: a worker thread has no use for it).
- */
-function traceIdOf(event: unknown): string | undefined {
-  const headers = (event as { headers?: Record<string, unknown> } | null)?.headers;
-  if (!headers || typeof headers !== 'object') return undefined;
-  let value = headers['X-Amzn-Trace-Id'];
-  // A client may send it itself, in its own case; API Gateway passes it on.
-  if (value === undefined)
-    for (const name in headers) if (name.toLowerCase() === 'x-amzn-trace-id') value = headers[name];
-  return typeof value === 'string' ? value : undefined;
 }
 
 /**

@@ -15,6 +15,7 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HostToWorker, InvokeEvent, WorkerInit, WorkerToHost } from './protocol.js';
+import { traceIdOf } from './trace-id.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -203,6 +204,10 @@ function run(handler: Handler, message: InvokeEvent, done: () => void): void {
   const started = performance.now();
   const event: unknown = JSON.parse(message.eventJson);
   currentRequestId = id;
+  // As the Node.js runtime does for each invocation; this worker's process.env is its own copy.
+  const trace = traceIdOf(event);
+  if (trace !== undefined) process.env._X_AMZN_TRACE_ID = trace;
+  else delete process.env._X_AMZN_TRACE_ID;
   let settled = false;
   const settle = (error: unknown, value: unknown, failed: boolean): void => {
     if (settled) return;

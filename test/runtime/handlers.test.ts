@@ -197,6 +197,17 @@ describe('environment and context (AWS Lambda docs: Using the Lambda context obj
     });
   });
 
+  test('_X_AMZN_TRACE_ID is the X-Ray header of each event, and gone for an event without one (AWS Lambda docs: Defined runtime environment variables, "changes with each invocation")', async () => {
+    const traceOf = async (event: unknown) =>
+      ((await runtime.invoke('Context', event, requestId(), 2000)) as { value: { env: { trace?: string } } })
+        .value.env.trace;
+    const header = 'Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1';
+    expect(await traceOf({ headers: { 'X-Amzn-Trace-Id': header } })).toBe(header);
+    // Payload 2.0 lower-cases header names.
+    expect(await traceOf({ headers: { 'x-amzn-trace-id': 'Root=1-lower' } })).toBe('Root=1-lower');
+    expect(await traceOf({ headers: {} })).toBeUndefined();
+  });
+
   test('context carries awsRequestId, functionName, $LATEST, the ARN, memory as a string, log group and stream, remaining time', async () => {
     const id = requestId();
     const outcome = await runtime.invoke('Context', {}, id, 2000);
