@@ -211,14 +211,24 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
     trace.functionId = method.functionId;
     trace.event = event;
     const fnTimeout = (options.functionTimeouts?.[method.functionId] ?? 3) * 1000;
-    const timeoutMs = Math.min(
+    const integrationMs = Math.min(
       HTTP_INTEGRATION_TIMEOUT_MS,
       method.timeoutMs ?? HTTP_INTEGRATION_TIMEOUT_MS,
-      fnTimeout,
     );
-    const outcome = await options.invoke(method.functionId, event, requestId, timeoutMs);
+    const timeoutMs = Math.min(integrationMs, fnTimeout);
+    const outcome = await options.invoke(method.functionId, event, requestId, timeoutMs, integrationMs);
     trace.outcome = outcome;
     if (!outcome.ok) {
+      // Waiting for one of crossgate's environments (Lambda would have started another) counts against
+      // the integration's timeout too.
+      if (outcome.kind === 'waited')
+        return answer(
+          c,
+          503,
+          req,
+          trace,
+          `${method.functionId} did not answer within ${integrationMs / 1000} s: ${outcome.message}`,
+        );
       // The integration's timeout is API Gateway's (503); a function stopped at its own Timeout first is a
       // function error (500), as for any error the function returns.
       if (outcome.kind === 'timeout' && timeoutMs < fnTimeout)

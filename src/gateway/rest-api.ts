@@ -213,9 +213,25 @@ export function createRestApis(
     trace.event = event;
     const timeoutSeconds = options.functionTimeouts?.[method.functionId] ?? 3;
     const timeoutMs = Math.min(INTEGRATION_TIMEOUT_MS, timeoutSeconds * 1000);
-    const outcome = await options.invoke(method.functionId, event, requestId, timeoutMs);
+    const outcome = await options.invoke(
+      method.functionId,
+      event,
+      requestId,
+      timeoutMs,
+      INTEGRATION_TIMEOUT_MS,
+    );
     trace.outcome = outcome;
     if (!outcome.ok) {
+      // An event that waited 29 s for one of crossgate's environments (Lambda would have started
+      // another) is past the integration timeout as surely as one that ran that long.
+      if (outcome.kind === 'waited')
+        return gatewayAnswer(
+          c,
+          'INTEGRATION_TIMEOUT',
+          req,
+          trace,
+          `${method.functionId} did not answer within API Gateway's ${INTEGRATION_TIMEOUT_MS / 1000} s integration timeout: ${outcome.message}`,
+        );
       // Only API Gateway's own limit is its 504: a function stopped at its own Timeout is a Lambda
       // function error, which API Gateway answers 502 (AWS Lambda docs: "Handling Lambda errors with an
       // API Gateway API"; API Gateway quotas: 29 s integration timeout).
@@ -310,15 +326,21 @@ export function createRestApis(
       }
       trace.functionId = method.functionId;
       trace.event = event;
-      const outcome = await options.invoke(method.functionId, event, trace.requestId, timeoutMs);
+      const outcome = await options.invoke(
+        method.functionId,
+        event,
+        trace.requestId,
+        timeoutMs,
+        INTEGRATION_TIMEOUT_MS,
+      );
       trace.outcome = outcome;
-      if (!outcome.ok && outcome.kind === 'timeout')
+      if (!outcome.ok && (outcome.kind === 'timeout' || outcome.kind === 'waited'))
         return gatewayAnswer(
           c,
           'INTEGRATION_TIMEOUT',
           req,
           trace,
-          `${method.functionId} did not answer in time`,
+          `${method.functionId} did not answer in time${outcome.kind === 'waited' ? `: ${outcome.message}` : ''}`,
         );
       answer = lambdaIntegrationAnswer(
         method,

@@ -60,7 +60,8 @@ export type InvokeOutcome =
   | { ok: true; value: unknown }
   | {
       ok: false;
-      kind: 'error' | 'timeout' | 'crash' | 'load' | 'unsupported' | 'missing';
+      /** `waited`: no environment of the function was free within the wait limit; it never ran. */
+      kind: 'error' | 'timeout' | 'crash' | 'load' | 'unsupported' | 'missing' | 'waited';
       errorType: string;
       message: string;
     };
@@ -70,6 +71,8 @@ export type Invoke = (
   event: unknown,
   requestId: string,
   timeoutMs: number,
+  /** How long the event may wait for a free environment before API Gateway gives up on it (runtime/types.ts). */
+  waitLimitMs?: number,
 ) => Promise<InvokeOutcome>;
 
 export interface GatewayOptions {

@@ -21,6 +21,10 @@ export interface Invocation {
   event: unknown;
   eventJson: string;
   timeoutMs: number;
+  /** When (performance.now()) it was given to the pool. */
+  arrived: number;
+  /** When (performance.now()) it stops waiting for a free environment if it has not been sent to one. */
+  waitUntil: number;
   /** Its output, as far as it is kept with the outcome. */
   logs: KeptLines;
   /** When the event started to run (it may first wait behind others in its environment); 0 until then. */

@@ -41,7 +41,7 @@ export function createRuntime(specs: FunctionSpec[], options: RuntimeOptions = {
   let closed: Promise<void> | undefined;
 
   return {
-    invoke(functionId, event, requestId, timeoutMs): Promise<InvokeOutcome> {
+    invoke(functionId, event, requestId, timeoutMs, waitLimitMs): Promise<InvokeOutcome> {
       const pool = pools.get(functionId);
       if (!pool) {
         // The Lambda Invoke API's answer for an unknown function.
@@ -54,7 +54,7 @@ export function createRuntime(specs: FunctionSpec[], options: RuntimeOptions = {
           logs: [],
         });
       }
-      return pool.invoke(event, requestId, timeoutMs);
+      return pool.invoke(event, requestId, timeoutMs, waitLimitMs);
     },
     environments(functionId) {
       return pools.get(functionId)?.environments() ?? 0;

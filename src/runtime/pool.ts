@@ -90,6 +90,9 @@ export class FunctionPool {
   private readonly slots = new Set<Slot>();
   private idle: Slot[] = [];
   private growTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Due when the first of the waiting events with a wait limit reaches it. */
+  private waitTimer: ReturnType<typeof setTimeout> | undefined;
+  private waitDue = Number.POSITIVE_INFINITY;
   private retireTimer: ReturnType<typeof setInterval> | undefined;
   /** Events no environment can take yet, oldest first. */
   private readonly waiters: Invocation[] = [];
@@ -108,7 +111,12 @@ export class FunctionPool {
     if (options.watch && this.kind) this.watcher = new CodeWatcher((file) => this.scheduleReload(file));
   }
 
-  async invoke(event: unknown, requestId: string, timeoutMs: number): Promise<InvokeOutcome> {
+  async invoke(
+    event: unknown,
+    requestId: string,
+    timeoutMs: number,
+    waitLimitMs = Number.POSITIVE_INFINITY,
+  ): Promise<InvokeOutcome> {
     const started = performance.now();
     const refuse = (failure: Failure): InvokeOutcome => ({
       ...failure,
@@ -130,6 +138,8 @@ export class FunctionPool {
         event,
         eventJson,
         timeoutMs,
+        arrived: started,
+        waitUntil: started + waitLimitMs,
         logs: new KeptLines(),
         started: 0,
         timer: undefined,
@@ -154,6 +164,7 @@ export class FunctionPool {
     clearTimeout(this.reloadTimer);
     clearInterval(this.retireTimer);
     clearTimeout(this.growTimer);
+    clearTimeout(this.waitTimer);
     this.watcher?.close();
     for (const slot of [...this.slots]) this.kill(slot);
     for (const waiter of this.waiters.splice(0)) fail(waiter, closedFailure());
@@ -264,9 +275,53 @@ export class FunctionPool {
         this.startFor(this.waiters.shift()!);
       } else {
         if (this.liveCount() < this.options.maxWorkers) this.scheduleGrowth();
+        this.scheduleWaitLimit();
         return;
       }
     }
+  }
+
+  /**
+   * Lambda scales out instead of making an event wait; crossgate stops at maxWorkers, so an event may
+   * wait here past API Gateway's integration timeout. It is then answered as API Gateway answers one
+   * (the gateway's business), and never runs: API Gateway would not be waiting for its answer.
+   */
+  private scheduleWaitLimit(): void {
+    if (this.closed) return;
+    let due = Number.POSITIVE_INFINITY;
+    for (const waiter of this.waiters) if (waiter.waitUntil < due) due = waiter.waitUntil;
+    if (due >= this.waitDue) return;
+    clearTimeout(this.waitTimer);
+    this.waitDue = due;
+    this.waitTimer = setTimeout(
+      () => {
+        this.waitTimer = undefined;
+        this.waitDue = Number.POSITIVE_INFINITY;
+        const now = performance.now();
+        const expired: Invocation[] = [];
+        let kept = 0;
+        for (const waiter of this.waiters) {
+          if (waiter.waitUntil <= now) expired.push(waiter);
+          else this.waiters[kept++] = waiter;
+        }
+        this.waiters.length = kept;
+        for (const waiter of expired) {
+          const seconds = ((now - waiter.arrived) / 1000).toFixed(1);
+          const workers = this.options.maxWorkers;
+          fail(
+            waiter,
+            failure(
+              'waited',
+              'Crossgate.NoFreeEnvironment',
+              `No environment of ${this.spec.id} was free for ${seconds} s: all ${workers} were busy (Lambda would have started another; serve --workers raises the limit)`,
+            ),
+          );
+        }
+        this.scheduleWaitLimit();
+      },
+      Math.max(0, due - performance.now()),
+    );
+    this.waitTimer.unref?.();
   }
 
   private release(slot: Slot): void {

@@ -21,7 +21,8 @@ export interface FunctionSpec {
   inlineCode?: string;
 }
 
-export type FailureKind = 'error' | 'timeout' | 'crash' | 'load' | 'unsupported' | 'missing';
+/** `waited`: no environment was free within `waitLimitMs`; the event never ran (see Runtime.invoke). */
+export type FailureKind = 'error' | 'timeout' | 'crash' | 'load' | 'unsupported' | 'missing' | 'waited';
 
 export type InvokeOutcome =
   | { ok: true; value: unknown; durationMs: number; logs: string[] }
@@ -57,9 +58,18 @@ export interface Runtime {
   /**
    * Runs one event through the function. Never rejects: every failure is an outcome.
    * `timeoutMs` bounds the handler's run (Lambda's `Timeout`); start-up of a fresh worker is not counted,
-   * as Lambda's init phase is not.
+   * as Lambda's init phase is not. `waitLimitMs` bounds the wait for a free environment, which Lambda
+   * never makes (it scales out) and crossgate makes past `--workers`: an event still waiting then is
+   * answered with outcome kind `waited`, never runs, and the gateway answers it as its integration
+   * timeout. Unbounded when omitted.
    */
-  invoke(functionId: string, event: unknown, requestId: string, timeoutMs: number): Promise<InvokeOutcome>;
+  invoke(
+    functionId: string,
+    event: unknown,
+    requestId: string,
+    timeoutMs: number,
+    waitLimitMs?: number,
+  ): Promise<InvokeOutcome>;
   /** How many execution environments of the function are alive (starting, busy or idle). */
   environments(functionId: string): number;
   /** Builds and starts one worker per function (or for the one given) ahead of the first request. */

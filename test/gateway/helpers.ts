@@ -20,10 +20,12 @@ export function gatewayFor(
   const deployment = buildDeployment(model, { evaluateConditions: true });
   const events: Array<Record<string, unknown>> = [];
   const timeouts: number[] = [];
+  const waitLimits: Array<number | undefined> = [];
   const gateway = createGateway(deployment, {
-    invoke: async (functionId, event, _requestId, timeoutMs) => {
+    invoke: async (functionId, event, _requestId, timeoutMs, waitLimitMs) => {
       events.push(event as Record<string, unknown>);
       timeouts.push(timeoutMs);
+      waitLimits.push(waitLimitMs);
       return handler(event as Record<string, unknown>, functionId);
     },
     ...options,
@@ -46,7 +48,7 @@ export function gatewayFor(
     };
     return gateway.handle(req);
   };
-  return { gateway, send, events, timeouts, deployment };
+  return { gateway, send, events, timeouts, waitLimits, deployment };
 }
 
 export function header(res: GatewayResponse, name: string): string | undefined {

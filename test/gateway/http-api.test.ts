@@ -277,6 +277,24 @@ describe('payload format 2.0 (AWS docs: "Working with AWS Lambda proxy integrati
     expect(g.timeouts[0]).toBe(30_000);
   });
 
+  it('an event that waited the integration timeout for a free local environment is answered as one: 503 (Lambda would have scaled out)', async () => {
+    const g = gatewayFor(
+      t,
+      () => ({
+        ok: false,
+        kind: 'waited',
+        errorType: 'Crossgate.NoFreeEnvironment',
+        message: 'all 4 were busy',
+      }),
+      { functionTimeouts: { Fn: 3 } },
+    );
+    const res = await g.send('POST', '/items');
+    expect(g.waitLimits[0]).toBe(30_000);
+    expect(res.status).toBe(503);
+    expect(JSON.parse(bodyText(res))).toEqual({ message: 'Service Unavailable' });
+    expect(res.trace.reason).toContain('all 4 were busy');
+  });
+
   it('a function stopped at its own Timeout (3 s, under the 30 s integration timeout) is a function error: 500 {"message":"Internal Server Error"}', async () => {
     const g = gatewayFor(
       t,

@@ -145,6 +145,24 @@ describe('the proxy result', () => {
     expect(res.status).toBe(504);
     expect(bodyText(res)).toBe('{"message":"Endpoint request timed out"}');
   });
+  it('an event that waited 29 s for a free local environment is past the integration timeout too: 504 (Lambda would have scaled out; AWS Lambda docs: Understanding Lambda function scaling)', async () => {
+    const g = gatewayFor(
+      template,
+      () => ({
+        ok: false,
+        kind: 'waited',
+        errorType: 'Crossgate.NoFreeEnvironment',
+        message: 'No environment of Fn was free for 29.0 s: all 4 were busy',
+      }),
+      { functionTimeouts: { Fn: 3 } },
+    );
+    const res = await g.send('GET', '/items/1');
+    // The wait is bounded by the integration timeout, whatever the function's own Timeout.
+    expect(g.waitLimits.at(-1)).toBe(29_000);
+    expect(res.status).toBe(504);
+    expect(bodyText(res)).toBe('{"message":"Endpoint request timed out"}');
+    expect(res.trace.reason).toContain('all 4 were busy');
+  });
   it('the timeout given to the function is its Timeout, capped at the 29 s integration timeout', async () => {
     for (const [seconds, expected] of [
       [5, 5000],

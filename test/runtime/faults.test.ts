@@ -143,6 +143,41 @@ describe('concurrency (AWS Lambda docs: Understanding Lambda function scaling)',
     expect(elapsed).toBeGreaterThanOrEqual(195);
   });
 
+  test('an event that waits past its wait limit for a free environment is answered "waited" and never runs; those within it still run', async () => {
+    // Lambda scales out instead (AWS Lambda docs: Understanding Lambda function scaling); crossgate stops
+    // at --workers, and the gateway gives a waiting event no more than its integration timeout.
+    const startedIds: string[] = [];
+    const one = createRuntime([spec('One', faults, 'faults.slow')], {
+      maxWorkersPerFunction: 1,
+      onInvocation: (_fn, record) => {
+        if (record.phase === 'start') startedIds.push(record.requestId);
+      },
+    });
+    try {
+      await one.warm();
+      const started = performance.now();
+      const running = one.invoke('One', { ms: 600 }, requestId(), 3000, 1000);
+      const patient = one.invoke('One', { ms: 10 }, requestId(), 3000, 5000);
+      const hastyId = requestId();
+      const hasty = one.invoke('One', { ms: 10 }, hastyId, 3000, 200);
+      const gaveUp = await hasty;
+      const waitedMs = performance.now() - started;
+      expect(gaveUp).toMatchObject({
+        ok: false,
+        kind: 'waited',
+        errorType: 'Crossgate.NoFreeEnvironment',
+        message: expect.stringMatching(/^No environment of One was free for 0\.\d s: all 1 were busy/),
+      });
+      expect(waitedMs).toBeGreaterThanOrEqual(195);
+      expect(await running).toMatchObject({ ok: true, value: { slept: 600 } });
+      expect(await patient).toMatchObject({ ok: true, value: { slept: 10 } });
+      expect(startedIds).toHaveLength(2);
+      expect(startedIds).not.toContain(hastyId);
+    } finally {
+      await one.close();
+    }
+  });
+
   // Fast events may wait in a busy environment's queue (src/runtime/pool.ts, QUEUE_BUDGET_MS) instead of
   // waking another one. What must hold as on Lambda: one event at a time per environment, each event
   // run exactly once, and no event held up behind a slow one.
