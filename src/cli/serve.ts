@@ -7,6 +7,7 @@ import { lifecycleLines } from '../runtime/index.js';
 import { routeTable } from '../serve/banner.js';
 import { EnvVarsError, readEnvVarsFile } from '../serve/functions.js';
 import { requestLogLine } from '../serve/log.js';
+import { LogOutput } from '../serve/log-output.js';
 import { serve } from '../serve/serve.js';
 import type { Exchange } from '../serve/server.js';
 import { loadTemplateFile, parseParameterOverrides, UsageError } from './template-file.js';
@@ -89,6 +90,8 @@ export const serveCommand = {
     }
     const started = performance.now();
     let inspect: ((x: Exchange) => void) | undefined;
+    const logOutput = new LogOutput(process.stdout);
+    const log = (lines: string): void => logOutput.write(lines);
     const { model, deployment } = loadTemplateFile(
       file,
       parseParameterOverrides(values['parameter-overrides']),
@@ -164,18 +167,6 @@ export const serveCommand = {
     return 0;
   },
 };
-
-/** Log lines written once per event-loop turn: one write for a burst of requests, not one each. */
-let pending = '';
-function log(line: string): void {
-  if (pending === '') setImmediate(flushLog);
-  pending += line;
-}
-function flushLog(): void {
-  const out = pending;
-  pending = '';
-  process.stdout.write(out);
-}
 
 function parsePort(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
