@@ -59,6 +59,9 @@ export function pythonKind(options: PythonKindOptions): EnvironmentKind<ProcessP
         '-B',
         PYTHON_BOOTSTRAP,
         ...layers.flatMap((layer) => ['--layer', layer]),
+        // Where a .venv would be found, for the note on a module that is not installed; with --python
+        // there is none: packages go to that interpreter.
+        ...(options.templateDir && !options.python ? ['--template-dir', options.templateDir] : []),
       ];
       return {
         ok: true,

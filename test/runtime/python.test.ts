@@ -73,6 +73,7 @@ beforeAll(() => {
       py('Helper', 'app.uses_helper'),
       py('Layered', 'app.uses_layer', { layers: [join(scratch, 'layer-a'), join(scratch, 'layer-b')] }),
       py('NoModule', 'nowhere.handler'),
+      py('NeedsDependency', 'needs_dependency.handler'),
       py('NoFunction', 'app.missing_function'),
       py('Malformed', 'app'),
       py('ImportRaises', 'raises_at_import.handler'),
@@ -450,6 +451,95 @@ describe.skipIf(!testPython)('dependencies come from the virtual environment bes
     }
   });
 });
+
+describe.skipIf(!testPython)(
+  'a module that is not installed: Lambda\'s Runtime.ImportModuleError, then one crossgate line saying where to install it',
+  () => {
+    let dir: string;
+    let local: Runtime;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'crossgate-missing-'));
+      mkdirSync(join(dir, 'src'));
+      writeFileSync(
+        join(dir, 'src', 'needs_dependency.py'),
+        'import crossgate_test_dependency_that_is_not_installed\n\ndef handler(event, context):\n    return 1\n',
+      );
+      writeFileSync(join(dir, 'src', 'requirements.txt'), 'crossgate_test_dependency_that_is_not_installed\n');
+      local = createRuntime(
+        [
+          py('NeedsDependency', 'needs_dependency.handler'),
+          py('NeedsBoto3', 'needs_boto3.handler'),
+          py('NoHandlerFile', 'nowhere.handler'),
+          spec('WithRequirements', join(dir, 'src'), 'needs_dependency.handler', { runtime: testPython!.runtime }),
+        ],
+        // No --python: the interpreter is found as serve finds it, and a .venv beside the template would be used.
+        { templateDir: dir },
+      );
+    });
+    afterAll(async () => {
+      await local?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const hintOf = (outcome: InvokeOutcome) => outcome.logs.filter((line) => line.startsWith('crossgate: '));
+
+    test("a dependency: the error stays Lambda's (\"Unable to import module 'needs_dependency': No module named '…'\"); the note names the interpreter and the .venv beside the template that crossgate would use", async () => {
+      const outcome = await local.invoke('NeedsDependency', {}, requestId(), 5000);
+      expect(outcome).toMatchObject({
+        ok: false,
+        kind: 'load',
+        errorType: 'Runtime.ImportModuleError',
+        message:
+          "Unable to import module 'needs_dependency': No module named 'crossgate_test_dependency_that_is_not_installed'",
+      });
+      const venv = join(dir, '.venv');
+      const [hint] = hintOf(outcome);
+      const python = /is not installed for (\S+)\./.exec(hint ?? '')?.[1];
+      expect(hintOf(outcome)).toEqual([
+        `crossgate: 'crossgate_test_dependency_that_is_not_installed' is not installed for ${python}. Install the function's dependencies into a virtual environment beside the template, which crossgate then runs it with: ${python} -m venv ${venv} && ${join(venv, 'bin', 'pip')} install crossgate_test_dependency_that_is_not_installed (crossgate never installs packages itself).`,
+      ]);
+    });
+
+    test('with --python, the note installs into that interpreter (no .venv is looked for then)', async () => {
+      const outcome = await invoke('NeedsDependency');
+      expect(outcome).toMatchObject({ ok: false, errorType: 'Runtime.ImportModuleError' });
+      expect(outcome.logs.filter((line) => line.startsWith('crossgate: '))).toEqual([
+        `crossgate: 'crossgate_test_dependency_that_is_not_installed' is not installed for ${testPython!.executable}. Install the function's dependencies into that interpreter: ${testPython!.executable} -m pip install crossgate_test_dependency_that_is_not_installed (crossgate never installs packages itself).`,
+      ]);
+    });
+
+    test('with a requirements.txt in CodeUri, the note installs from it', async () => {
+      const outcome = await local.invoke('WithRequirements', {}, requestId(), 5000);
+      expect(hintOf(outcome)).toHaveLength(1);
+      expect(hintOf(outcome)[0]).toContain(`install -r ${join(dir, 'src', 'requirements.txt')} (`);
+    });
+
+    test('boto3: the note says it comes with Lambda\'s Python runtime (AWS Lambda docs: Building Lambda functions with Python — "an environment that includes the SDK for Python (Boto3)")', async () => {
+      const outcome = await local.invoke('NeedsBoto3', {}, requestId(), 5000);
+      expect(outcome).toMatchObject({ ok: false, kind: 'load', errorType: 'Runtime.ImportModuleError' });
+      expect(hintOf(outcome)).toHaveLength(1);
+      expect(hintOf(outcome)[0]).toMatch(
+        /^crossgate: 'boto3' comes with Lambda's Python runtime \(the AWS SDK\) but is not installed for .*pip install boto3 /,
+      );
+    });
+
+    test("the handler's own module missing: the note names Handler, CodeUri and the files looked for", async () => {
+      const outcome = await local.invoke('NoHandlerFile', {}, requestId(), 5000);
+      expect(outcome).toMatchObject({
+        ok: false,
+        errorType: 'Runtime.ImportModuleError',
+        message: "Unable to import module 'nowhere': No module named 'nowhere'",
+      });
+      expect(hintOf(outcome)).toEqual([
+        `crossgate: Handler nowhere.handler names module 'nowhere', and CodeUri ${app} has neither nowhere.py nor nowhere/__init__.py.`,
+      ]);
+    });
+
+    test('an exception of the code itself while it loads gets no note', async () => {
+      const outcome = await invoke('ImportRaises');
+      expect(hintOf(outcome)).toEqual([]);
+    });
+  },
+);
 
 describe.skipIf(!testPython)(
   'hot reload: a change to any file under CodeUri restarts the environments',
