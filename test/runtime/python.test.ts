@@ -453,7 +453,7 @@ describe.skipIf(!testPython)('dependencies come from the virtual environment bes
 });
 
 describe.skipIf(!testPython)(
-  'a module that is not installed: Lambda\'s Runtime.ImportModuleError, then one crossgate line saying where to install it',
+  "a module that is not installed: Lambda's Runtime.ImportModuleError, then one crossgate line saying where to install it",
   () => {
     let dir: string;
     let local: Runtime;
@@ -464,13 +464,18 @@ describe.skipIf(!testPython)(
         join(dir, 'src', 'needs_dependency.py'),
         'import crossgate_test_dependency_that_is_not_installed\n\ndef handler(event, context):\n    return 1\n',
       );
-      writeFileSync(join(dir, 'src', 'requirements.txt'), 'crossgate_test_dependency_that_is_not_installed\n');
+      writeFileSync(
+        join(dir, 'src', 'requirements.txt'),
+        'crossgate_test_dependency_that_is_not_installed\n',
+      );
       local = createRuntime(
         [
           py('NeedsDependency', 'needs_dependency.handler'),
           py('NeedsBoto3', 'needs_boto3.handler'),
           py('NoHandlerFile', 'nowhere.handler'),
-          spec('WithRequirements', join(dir, 'src'), 'needs_dependency.handler', { runtime: testPython!.runtime }),
+          spec('WithRequirements', join(dir, 'src'), 'needs_dependency.handler', {
+            runtime: testPython!.runtime,
+          }),
         ],
         // No --python: the interpreter is found as serve finds it, and a .venv beside the template would be used.
         { templateDir: dir },
