@@ -146,9 +146,14 @@ describe.skipIf(!testPython)("Python handlers, read with Python's parser", () =>
     expect(result.findings.map((f) => f.rule)).toContain('origin-reflected');
   });
 
-  it('no Access-Control-Allow-Origin anywhere: CG105 handler-missing-cors (an error)', async () => {
+  it('no Access-Control-Allow-Origin anywhere: CG105 handler-missing-cors (an error), its fix in Python, not crossgate/lambda (a Node.js library)', async () => {
     const result = await check(write('forgets', FORGETS));
-    expect(result.findings.find((f) => f.code === 'CG105')).toMatchObject({ severity: 'error' });
+    const finding = result.findings.find((f) => f.code === 'CG105');
+    expect(finding).toMatchObject({ severity: 'error' });
+    // Seen on serverless-patterns apigw-lambda-tenant-isolation (python3.14): the hint was `export const handler = withCors(…)`.
+    expect(finding?.hint).toBe(
+      'Return the header on every path, errors included: `"headers": {"Access-Control-Allow-Origin": "<origin>"}` in each response dict, from one helper that builds them (as examples/guide-python/src/app.py does).',
+    );
   });
 
   it('an error path that returns no headers: CG105 names the line and the status (a warning: the page sees a CORS error instead of the 500)', async () => {
