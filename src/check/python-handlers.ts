@@ -18,9 +18,12 @@ export interface PythonSource {
   key: string;
   source: string;
   file: string | undefined;
+  /** The code folder: the modules of it that the handler imports are read too. */
+  root?: string;
 }
 
 interface Facts {
+  /** line 0: written in a module the handler imports. */
   allowOrigins: Array<{ line: number; literal?: string; fromOrigin?: boolean; checked?: boolean }>;
   credentials: boolean;
   vary: boolean;
@@ -56,7 +59,7 @@ export function readPythonSource(
 ) {
   if (inlineCode !== undefined) return { key, source: inlineCode, file: undefined };
   const file = handler ? pythonHandlerFile(codeDir, handler) : undefined;
-  return file ? { key, source: readFileSync(file, 'utf8'), file } : undefined;
+  return file ? { key, source: readFileSync(file, 'utf8'), file, root: codeDir } : undefined;
 }
 
 /**
@@ -125,7 +128,8 @@ function toHandlerCors(f: Facts, file: string | undefined): HandlerCors {
       reflectsOrigin: computed.some((a) => a.fromOrigin && !a.checked),
       allowCredentials: f.credentials,
       setsVary: f.vary,
-      line: computed[0].line,
+      // 0: written in a module the handler imports (another file's line).
+      line: computed[0].line || undefined,
       uncoveredReturns,
       ...named,
     };
@@ -136,7 +140,7 @@ function toHandlerCors(f: Facts, file: string | undefined): HandlerCors {
     allowOrigin: first.literal,
     allowCredentials: f.credentials,
     setsVary: f.vary,
-    line: first.line,
+    line: first.line || undefined,
     uncoveredReturns,
     ...named,
   };

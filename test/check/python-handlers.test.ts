@@ -177,6 +177,122 @@ describe.skipIf(!testPython)("Python handlers, read with Python's parser", () =>
   });
 });
 
+/** A handler plus other modules of its code folder (`{"cors.py": "..."}`). */
+function writeWith(name: string, source: string, modules: Record<string, string>): string {
+  const file = write(name, source);
+  for (const [path, text] of Object.entries(modules)) {
+    mkdirSync(join(dir, name, 'src', path, '..'), { recursive: true });
+    writeFileSync(join(dir, name, 'src', path), text);
+  }
+  return file;
+}
+
+const ORIGIN_CONST = 'ORIGIN = "https://app.example.com"\n';
+
+describe.skipIf(!testPython)(
+  'handlers as people write them — helpers, dict unpacking, module constants, f-strings, local imports — read right, or left alone (no false finding)',
+  () => {
+    const clean: Array<[string, string, Record<string, string>]> = [
+      [
+        'headers unpacked from a module-level dict ({**CORS, ...}) on every path, the error path too',
+        `import json\nCORS = {"Access-Control-Allow-Origin": "https://app.example.com", "Vary": "Origin"}\n\ndef handler(event, context):\n    try:\n        return {"statusCode": 200, "headers": {**CORS, "Content-Type": "application/json"}, "body": "{}"}\n    except Exception:\n        return {"statusCode": 500, "headers": {**CORS}, "body": "{}"}\n`,
+        {},
+      ],
+      [
+        'a respond() helper that unpacks the headers and extra ones it is given',
+        `import json\nHEADERS = {"Access-Control-Allow-Origin": "https://app.example.com"}\n\ndef respond(status, body, extra=None):\n    return {"statusCode": status, "headers": {**HEADERS, **(extra or {})}, "body": json.dumps(body)}\n\ndef handler(event, context):\n    if event.get("httpMethod") == "POST":\n        return respond(201, {})\n    return respond(200, {}, {"Cache-Control": "no-cache"})\n`,
+        {},
+      ],
+      [
+        'the origin in a module constant: a fixed value, not one computed per request (no Vary needed)',
+        `${ORIGIN_CONST}\ndef handler(event, context):\n    return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": ORIGIN}, "body": "{}"}\n`,
+        {},
+      ],
+      [
+        'the origin as an f-string of module constants',
+        `SCHEME = "https"\nDOMAIN = "app.example.com"\n\ndef handler(event, context):\n    return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": f"{SCHEME}://{DOMAIN}"}, "body": "{}"}\n`,
+        {},
+      ],
+      [
+        'headers.setdefault("Access-Control-Allow-Origin", …)',
+        `def handler(event, context):\n    headers = {"Content-Type": "application/json"}\n    headers.setdefault("Access-Control-Allow-Origin", "https://app.example.com")\n    return {"statusCode": 200, "headers": headers, "body": "{}"}\n`,
+        {},
+      ],
+      [
+        'the headers built in another module of the code folder (from cors import cors_headers)',
+        `from cors import cors_headers\n\ndef handler(event, context):\n    return {"statusCode": 200, "headers": cors_headers(), "body": "{}"}\n`,
+        {
+          'cors.py': `${ORIGIN_CONST}\ndef cors_headers():\n    return {"Access-Control-Allow-Origin": ORIGIN, "Vary": "Origin"}\n`,
+        },
+      ],
+      [
+        'the headers built in a package module (from shared.http import respond)',
+        `from shared.http import respond\n\ndef handler(event, context):\n    return respond(200, "{}")\n`,
+        {
+          'shared/__init__.py': '',
+          'shared/http.py': `from .origins import ORIGIN\n\ndef respond(status, body):\n    return {"statusCode": status, "headers": {"Access-Control-Allow-Origin": ORIGIN}, "body": body}\n`,
+          'shared/origins.py': ORIGIN_CONST,
+        },
+      ],
+    ];
+    it.each(clean)('%s: no finding', async (name, source, modules) => {
+      const result = await check(writeWith(name.replace(/\W+/g, '-').slice(0, 40), source, modules));
+      expect(result.notes).toEqual([]);
+      expect(summary(result.findings)).toEqual([]);
+    });
+
+    it("a module constant that is '*' is read as '*' (CG106: the handler's '*' disagrees with the Cors origin)", async () => {
+      const result = await check(
+        write(
+          'const-star',
+          `ANY = "*"\n\ndef handler(event, context):\n    return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": ANY}, "body": ""}\n`,
+        ),
+      );
+      expect(result.findings.find((f) => f.code === 'CG106')?.message).toMatch(
+        /Fn answers Access-Control-Allow-Origin: \* but Api's Cors allows https:\/\/app\.example\.com \(app\.py:4\)/,
+      );
+    });
+
+    it('a name bound at module level and again in the handler is not a constant: computed, so Vary is asked for (CG116)', async () => {
+      const result = await check(
+        write(
+          'rebound',
+          `ORIGIN = "https://app.example.com"\n\ndef handler(event, context):\n    global ORIGIN\n    ORIGIN = (event.get("headers") or {}).get("x-origin", ORIGIN)\n    return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": ORIGIN}, "body": ""}\n`,
+        ),
+      );
+      expect(result.findings.map((f) => f.code)).toContain('CG116');
+    });
+
+    it('a dict unpacked into the headers that has no Access-Control-Allow-Origin still leaves that answer uncovered (CG105 warning)', async () => {
+      const result = await check(
+        write(
+          'unpacked-without',
+          `BASE = {"Content-Type": "application/json"}\nCORS = {"Access-Control-Allow-Origin": "https://app.example.com"}\n\ndef handler(event, context):\n    if not event.get("body"):\n        return {"statusCode": 400, "headers": {**BASE}, "body": ""}\n    return {"statusCode": 200, "headers": {**BASE, **CORS}, "body": ""}\n`,
+        ),
+      );
+      expect(result.findings.find((f) => f.code === 'CG105')).toMatchObject({
+        severity: 'warning',
+        message: expect.stringMatching(
+          /^Fn returns statusCode 400 without Access-Control-Allow-Origin \(src\/app\.py:6\)/,
+        ),
+      });
+    });
+
+    it("an imported module that echoes the Origin unchecked is the handler's doing: CG117 origin-reflected", async () => {
+      const result = await check(
+        writeWith(
+          'imported-echo',
+          `from util import respond\n\ndef handler(event, context):\n    return respond(event, 200)\n`,
+          {
+            'util.py': `def respond(event, status):\n    origin = event["headers"].get("origin", "")\n    return {"statusCode": status, "headers": {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}, "body": ""}\n`,
+          },
+        ),
+      );
+      expect(result.findings.map((f) => f.rule)).toContain('origin-reflected');
+    });
+  },
+);
+
 describe.skipIf(!testPython)('check --invoke runs Python handlers', () => {
   it('an Origin echoed unchecked is found by running the handler: origin-reflected', async () => {
     const file = write('invoke-echoes', ECHOES);

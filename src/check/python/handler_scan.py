@@ -1,6 +1,7 @@
 """Reads Python Lambda handlers for `crossgate check`, with Python's own parser (ast). Standard library only.
 
-Input on stdin: a JSON list of {"key", "source", "function"}. Output on stdout: a JSON object, key → what the
+Input on stdin: a JSON list of {"key", "source", "file", "root"} (root: the code folder, where the modules the
+handler imports are looked for). Output on stdout: a JSON object, key → what the
 source says about CORS:
 
     allowOrigins   every Access-Control-Allow-Origin value the code writes: {"line", "literal"} for a string,
@@ -14,16 +15,24 @@ source says about CORS:
     uncovered      responses built without Access-Control-Allow-Origin: {"line", "status"} for each dict
                    literal with a statusCode and no such header (when the module writes it elsewhere)
     error          the source does not parse: {"line", "message"}
+
+A name bound once, at module level, to a string (ORIGIN = "https://app.example.com"), and an f-string or `+`
+of such parts, is read as that string. Modules of the code folder that the handler imports (`from cors import
+headers`, `from .util import respond`) are read too: what they write counts as the handler's (without a line,
+which would be another file's).
 """
 
 import ast
 import json
+import os
 import re
 import sys
 
 ORIGIN_RE = re.compile(r"^https?://[^/\s'\"]+$")
 ACAO = "access-control-allow-origin"
 ACAC = "access-control-allow-credentials"
+# How many of the code folder's modules one handler's imports may pull in.
+MAX_IMPORTED = 32
 
 
 def const_str(node):
@@ -64,8 +73,89 @@ def mentions(node, names):
     return any(isinstance(sub, ast.Name) and sub.id in names for sub in ast.walk(node))
 
 
+def module_constants(tree, filename=None, root=None, depth=2):
+    """Names bound exactly once in the whole module, at its top level: {name: str} for strings (and
+    f-strings or `+` of them), {name: ast.Dict} for dict literals; with the code folder (root), also the
+    constants the module imports from its modules (`from .origins import ORIGIN`). A name bound anywhere
+    else too (a function's local, a loop variable, `global`) is not a constant."""
+    bound = {}
+    for node in ast.walk(tree):
+        targets = []
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.comprehension)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        elif isinstance(node, ast.NamedExpr):
+            targets = [node.target]
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                bound[name] = bound.get(name, 0) + 2
+        elif isinstance(node, ast.arg):
+            bound[node.arg] = bound.get(node.arg, 0) + 2
+        for target in targets:
+            for sub in ast.walk(target):
+                if isinstance(sub, ast.Name):
+                    bound[sub.id] = bound.get(sub.id, 0) + 1
+    strings, dicts = {}, {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ImportFrom) and root and depth > 0:
+            for path in import_from_files(stmt, filename, root):
+                other = parse_file(path)
+                if other is None:
+                    continue
+                other_strings, other_dicts = module_constants(other, path, root, depth - 1)
+                for alias in stmt.names:
+                    name = alias.asname or alias.name
+                    if bound.get(name, 0) > 0:
+                        continue
+                    if alias.name in other_strings:
+                        strings[name] = other_strings[alias.name]
+                    elif alias.name in other_dicts:
+                        dicts[name] = other_dicts[alias.name]
+                break
+            continue
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            name, value = stmt.targets[0].id, stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+            name, value = stmt.target.id, stmt.value
+        else:
+            continue
+        if bound.get(name) != 1:
+            continue
+        text = fold(value, strings)
+        if text is not None:
+            strings[name] = text
+        elif isinstance(value, ast.Dict):
+            dicts[name] = value
+    return strings, dicts
+
+
+def fold(node, strings):
+    """The string an expression always is, made of literals and module constants; None when it is not one."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.Name):
+        return strings.get(node.id)
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.FormattedValue):
+                if value.conversion not in (-1, None) or value.format_spec is not None:
+                    return None
+                value = value.value
+            text = fold(value, strings)
+            if text is None:
+                return None
+            parts.append(text)
+        return "".join(parts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = fold(node.left, strings), fold(node.right, strings)
+        return left + right if left is not None and right is not None else None
+    return None
+
+
 class Reader(ast.NodeVisitor):
-    def __init__(self):
+    def __init__(self, strings=None, dicts=None):
+        self.strings = strings or {}
+        self.dicts = dicts or {}
         self.allow_origins = []
         self.credentials = False
         self.vary = False
@@ -113,19 +203,33 @@ class Reader(ast.NodeVisitor):
             status = keys["statuscode"]
             status_value = status.value if isinstance(status, ast.Constant) and isinstance(status.value, int) else None
             headers = keys.get("headers")
-            if headers is None:
-                covered = False
-            elif isinstance(headers, ast.Dict):
-                covered = any((const_str(k) or "").lower() == ACAO for k in headers.keys if k is not None)
-            else:
-                covered = None  # computed elsewhere (a helper, a variable): not judged
+            covered = False if headers is None else self.covers(headers)
             self.responses.append((node.lineno, status_value, covered))
         self.generic_visit(node)
+
+    def covers(self, headers):
+        """Whether a response's headers hold Access-Control-Allow-Origin: True, False, or None when they are
+        computed elsewhere (a helper, a variable, a dict unpacked into them) and not judged."""
+        if isinstance(headers, ast.Name) and headers.id in self.dicts:
+            headers = self.dicts[headers.id]
+        if not isinstance(headers, ast.Dict):
+            return None
+        unknown = False
+        for key, value in zip(headers.keys, headers.values):
+            if key is None:
+                # {**CORS_HEADERS, ...}
+                inner = self.covers(value)
+                if inner:
+                    return True
+                unknown = unknown or inner is None
+            elif (const_str(key) or "").lower() == ACAO:
+                return True
+        return None if unknown else False
 
     def header(self, name, value, line):
         lower = name.lower()
         if lower == ACAO:
-            literal = const_str(value)
+            literal = fold(value, self.strings)
             if literal is not None:
                 self.allow_origins.append({"line": line, "literal": literal})
             else:
@@ -161,6 +265,11 @@ class Reader(ast.NodeVisitor):
                 self.env_names.append(name)
         if isinstance(func, ast.Name) and func.id == "getenv" and node.args and const_str(node.args[0]):
             self.env_names.append(const_str(node.args[0]))
+        # headers.setdefault("Access-Control-Allow-Origin", value)
+        if isinstance(func, ast.Attribute) and func.attr in ("setdefault", "__setitem__") and len(node.args) >= 2:
+            key = const_str(node.args[0])
+            if key is not None:
+                self.header(key, node.args[1], node.lineno)
         callee = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
         if callee == "CORSConfig":
             self.library = "powertools"
@@ -174,13 +283,79 @@ class Reader(ast.NodeVisitor):
         return isinstance(node, ast.Attribute) and node.attr == "environ" or (isinstance(node, ast.Name) and node.id == "environ")
 
 
-def read(source, filename):
+PARSED = {}
+
+
+def parse_file(path):
+    """A module of the code folder, parsed once; None when it cannot be read."""
+    if path not in PARSED:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                PARSED[path] = ast.parse(handle.read(), filename=path)
+        except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
+            PARSED[path] = None
+    return PARSED[path]
+
+
+def import_from_files(node, filename, root):
+    """The file `from X import …` reads names from (X.py or X/__init__.py), relative ones included."""
+    base = root
+    if node.level:
+        if not filename or filename == "<inline>":
+            return []
+        base = os.path.dirname(os.path.abspath(filename))
+        for _ in range(node.level - 1):
+            base = os.path.dirname(base)
+    module = (node.module or "").replace(".", os.sep)
+    return module_files(base, module) if module else []
+
+
+def local_imports(tree, filename, root):
+    """The files of the code folder that a module imports (`import a.b`, `from a import b`, `from .c import d`)."""
+    found = []
+    here = os.path.dirname(os.path.abspath(filename)) if filename and filename != "<inline>" else None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                found.extend(module_files(root, alias.name.replace(".", os.sep)))
+        elif isinstance(node, ast.ImportFrom):
+            base = root
+            if node.level:
+                if here is None:
+                    continue
+                base = here
+                for _ in range(node.level - 1):
+                    base = os.path.dirname(base)
+            module = (node.module or "").replace(".", os.sep)
+            if module:
+                found.extend(module_files(base, module))
+            # `from a import b`: b may be a module of package a as well as a name in a.py.
+            package = os.path.join(base, module) if module else base
+            for alias in node.names:
+                if alias.name != "*":
+                    found.extend(module_files(package, alias.name))
+    return found
+
+
+def module_files(base, path):
+    if not base:
+        return []
+    for candidate in (os.path.join(base, path + ".py"), os.path.join(base, path, "__init__.py")):
+        if os.path.isfile(candidate):
+            return [os.path.abspath(candidate)]
+    return []
+
+
+def read(source, filename, root=None):
     try:
         tree = ast.parse(source, filename=filename)
     except SyntaxError as error:
         return {"error": {"line": error.lineno or 1, "message": error.msg}}
-    reader = Reader()
+    root = os.path.abspath(root) if root else None
+    reader = Reader(*module_constants(tree, filename, root))
     reader.visit(tree)
+    if root:
+        read_imports(reader, tree, filename, root)
     writes_acao = bool(reader.allow_origins) or reader.library is not None
     return {
         "allowOrigins": reader.allow_origins,
@@ -197,11 +372,37 @@ def read(source, filename):
     }
 
 
+def read_imports(reader, tree, filename, root):
+    """Adds what the code folder's modules the handler imports write (and theirs, breadth first)."""
+    seen = {os.path.abspath(filename)} if filename and filename != "<inline>" else set()
+    queue = [(tree, filename)]
+    while queue and len(seen) < MAX_IMPORTED:
+        module_tree, module_file = queue.pop(0)
+        for path in local_imports(module_tree, module_file, root):
+            if path in seen or not path.startswith(root + os.sep):
+                continue
+            seen.add(path)
+            imported = parse_file(path)
+            if imported is None:
+                continue
+            other = Reader(*module_constants(imported, path, root))
+            other.visit(imported)
+            for entry in other.allow_origins:
+                entry["line"] = 0  # another file's line
+                reader.allow_origins.append(entry)
+            reader.credentials = reader.credentials or other.credentials
+            reader.vary = reader.vary or other.vary
+            reader.literal_origins.extend(other.literal_origins)
+            reader.env_names.extend(other.env_names)
+            reader.library = reader.library or other.library
+            queue.append((imported, path))
+
+
 def main():
     requests = json.load(sys.stdin)
     out = {}
     for request in requests:
-        out[request["key"]] = read(request["source"], request.get("file") or "<inline>")
+        out[request["key"]] = read(request["source"], request.get("file") or "<inline>", request.get("root"))
     json.dump(out, sys.stdout)
 
 
