@@ -147,6 +147,12 @@ describe.skipIf(!testPython)(
       expect(result.context.log_stream_name).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
       expect(result.context.remaining).toBeGreaterThan(1000);
       expect(result.context.remaining).toBeLessThanOrEqual(2000);
+      // tenant_id: None for a function without tenant isolation; repr() as the client writes it
+      // (awslambdaric/lambda_context.py, LambdaContext.__repr__).
+      expect(result.context.tenant_id).toBeNull();
+      expect(result.context.repr).toBe(
+        `LambdaContext([aws_request_id=${id},log_group_name=/aws/lambda/Echo,log_stream_name=${result.context.log_stream_name},function_name=Echo,memory_limit_in_mb=128,function_version=$LATEST,invoked_function_arn=arn:aws:lambda:eu-west-3:123456789012:function:Echo,client_context=None,identity=CognitoIdentity([cognito_identity_id=None,cognito_identity_pool_id=None]),tenant_id=None])`,
+      );
     });
 
     test('the environment: Environment variables, and the reserved Lambda variables the template cannot override; the working folder and sys.path[0] are the code folder (LAMBDA_TASK_ROOT)', async () => {

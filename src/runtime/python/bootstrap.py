@@ -158,10 +158,11 @@ class LambdaContext:
     def __repr__(self):
         return (
             "LambdaContext([aws_request_id=%s,log_group_name=%s,log_stream_name=%s,function_name=%s,"
-            "memory_limit_in_mb=%s,function_version=%s,invoked_function_arn=%s,client_context=%s,identity=%s])"
+            "memory_limit_in_mb=%s,function_version=%s,invoked_function_arn=%s,client_context=%s,identity=%s,"
+            "tenant_id=%s])"
             % (self.aws_request_id, self.log_group_name, self.log_stream_name, self.function_name,
                self.memory_limit_in_mb, self.function_version, self.invoked_function_arn,
-               self.client_context, self.identity)
+               self.client_context, self.identity, self.tenant_id)
         )
 
 
