@@ -306,6 +306,32 @@ describe.skipIf(!testPython)('check --invoke runs Python handlers', () => {
     expect(report.findings.map((f) => f.rule)).toContain('origin-reflected');
   });
 
+  it('a folder that holds one template is that template (it used to refuse: "--invoke takes one template; . names 1")', async () => {
+    const file = write('invoke-folder', ECHOES);
+    const run = await runCli(
+      ['check', join(file, '..'), '--invoke', '--python', testPython!.executable, '--format', 'json'],
+      { plain: true },
+    );
+    const report = JSON.parse(run.stdout) as { findings: Array<{ rule: string }> };
+    expect(report.findings.map((f) => f.rule)).toContain('origin-reflected');
+  });
+
+  it('a folder with more than one template: exit 2, naming how many and one to pick', async () => {
+    const two = join(dir, 'two-templates');
+    for (const name of ['a', 'b']) {
+      mkdirSync(join(two, name), { recursive: true });
+      writeFileSync(
+        join(two, name, 'template.yaml'),
+        'Transform: AWS::Serverless-2016-10-31\nResources: {}\n',
+      );
+    }
+    const run = await runCli(['check', two, '--invoke'], { plain: true });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /--invoke takes one template; .*two-templates holds 2: name one \(.*template\.yaml\)/,
+    );
+  });
+
   it('the example runs clean', async () => {
     const run = await runCli(
       ['check', 'examples/guide-python/template.yaml', '--invoke', '--python', testPython!.executable],
