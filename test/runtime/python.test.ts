@@ -74,6 +74,7 @@ beforeAll(() => {
       py('Layered', 'app.uses_layer', { layers: [join(scratch, 'layer-a'), join(scratch, 'layer-b')] }),
       py('NoModule', 'nowhere.handler'),
       py('NeedsDependency', 'needs_dependency.handler'),
+      py('NoNewline', 'app.no_newline'),
       py('NoFunction', 'app.missing_function'),
       py('Malformed', 'app'),
       py('ImportRaises', 'raises_at_import.handler'),
@@ -241,6 +242,15 @@ describe.skipIf(!testPython)('logs (AWS Lambda docs: Log and monitor Python Lamb
     // Lines written at import time (the init phase) go with the first event of the environment.
     const lines = logged.filter(([fn, rid]) => fn === 'Logs' && rid === id).map(([, , line]) => line);
     expect(lines).toEqual(expect.arrayContaining(outcome.logs.filter((l) => l !== 'module loaded')));
+  });
+
+  test('output whose last line has no newline (print(..., end="")) is in the log of the invocation that wrote it, not held back and glued to the next one', async () => {
+    for (let round = 0; round < 2; round++) {
+      const outcome = await invoke('NoNewline');
+      expect(outcome.ok).toBe(true);
+      expect(outcome.logs).toContain('printed without a newline');
+      expect(outcome.logs).toContain('stderr without a newline');
+    }
   });
 
   test('each invocation has a START and an END/REPORT record with Duration, Memory Size and Max Memory Used; the first one of an environment its Init Duration', async () => {
