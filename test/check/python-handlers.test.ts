@@ -278,6 +278,23 @@ describe.skipIf(!testPython)(
       });
     });
 
+    it("packages installed into the code folder (pip install -t, sam build: a .dist-info beside them) are dependencies, not read as the handler's code", async () => {
+      const result = await check(
+        writeWith(
+          'vendored',
+          `import fakecors\n\ndef handler(event, context):\n    return {"statusCode": 200, "body": ""}\n`,
+          {
+            'fakecors/__init__.py': 'DEFAULTS = {"Access-Control-Allow-Origin": "*"}\n',
+            'fakecors-1.0.dist-info/RECORD':
+              'fakecors/__init__.py,sha256=x,40\nfakecors-1.0.dist-info/RECORD,,\n',
+          },
+        ),
+      );
+      // The handler itself sends no header: CG105, not a '*' read out of the installed package.
+      expect(result.findings.find((f) => f.code === 'CG105')).toMatchObject({ severity: 'error' });
+      expect(result.findings.map((f) => f.code)).not.toContain('CG106');
+    });
+
     it("an imported module that echoes the Origin unchecked is the handler's doing: CG117 origin-reflected", async () => {
       const result = await check(
         writeWith(

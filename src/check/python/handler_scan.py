@@ -310,8 +310,48 @@ def import_from_files(node, filename, root):
     return module_files(base, module) if module else []
 
 
+VENDORED = {}
+
+
+def vendored(root):
+    """Top-level names of the packages installed into the code folder (`pip install -t`, `sam build`), from
+    their .dist-info RECORD or .egg-info top_level.txt: they are dependencies, not the handler's code."""
+    if root not in VENDORED:
+        names = set()
+        try:
+            entries = os.listdir(root)
+        except OSError:
+            entries = []
+        for entry in entries:
+            listing = None
+            if entry.endswith(".dist-info"):
+                listing = os.path.join(root, entry, "RECORD")
+            elif entry.endswith(".egg-info"):
+                listing = os.path.join(root, entry, "top_level.txt")
+            if listing is None:
+                continue
+            try:
+                with open(listing, encoding="utf-8") as handle:
+                    for line in handle:
+                        top = line.split(",", 1)[0].strip().split("/", 1)[0]
+                        if top and top != ".." and not top.endswith((".dist-info", ".egg-info")):
+                            names.add(top[:-3] if top.endswith(".py") else top)
+            except OSError:
+                continue
+        VENDORED[root] = names
+    return VENDORED[root]
+
+
 def local_imports(tree, filename, root):
-    """The files of the code folder that a module imports (`import a.b`, `from a import b`, `from .c import d`)."""
+    """The files of the code folder that a module imports (`import a.b`, `from a import b`, `from .c import d`),
+    the packages installed into it left out."""
+    skip = vendored(root)
+    found = [path for path in imported_files(tree, filename, root)
+             if os.path.relpath(path, root).split(os.sep, 1)[0].rsplit(".py", 1)[0] not in skip]
+    return found
+
+
+def imported_files(tree, filename, root):
     found = []
     here = os.path.dirname(os.path.abspath(filename)) if filename and filename != "<inline>" else None
     for node in ast.walk(tree):
