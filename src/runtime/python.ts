@@ -1,5 +1,5 @@
 /**
- * Python functions (`python3.9` … `python3.13`): a process running crossgate's bootstrap
+ * Python functions (`python3.9` … `python3.14`): a process running crossgate's bootstrap
  * (python/bootstrap.py, standard library only), which speaks the Runtime API as Lambda's Python runtime
  * interface client does, on the interpreter python-interpreter.ts finds.
  */
