@@ -453,12 +453,21 @@ describe.skipIf(!testPython)('dependencies come from the virtual environment bes
       const site = join(venv, 'lib', `python${testPython!.minor}`, 'site-packages');
       mkdirSync(site, { recursive: true });
       writeFileSync(join(site, 'venv_only_package.py'), 'NAME = "from the venv"\n');
-      const local = createRuntime([py('Dependency', 'app.uses_dependency')], { templateDir: dir });
+      const local = createRuntime(
+        [py('Dependency', 'app.uses_dependency'), py('NeedsDependency', 'needs_dependency.handler')],
+        { templateDir: dir },
+      );
       try {
         expect(value(await local.invoke('Dependency', {}, requestId(), 5000))).toEqual({
           dependency: 'from the venv',
         });
         expect(await local.notes()).toEqual([]);
+        // A module it lacks: the note installs into that environment; this one has no pip (as `uv venv`
+        // makes them), so with uv.
+        const missing = await local.invoke('NeedsDependency', {}, requestId(), 5000);
+        expect(missing.logs.filter((line) => line.startsWith('crossgate: '))).toEqual([
+          `crossgate: 'crossgate_test_dependency_that_is_not_installed' is not installed for ${join(venv, 'bin', 'python')}. Install the function's dependencies into the virtual environment it runs in: uv pip install --python ${venv} crossgate_test_dependency_that_is_not_installed (crossgate never installs packages itself).`,
+        ]);
       } finally {
         await local.close();
       }

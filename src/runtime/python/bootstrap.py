@@ -286,7 +286,10 @@ def missing_module_hint(missing, handler, task_root, template_dir):
         return "crossgate: Handler %s names module '%s', and CodeUri %s has neither %s.py nor %s%s__init__.py." % (
             handler, module, task_root, path, path, os.sep)
     if sys.prefix != sys.base_prefix:
-        where = "the virtual environment it runs in: %s install " % os.path.join(sys.prefix, "bin", "pip")
+        pip = os.path.join(sys.prefix, "bin", "pip")
+        # `uv venv` makes environments without pip: uv installs into them.
+        install = pip + " install " if os.path.exists(pip) else "uv pip install --python %s " % sys.prefix
+        where = "the virtual environment it runs in: " + install
     elif template_dir:
         venv = os.path.join(template_dir, ".venv")
         where = "a virtual environment beside the template, which crossgate then runs it with: %s -m venv %s && %s install " % (
