@@ -171,6 +171,12 @@ describe.skipIf(!testPython)("Python handlers, read with Python's parser", () =>
     expect(result.notes).toEqual([]);
   });
 
+  it('a handler saved with a UTF-8 byte order mark (as Windows editors write it) is read: Python skips the BOM on import', async () => {
+    const result = await check(write('bom', `\ufeff${ALLOW_LIST}`));
+    expect(result.notes).toEqual([]);
+    expect(summary(result.findings)).toEqual([]);
+  });
+
   it('a handler that does not parse: a note with file:line, nothing read', async () => {
     const result = await check(write('broken', 'def handler(event, context)\n    return 1\n'));
     expect(result.notes.join('\n')).toMatch(/app\.py:1: the handler does not parse \(SyntaxError: /);

@@ -290,7 +290,8 @@ def parse_file(path):
     """A module of the code folder, parsed once; None when it cannot be read."""
     if path not in PARSED:
         try:
-            with open(path, encoding="utf-8") as handle:
+            # As bytes, as Python reads a module: its BOM and coding declaration decide the encoding.
+            with open(path, "rb") as handle:
                 PARSED[path] = ast.parse(handle.read(), filename=path)
         except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
             PARSED[path] = None
@@ -387,6 +388,9 @@ def module_files(base, path):
 
 
 def read(source, filename, root=None):
+    # A UTF-8 BOM (editors on Windows write one) is no character of the source: Python skips it on import.
+    if source.startswith("\ufeff"):
+        source = source[1:]
     try:
         tree = ast.parse(source, filename=filename)
     except SyntaxError as error:
