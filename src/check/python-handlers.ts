@@ -94,7 +94,7 @@ export async function scanPythonSources(
     if (!f) continue;
     if (f.error) {
       notes.push(
-        `${file ?? key}:${f.error.line}: the handler does not parse (SyntaxError: ${f.error.message}); check read nothing from it`,
+        parseFailureNote(`${file ?? key}:${f.error.line}`, f.error.message, found.version, options.runtime),
       );
       results.set(key, { file, kind: 'unknown' });
       continue;
@@ -102,6 +102,22 @@ export async function scanPythonSources(
     results.set(key, toHandlerCors(f, file));
   }
   return { results, notes };
+}
+
+/**
+ * A handler Python could not parse. Read by an older Python than its Runtime names (python3.12 code, and
+ * only a 3.9 found), the syntax may be newer than the reader: the note says so, and how to read it right.
+ */
+export function parseFailureNote(where: string, message: string, version: string, runtime: string): string {
+  const [major, minor] = version.split('.').map(Number);
+  const wanted = /^python(\d+)\.(\d+)$/.exec(runtime);
+  const older =
+    wanted !== null &&
+    (major < Number(wanted[1]) || (major === Number(wanted[1]) && minor < Number(wanted[2])));
+  const reader = older
+    ? ` to Python ${version}, older than ${runtime}: the code may use newer syntax — install Python ${wanted[1]}.${wanted[2]} or name it with --python`
+    : '';
+  return `${where}: the handler does not parse (SyntaxError: ${message})${reader}; check read nothing from it`;
 }
 
 /** The environment with PATH's shim folders (pyenv's and asdf's `…/shims`) left out. */

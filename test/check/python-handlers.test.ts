@@ -389,6 +389,18 @@ describe('with no Python at all', () => {
 });
 
 describe('which Python reads the handlers', () => {
+  it('a handler that does not parse on a Python older than its Runtime: the note says the syntax may be newer than the reader, and how to read it right', async () => {
+    const { parseFailureNote } = await import('../../src/check/python-handlers.js');
+    expect(parseFailureNote('src/app.py:3', 'invalid syntax', '3.9.18', 'python3.12')).toBe(
+      'src/app.py:3: the handler does not parse (SyntaxError: invalid syntax) to Python 3.9.18, older than python3.12: the code may use newer syntax — install Python 3.12 or name it with --python; check read nothing from it',
+    );
+    // Read by its own version or a newer one: a syntax error is the code's.
+    expect(parseFailureNote('src/app.py:3', 'invalid syntax', '3.12.1', 'python3.12')).toBe(
+      'src/app.py:3: the handler does not parse (SyntaxError: invalid syntax); check read nothing from it',
+    );
+    expect(parseFailureNote('src/app.py:3', 'invalid syntax', '3.13.0', 'python3.12')).not.toMatch(/older/);
+  });
+
   it('version managers’ shim folders are left out of the first search (a pyenv shim costs a shell and a lookup on every start, ~100 ms)', async () => {
     const { withoutShims } = await import('../../src/check/python-handlers.js');
     const { delimiter } = await import('node:path');
