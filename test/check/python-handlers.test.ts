@@ -392,7 +392,7 @@ describe('which Python reads the handlers', () => {
   it('a handler that does not parse on a Python older than its Runtime: the note says the syntax may be newer than the reader, and how to read it right', async () => {
     const { parseFailureNote } = await import('../../src/check/python-handlers.js');
     expect(parseFailureNote('src/app.py:3', 'invalid syntax', '3.9.18', 'python3.12')).toBe(
-      'src/app.py:3: the handler does not parse (SyntaxError: invalid syntax) to Python 3.9.18, older than python3.12: the code may use newer syntax — install Python 3.12 or name it with --python; check read nothing from it',
+      'src/app.py:3: Python 3.9.18 cannot parse the handler (SyntaxError: invalid syntax), and it is older than python3.12, whose syntax the code may use: install Python 3.12 or name it with --python; check read nothing from it',
     );
     // Read by its own version or a newer one: a syntax error is the code's.
     expect(parseFailureNote('src/app.py:3', 'invalid syntax', '3.12.1', 'python3.12')).toBe(
