@@ -114,7 +114,7 @@ export function parseFailureNote(where: string, message: string, version: string
   const older =
     wanted !== null &&
     (major < Number(wanted[1]) || (major === Number(wanted[1]) && minor < Number(wanted[2])));
-  if (older)
+  if (older && wanted)
     return `${where}: Python ${version} cannot parse the handler (SyntaxError: ${message}), and it is older than ${runtime}, whose syntax the code may use: install Python ${wanted[1]}.${wanted[2]} or name it with --python; check read nothing from it`;
   return `${where}: the handler does not parse (SyntaxError: ${message}); check read nothing from it`;
 }

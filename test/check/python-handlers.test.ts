@@ -179,7 +179,10 @@ describe.skipIf(!testPython)("Python handlers, read with Python's parser", () =>
 
   it('a handler that does not parse: a note with file:line, nothing read', async () => {
     const result = await check(write('broken', 'def handler(event, context)\n    return 1\n'));
-    expect(result.notes.join('\n')).toMatch(/app\.py:1: the handler does not parse \(SyntaxError: /);
+    // Worded for the reader when the Python that reads it is older than the Runtime (python3.12).
+    expect(result.notes.join('\n')).toMatch(
+      /app\.py:1: (the handler does not parse|Python [\d.]+ cannot parse the handler) \(SyntaxError: /,
+    );
   });
 });
 
