@@ -250,6 +250,16 @@ describe.skipIf(!testPython)(
       expect(summary(result.findings)).toEqual([]);
     });
 
+    it('a dict with a statusCode inside a body (json.dumps({...}), a nested dict) is data, not a response without the header', async () => {
+      const result = await check(
+        write(
+          'nested-status',
+          `import json\nHEADERS = {"Access-Control-Allow-Origin": "https://app.example.com"}\n\ndef handler(event, context):\n    job = {"result": {"statusCode": 3, "detail": "queued"}}\n    return {"statusCode": 200, "headers": HEADERS, "body": json.dumps({"statusCode": "OK", "job": job})}\n`,
+        ),
+      );
+      expect(summary(result.findings)).toEqual([]);
+    });
+
     it("a module constant that is '*' is read as '*' (CG106: the handler's '*' disagrees with the Cors origin)", async () => {
       const result = await check(
         write(

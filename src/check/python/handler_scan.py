@@ -163,6 +163,8 @@ class Reader(ast.NodeVisitor):
         self.env_names = []
         self.library = None
         self.responses = []  # (line, status, covered or None when unknown)
+        # Dicts that are data, not a response: inside another dict, or serialised (json.dumps({...})).
+        self.data = set()
         # Names bound to the request's Origin, and the allow-list tests seen around each line.
         self.origin_names = set()
         self.guards = []  # stack of if-tests that guard the current statement
@@ -199,7 +201,9 @@ class Reader(ast.NodeVisitor):
             if text is not None:
                 keys[text.lower()] = value
                 self.header(text, value, key.lineno)
-        if "statuscode" in keys:
+            if key is not None:
+                self.mark_data(value)
+        if "statuscode" in keys and id(node) not in self.data:
             status = keys["statuscode"]
             status_value = status.value if isinstance(status, ast.Constant) and isinstance(status.value, int) else None
             headers = keys.get("headers")
@@ -256,8 +260,16 @@ class Reader(ast.NodeVisitor):
                 self.env_names.append(key)
         self.generic_visit(node)
 
+    def mark_data(self, node):
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Dict):
+                self.data.add(id(sub))
+
     def visit_Call(self, node):
         func = node.func
+        if (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)) in ("dumps", "dump"):
+            for arg in node.args:
+                self.mark_data(arg)
         if isinstance(func, ast.Attribute) and node.args:
             name = const_str(node.args[0])
             # os.environ.get("NAME"), os.getenv("NAME")
