@@ -24,7 +24,14 @@ export interface PythonSource {
 
 interface Facts {
   /** line 0: written in a module the handler imports. */
-  allowOrigins: Array<{ line: number; literal?: string; fromOrigin?: boolean; checked?: boolean }>;
+  allowOrigins: Array<{
+    line: number;
+    literal?: string;
+    fromOrigin?: boolean;
+    checked?: boolean;
+    /** The same for every request (an environment variable, a constant). */
+    static?: boolean;
+  }>;
   credentials: boolean;
   vary: boolean;
   literalOrigins: string[];
@@ -141,6 +148,7 @@ function toHandlerCors(f: Facts, file: string | undefined): HandlerCors {
       file,
       kind: 'dynamic',
       reflectsOrigin: computed.some((a) => a.fromOrigin && !a.checked),
+      perRequest: computed.some((a) => !a.static),
       allowCredentials: f.credentials,
       setsVary: f.vary,
       // 0: written in a module the handler imports (another file's line).

@@ -223,6 +223,16 @@ describe.skipIf(!testPython)(
         {},
       ],
       [
+        'the origin from an environment variable (os.environ["ALLOWED_ORIGIN"] at module level): the same for every request, so no Vary is needed',
+        `import os\nALLOWED = os.environ["ALLOWED_ORIGIN"]\n\ndef handler(event, context):\n    return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": ALLOWED}, "body": "{}"}\n`,
+        {},
+      ],
+      [
+        'the origin read in the handler from a variable named ORIGIN (os.environ.get("ORIGIN", default)): not the request\'s Origin echoed',
+        `import os\n\ndef handler(event, context):\n    return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": os.environ.get("ORIGIN", "https://app.example.com")}, "body": "{}"}\n`,
+        {},
+      ],
+      [
         'headers.setdefault("Access-Control-Allow-Origin", …)',
         `def handler(event, context):\n    headers = {"Content-Type": "application/json"}\n    headers.setdefault("Access-Control-Allow-Origin", "https://app.example.com")\n    return {"statusCode": 200, "headers": headers, "body": "{}"}\n`,
         {},

@@ -94,14 +94,14 @@ def module_constants(tree, filename=None, root=None, depth=2):
             for sub in ast.walk(target):
                 if isinstance(sub, ast.Name):
                     bound[sub.id] = bound.get(sub.id, 0) + 1
-    strings, dicts = {}, {}
+    strings, dicts, statics = {}, {}, set()
     for stmt in tree.body:
         if isinstance(stmt, ast.ImportFrom) and root and depth > 0:
             for path in import_from_files(stmt, filename, root):
                 other = parse_file(path)
                 if other is None:
                     continue
-                other_strings, other_dicts = module_constants(other, path, root, depth - 1)
+                other_strings, other_dicts, other_statics = module_constants(other, path, root, depth - 1)
                 for alias in stmt.names:
                     name = alias.asname or alias.name
                     if bound.get(name, 0) > 0:
@@ -110,6 +110,8 @@ def module_constants(tree, filename=None, root=None, depth=2):
                         strings[name] = other_strings[alias.name]
                     elif alias.name in other_dicts:
                         dicts[name] = other_dicts[alias.name]
+                    elif alias.name in other_statics:
+                        statics.add(name)
                 break
             continue
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
@@ -125,7 +127,35 @@ def module_constants(tree, filename=None, root=None, depth=2):
             strings[name] = text
         elif isinstance(value, ast.Dict):
             dicts[name] = value
-    return strings, dicts
+        elif is_static(value, strings, statics):
+            statics.add(name)
+    return strings, dicts, statics
+
+
+def is_environ(node):
+    return isinstance(node, ast.Attribute) and node.attr == "environ" or (isinstance(node, ast.Name) and node.id == "environ")
+
+
+def is_static(node, strings, statics):
+    """The value is the same for every request: literals, module constants, and the function's environment
+    variables (os.environ["X"], os.environ.get("X", default), os.getenv("X")), joined or concatenated."""
+    if fold(node, strings) is not None:
+        return True
+    if isinstance(node, ast.Name):
+        return node.id in statics
+    if isinstance(node, ast.Subscript):
+        return is_environ(node.value)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        reads_env = (node.func.attr == "get" and is_environ(node.func.value)) or (
+            node.func.attr == "getenv" and isinstance(node.func.value, ast.Name) and node.func.value.id == "os")
+        return reads_env and all(is_static(arg, strings, statics) for arg in node.args)
+    if isinstance(node, ast.BoolOp):
+        return all(is_static(value, strings, statics) for value in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return is_static(node.left, strings, statics) and is_static(node.right, strings, statics)
+    if isinstance(node, ast.JoinedStr):
+        return all(is_static(v.value if isinstance(v, ast.FormattedValue) else v, strings, statics) for v in node.values)
+    return False
 
 
 def fold(node, strings):
@@ -153,9 +183,10 @@ def fold(node, strings):
 
 
 class Reader(ast.NodeVisitor):
-    def __init__(self, strings=None, dicts=None):
+    def __init__(self, strings=None, dicts=None, statics=None):
         self.strings = strings or {}
         self.dicts = dicts or {}
+        self.statics = statics or set()
         self.allow_origins = []
         self.credentials = False
         self.vary = False
@@ -237,11 +268,17 @@ class Reader(ast.NodeVisitor):
             if literal is not None:
                 self.allow_origins.append({"line": line, "literal": literal})
             else:
-                from_origin = reads_origin(value) or mentions(value, self.origin_names)
+                # The same value for every request (an environment variable, even one named ORIGIN): it
+                # echoes nothing, and needs no Vary.
+                static = is_static(value, self.strings, self.statics)
+                from_origin = not static and (reads_origin(value) or mentions(value, self.origin_names))
                 checked = any(is_membership_test(test, self.origin_names) for test in self.guards)
                 if isinstance(value, ast.IfExp) and is_membership_test(value.test, self.origin_names):
                     checked = True
-                self.allow_origins.append({"line": line, "fromOrigin": from_origin, "checked": checked})
+                entry = {"line": line, "fromOrigin": from_origin, "checked": checked}
+                if static:
+                    entry["static"] = True
+                self.allow_origins.append(entry)
         elif lower == ACAC:
             if (const_str(value) or "").lower() == "true" or (isinstance(value, ast.Constant) and value.value is True):
                 self.credentials = True
