@@ -79,6 +79,10 @@ beforeAll(() => {
       py('Malformed', 'app'),
       py('ImportRaises', 'raises_at_import.handler'),
       spec('Syntax', join(scratch, 'broken'), 'syntax.handler', { runtime: testPython.runtime }),
+      spec('InlineNotIndex', join(scratch, 'nowhere'), 'app.handler', {
+        runtime: testPython.runtime,
+        inlineCode: 'def handler(event, context):\n    return 1\n',
+      }),
       spec('Inline', join(scratch, 'nowhere'), 'index.handler', {
         runtime: testPython.runtime,
         inlineCode:
@@ -209,8 +213,18 @@ describe.skipIf(!testPython)(
       });
     });
 
-    test("InlineCode (the template's ZipFile) runs as the module its Handler names", async () => {
+    test("InlineCode (the template's ZipFile) is the module index, as CloudFormation writes it (AWS CloudFormation docs: AWS::Lambda::Function Code, 'the index file that CloudFormation creates'); a Handler naming another module is Runtime.ImportModuleError, with a note", async () => {
       expect(value(await invoke('Inline', { n: 7 }))).toEqual({ statusCode: 200, body: 'inline 7' });
+      const other = await invoke('InlineNotIndex');
+      expect(other).toMatchObject({
+        ok: false,
+        kind: 'load',
+        errorType: 'Runtime.ImportModuleError',
+        message: "Unable to import module 'app': No module named 'app'",
+      });
+      expect(other.logs).toContain(
+        'crossgate: InlineCode is the file index.py, as CloudFormation writes it: Handler must be index.<function>, not app.handler.',
+      );
     });
 
     test('bytes returned by the handler are the payload as they are', async () => {

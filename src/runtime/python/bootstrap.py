@@ -1,7 +1,7 @@
 """crossgate's Python runtime: runs a Lambda handler against the Lambda Runtime API.
 
 Standard library only. Started by crossgate (src/runtime/python.ts) as
-    python -u bootstrap.py [--layer DIR]... [--template-dir DIR]
+    python -u bootstrap.py [--layer DIR]... [--inline] [--template-dir DIR]
 (--template-dir: where a .venv would be found, given only when no --python names the interpreter)
 with AWS_LAMBDA_RUNTIME_API, _HANDLER, LAMBDA_TASK_ROOT and Lambda's other variables set.
 
@@ -273,7 +273,7 @@ def get_handler(handler):
 RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3")
 
 
-def missing_module_hint(missing, handler, task_root, template_dir):
+def missing_module_hint(missing, handler, task_root, template_dir, inline=False):
     """What to do about a module that is not found: a crossgate note after Lambda's own error lines.
 
     The handler's own module missing is a Handler or CodeUri that names the wrong file; anything else is a
@@ -282,6 +282,9 @@ def missing_module_hint(missing, handler, task_root, template_dir):
     top = missing.split(".")[0]
     module = handler.rsplit(".", 1)[0].replace("/", ".")
     if module == missing or module.startswith(missing + "."):
+        if inline:
+            return ("crossgate: InlineCode is the file index.py, as CloudFormation writes it: "
+                    "Handler must be index.<function>, not %s." % handler)
         path = module.replace(".", os.sep)
         return "crossgate: Handler %s names module '%s', and CodeUri %s has neither %s.py nor %s%s__init__.py." % (
             handler, module, task_root, path, path, os.sep)
@@ -418,11 +421,15 @@ def main():
     confine_signals()
     layers = []
     template_dir = None
+    inline = False
     args = sys.argv[1:]
     while args:
         if args[0] == "--layer" and len(args) > 1:
             layers.append(args[1])
             args = args[2:]
+        elif args[0] == "--inline":
+            inline = True
+            args = args[1:]
         elif args[0] == "--template-dir" and len(args) > 1:
             template_dir = args[1]
             args = args[2:]
@@ -442,7 +449,7 @@ def main():
     except FaultException as e:
         error = make_error(e.msg, e.exception_type, e.trace)
         if getattr(e, "missing", None):
-            hint = missing_module_hint(e.missing, environ.get("_HANDLER", ""), task_root, template_dir)
+            hint = missing_module_hint(e.missing, environ.get("_HANDLER", ""), task_root, template_dir, inline)
     except Exception:
         etype, value, tb = sys.exc_info()
         error = make_error(str(value), etype.__name__, traceback.format_list(user_frames(tb)))
