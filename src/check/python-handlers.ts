@@ -89,6 +89,16 @@ export async function scanPythonSources(
       results,
       notes: [`Python handlers were not read (${found.message}); check treated them as unknown`],
     };
+  // Python's ast has read string literals as ast.Constant since 3.8; an older one (Amazon Linux 2's python3
+  // is 3.7) would find no header anywhere, and every handler would look like one that sends none.
+  const [major, minor] = found.version.split('.').map(Number);
+  if (major < 3 || (major === 3 && minor < 8))
+    return {
+      results,
+      notes: [
+        `Python handlers were not read: Python ${found.version} (${found.executable}) is older than 3.8, which reading them needs; install a newer one or name it with --python. check treated them as unknown`,
+      ],
+    };
   let facts: Record<string, Facts>;
   try {
     facts = await runScanner(found.executable, sources);

@@ -412,6 +412,22 @@ describe('with no Python at all', () => {
 });
 
 describe('which Python reads the handlers', () => {
+  it("a Python older than 3.8 (Amazon Linux 2's python3 is 3.7) reads nothing and says so: its ast has no ast.Constant strings, and every handler would look like one that sends no header (a false CG105)", async () => {
+    const fake = mkdtempSync(join(tmpdir(), 'crossgate-oldpython-'));
+    try {
+      // Answers the version probe as Python 3.7.16 would; reading must not be tried with it.
+      const python = join(fake, 'python3.7');
+      writeFileSync(python, `#!/bin/sh\necho 3.7.16\necho ${python}\n`, { mode: 0o755 });
+      const result = await check(write('old-python', ALLOW_LIST), { python });
+      expect(result.notes).toEqual([
+        `Python handlers were not read: Python 3.7.16 (${python}) is older than 3.8, which reading them needs; install a newer one or name it with --python. check treated them as unknown`,
+      ]);
+      expect(result.findings.map((f) => f.code)).not.toContain('CG105');
+    } finally {
+      rmSync(fake, { recursive: true, force: true });
+    }
+  });
+
   it('a handler that does not parse on a Python older than its Runtime: the note says the syntax may be newer than the reader, and how to read it right', async () => {
     const { parseFailureNote } = await import('../../src/check/python-handlers.js');
     expect(parseFailureNote('src/app.py:3', 'invalid syntax', '3.9.18', 'python3.12')).toBe(

@@ -31,6 +31,8 @@ import sys
 ORIGIN_RE = re.compile(r"^https?://[^/\s'\"]+$")
 ACAO = "access-control-allow-origin"
 ACAC = "access-control-allow-credentials"
+# `x := y` (Python 3.8+): none on an older reader (Amazon Linux 2's python3 is 3.7).
+NAMED_EXPR = getattr(ast, "NamedExpr", ())
 # How many of the code folder's modules one handler's imports may pull in.
 MAX_IMPORTED = 32
 
@@ -83,7 +85,7 @@ def module_constants(tree, filename=None, root=None, depth=2):
         targets = []
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.comprehension)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        elif isinstance(node, ast.NamedExpr):
+        elif isinstance(node, NAMED_EXPR):
             targets = [node.target]
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             for name in node.names:
