@@ -27,6 +27,7 @@ import {
   runClockProbe,
   runInEngine,
   type Scenario,
+  scenarioUrl,
   withPage,
 } from './harness.js';
 import { G_EXPOSE, G_PREFLIGHT, G_REDIRECT, G_SAFELIST, G_SIMPLE, SCENARIOS } from './scenarios.js';
@@ -48,10 +49,15 @@ function engineLines(engine: EngineName, o: BrowserOutcome): string[] {
     : lines;
 }
 
+/** The headers the page passed to fetch(). */
+function pageHeaders(call: Scenario['call']): Array<[string, string]> {
+  return !call.headers ? [] : Array.isArray(call.headers) ? call.headers : Object.entries(call.headers);
+}
+
 /** The model's verdict for scenario `s` as the run served it (its page and API origins). */
 function modelVerdict(s: Scenario, env: { page: string; api: string }): FetchVerdict {
   const e = { ...env, base: `${env.api}/s/${s.id}` };
-  return simulateFetch(env.page, { ...s.call, url: `${e.base}/x` }, (req) => s.respond(req, e));
+  return simulateFetch(env.page, { ...s.call, url: scenarioUrl(s, env) }, (req) => s.respond(req, e));
 }
 
 function compare(
@@ -94,6 +100,16 @@ function compare(
     diffs.push(
       `access-control-request-headers: model ${acrh(pre(model.requests))}, ${engine} ${acrh(pre(outcome.received))}`,
     );
+  // Fetch §4.8 step 1-4: the preflight carries none of the page's own headers (no x-api-key, no
+  // Authorization): what CG102, CG103 and probe's API-key and authorizer causes rest on.
+  const sentPreflight = pre(outcome.received);
+  if (sentPreflight) {
+    const carried = pageHeaders(s.call).filter(([n, v]) =>
+      sentPreflight.headers.some(([pn, pv]) => pn === n.toLowerCase() && pv === v),
+    );
+    if (carried.length > 0)
+      diffs.push(`the preflight carries the page's ${carried.map(([n]) => n).join(', ')}`);
+  }
   if (outcome.resolved && model.allowed && verdict.allowed) {
     const status = verdict.responseType === 'opaque' ? 0 : verdict.actual!.response.status;
     if (status !== outcome.status) diffs.push(`status: model ${status}, ${engine} ${outcome.status}`);
