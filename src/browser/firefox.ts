@@ -1,7 +1,7 @@
 // What Firefox prints and throws for a blocked fetch(), in its own words: the texts are Firefox 153 ESR's
 // string table (omni.ja chrome/en-US/locale/en-US/global/security/security.properties, the CORS* keys),
 // filled in as nsCORSListenerProxy.cpp fills them, in the order it checks. Verified line for line by
-// test/browser/engines.test.ts; where a case is not exercised there, the outcome says so.
+// test/browser/engines.test.ts; test/browser/strings.test.ts checks that every text is printed for a scenario.
 
 import { isRedirect, parseTokenList } from './cors-check.js';
 import { isToken, lowerAscii, normalizeHeaderValue } from './request.js';

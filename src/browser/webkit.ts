@@ -1,7 +1,7 @@
 // What WebKit (Safari's engine) prints and throws for a blocked fetch(), in its own words: the texts of
 // WebCore's CrossOriginAccessControl.cpp and CrossOriginPreflightResultCache.cpp and of the Fetch API
 // loader, in the order WebCore checks, as WebKitGTK 2.50.6 prints them. Verified line for line by
-// test/browser/engines.test.ts; where a case is not exercised there, the outcome says so.
+// test/browser/engines.test.ts; test/browser/strings.test.ts checks that every text is printed for a scenario.
 
 import { isRedirect, parseTokenList } from './cors-check.js';
 import { lowerAscii, normalizeHeaderValue } from './request.js';

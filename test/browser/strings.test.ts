@@ -3,11 +3,13 @@
 // engines.test.ts runs in the real engines, where it must equal what the engine printed. Together they
 // keep crossgate from quoting an engine's text that no engine was seen to print.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
+  type CorsErrorCode,
+  corsReason,
   type ErrorCode,
   type FetchVerdict,
   FIREFOX_TEXT,
@@ -192,3 +194,65 @@ describe.runIf(existsSync(WEBKIT_LIB))("WebKit's texts are in its own library (l
       for (const p of pieces) expect(lib.indexOf(p), p).toBeGreaterThanOrEqual(0);
     });
 });
+
+// The docs quote console lines; each must be one the model gives, in a text the engines were seen to
+// print (above): a quoted line no engine prints would be a claim no suite shows.
+describe('every console line the README and docs/ quote is one of the engines’ own texts', () => {
+  const CODES = Object.keys(ERROR_CODES) as ErrorCode[];
+  const chromium = CODES.filter((c) => corsReasonOf(c) !== '').map((c) =>
+    matcher(
+      `Access to fetch at '${SLOT}' from origin '${SLOT}' has been blocked by CORS policy: ${corsReasonOf(c, SLOT)}`,
+    ),
+  );
+  const firefox = Object.values(FIREFOX_TEXT as Record<string, Template>).map(matcher);
+  const webkit = Object.values(WEBKIT_TEXT as Record<string, Template>).map(matcher);
+  const files = ['README.md', ...mdFiles('docs')];
+  const quoted: Array<{ where: string; line: string; engine: 'chromium' | 'firefox' | 'webkit' }> = [];
+  for (const file of files)
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((text, i) => {
+        const where = `${file}:${i + 1}`;
+        const at = (s: string) => text.indexOf(s);
+        if (at("Access to fetch at '") >= 0)
+          quoted.push({ where, line: text.slice(at("Access to fetch at '")).trim(), engine: 'chromium' });
+        else if (at('Cross-Origin Request ') >= 0 && at(' disallow') >= 0)
+          quoted.push({ where, line: text.slice(at('Cross-Origin Request ')).trim(), engine: 'firefox' });
+        else if (/^\s*WebKit: /.test(text))
+          quoted.push({ where, line: text.replace(/^\s*WebKit: /, '').trim(), engine: 'webkit' });
+      });
+  it('finds quoted lines of all three engines', () => {
+    for (const e of ['chromium', 'firefox', 'webkit'])
+      expect(
+        quoted.some((q) => q.engine === e),
+        e,
+      ).toBe(true);
+  });
+  it('each matches its engine’s text', () => {
+    const table = { chromium, firefox, webkit };
+    const bad = quoted.filter((q) => !table[q.engine].some((m) => m.test(q.line)));
+    expect(bad.map((q) => `${q.where} (${q.engine}): ${q.line}`)).toEqual([]);
+  });
+});
+
+function mdFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory()
+      ? mdFiles(path.join(dir, d.name))
+      : d.name.endsWith('.md')
+        ? [path.join(dir, d.name)]
+        : [],
+  );
+}
+
+const REQUEST_ERRORS = new Set<ErrorCode>([
+  'InvalidMethod',
+  'ForbiddenMethod',
+  'MethodUnsupportedInNoCors',
+  'BodyWithGetOrHead',
+  'InvalidUrl',
+]);
+/** Chromium's reason for a CORS error ('' for a request error, or one Chromium gives no line for). */
+function corsReasonOf(code: ErrorCode, hint = ''): string {
+  return REQUEST_ERRORS.has(code) ? '' : corsReason(code as CorsErrorCode, hint);
+}
