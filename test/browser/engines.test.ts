@@ -15,6 +15,7 @@ import {
   simulateFetch,
   VERIFIED_VERSIONS,
 } from '../../src/browser/index.js';
+import { APP_JS } from '../../src/inspector/page.js';
 import { openFirefoxConsolePage } from './engines/marionette.js';
 import { stopAll } from './engines/process.js';
 import {
@@ -186,15 +187,25 @@ const firstRound = once(() => {
 /** Everything the first round started (nothing until a describe asks for it). */
 let firstRoundWork: Promise<unknown>[] = [];
 
-/** What `new URL('https://app.example.com<c>.attacker.com/').host` is in `engine`, for each character. */
+/**
+ * What `new URL('https://app.example.com<c>.attacker.com/').host` is in `engine`, for each character,
+ * and the engine's `navigator.userAgent` (under the key `userAgent`).
+ */
 async function parseHosts(engine: EngineName, chars: string): Promise<Record<string, string>> {
   return withPage(ENGINES[engine].open, async (page) => {
     await page.goto('about:blank');
     return page.evaluate<Record<string, string>>(
-      `async (chars) => { const out = {}; for (const c of chars) { try { out[c] = new URL('https://app.example.com' + c + '.attacker.com/').host; } catch { out[c] = 'rejected'; } } return out; }`,
+      `async (chars) => { const out = { userAgent: navigator.userAgent }; for (const c of chars) { try { out[c] = new URL('https://app.example.com' + c + '.attacker.com/').host; } catch { out[c] = 'rejected'; } } return out; }`,
       chars,
     );
   });
+}
+
+/** The inspector page's own test of which engine it runs in (src/inspector/page.ts), as a function of the user agent. */
+function inspectorEngineOf(userAgent: string): string {
+  const expr = /const engine = (.+);\n/.exec(APP_JS)?.[1];
+  if (!expr) throw new Error('src/inspector/page.ts: no `const engine = …;` line in APP_JS');
+  return new Function('ua', `return ${expr};`)(userAgent);
 }
 
 const GROUPS: Array<[string, string]> = [
@@ -310,6 +321,16 @@ describe('URL parser: special characters after a trusted host name (probe --scan
     it(`${engine} parses https://app.example.com<c>.attacker.com for each of ${HOST_CHARS}`, async () => {
       const hosts = await firstRound().hosts.get(engine)!;
       for (const c of HOST_CHARS) expect(hosts[c], c).toBe(`app.example.com${c}.attacker.com`);
+    }, 180_000);
+});
+
+// The inspector's "try it" compares what the page's engine did with crossgate's prediction for that
+// engine, told by navigator.userAgent: each engine's real user agent must name it.
+describe('the inspector tells each engine by its user agent', () => {
+  for (const engine of INSTALLED)
+    it(`${engine}'s navigator.userAgent is told as ${engine}`, async () => {
+      const { userAgent } = await firstRound().hosts.get(engine)!;
+      expect(inspectorEngineOf(userAgent), userAgent).toBe(engine);
     }, 180_000);
 });
 
