@@ -75,7 +75,20 @@ def mentions(node, names):
     return any(isinstance(sub, ast.Name) and sub.id in names for sub in ast.walk(node))
 
 
+CONSTANTS = {}
+
+
 def module_constants(tree, filename=None, root=None, depth=2):
+    """module_constants_of(), once per module file (a folder's modules import each other)."""
+    if filename is None or filename == "<inline>":
+        return module_constants_of(tree, filename, root, depth)
+    key = (os.path.abspath(filename), root, depth)
+    if key not in CONSTANTS:
+        CONSTANTS[key] = module_constants_of(tree, filename, root, depth)
+    return CONSTANTS[key]
+
+
+def module_constants_of(tree, filename=None, root=None, depth=2):
     """Names bound exactly once in the whole module, at its top level: {name: str} for strings (and
     f-strings or `+` of them), {name: ast.Dict} for dict literals; with the code folder (root), also the
     constants the module imports from its modules (`from .origins import ORIGIN`). A name bound anywhere
@@ -185,10 +198,11 @@ def fold(node, strings):
 
 
 class Reader(ast.NodeVisitor):
-    def __init__(self, strings=None, dicts=None, statics=None):
-        self.strings = strings or {}
-        self.dicts = dicts or {}
-        self.statics = statics or set()
+    def __init__(self, constants=None):
+        # The module's constants, worked out only when a value needs them (most modules never do).
+        self._constants = constants
+        self._known = None
+        self.imports = []  # its import statements, anywhere in it
         self.allow_origins = []
         self.credentials = False
         self.vary = False
@@ -299,7 +313,32 @@ class Reader(ast.NodeVisitor):
                 self.env_names.append(key)
         self.generic_visit(node)
 
+    @property
+    def strings(self):
+        return self.known()[0]
+
+    @property
+    def dicts(self):
+        return self.known()[1]
+
+    @property
+    def statics(self):
+        return self.known()[2]
+
+    def known(self):
+        if self._known is None:
+            self._known = self._constants() if self._constants else ({}, {}, set())
+        return self._known
+
+    def visit_Import(self, node):
+        self.imports.append(node)
+
+    def visit_ImportFrom(self, node):
+        self.imports.append(node)
+
     def mark_data(self, node):
+        if isinstance(node, (ast.Constant, ast.Name, ast.Attribute)):
+            return
         for sub in ast.walk(node):
             if isinstance(sub, ast.Dict):
                 self.data.add(id(sub))
@@ -394,19 +433,29 @@ def vendored(root):
     return VENDORED[root]
 
 
-def local_imports(tree, filename, root):
+IMPORTS = {}
+
+
+def local_imports(imports, filename, root):
     """The files of the code folder that a module imports (`import a.b`, `from a import b`, `from .c import d`),
-    the packages installed into it left out."""
+    the packages installed into it left out; once per module file."""
+    key = (os.path.abspath(filename) if filename and filename != "<inline>" else id(imports), root)
+    if key not in IMPORTS:
+        IMPORTS[key] = local_imports_of(imports, filename, root)
+    return IMPORTS[key]
+
+
+def local_imports_of(imports, filename, root):
     skip = vendored(root)
-    found = [path for path in imported_files(tree, filename, root)
+    found = [path for path in imported_files(imports, filename, root)
              if os.path.relpath(path, root).split(os.sep, 1)[0].rsplit(".py", 1)[0] not in skip]
     return found
 
 
-def imported_files(tree, filename, root):
+def imported_files(imports, filename, root):
     found = []
     here = os.path.dirname(os.path.abspath(filename)) if filename and filename != "<inline>" else None
-    for node in ast.walk(tree):
+    for node in imports:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 found.extend(module_files(root, alias.name.replace(".", os.sep)))
@@ -447,10 +496,10 @@ def read(source, filename, root=None):
     except SyntaxError as error:
         return {"error": {"line": error.lineno or 1, "message": error.msg}}
     root = os.path.abspath(root) if root else None
-    reader = Reader(*module_constants(tree, filename, root))
+    reader = Reader(lambda: module_constants(tree, filename, root))
     reader.visit(tree)
     if root:
-        read_imports(reader, tree, filename, root)
+        read_imports(reader, filename, root)
     writes_acao = bool(reader.allow_origins) or reader.library is not None
     return {
         "allowOrigins": reader.allow_origins,
@@ -467,30 +516,41 @@ def read(source, filename, root=None):
     }
 
 
-def read_imports(reader, tree, filename, root):
+READ = {}
+
+
+def read_module(tree, path, root):
+    """What an imported module writes, read once per module file."""
+    key = (path, root)
+    if key not in READ:
+        other = Reader(lambda: module_constants(tree, path, root))
+        other.visit(tree)
+        READ[key] = other
+    return READ[key]
+
+
+def read_imports(reader, filename, root):
     """Adds what the code folder's modules the handler imports write (and theirs, breadth first)."""
     seen = {os.path.abspath(filename)} if filename and filename != "<inline>" else set()
-    queue = [(tree, filename)]
+    queue = [(reader.imports, filename)]
     while queue and len(seen) < MAX_IMPORTED:
-        module_tree, module_file = queue.pop(0)
-        for path in local_imports(module_tree, module_file, root):
+        module_imports, module_file = queue.pop(0)
+        for path in local_imports(module_imports, module_file, root):
             if path in seen or not path.startswith(root + os.sep):
                 continue
             seen.add(path)
             imported = parse_file(path)
             if imported is None:
                 continue
-            other = Reader(*module_constants(imported, path, root))
-            other.visit(imported)
+            other = read_module(imported, path, root)
             for entry in other.allow_origins:
-                entry["line"] = 0  # another file's line
-                reader.allow_origins.append(entry)
+                reader.allow_origins.append(dict(entry, line=0))  # another file's line
             reader.credentials = reader.credentials or other.credentials
             reader.vary = reader.vary or other.vary
             reader.literal_origins.extend(other.literal_origins)
             reader.env_names.extend(other.env_names)
             reader.library = reader.library or other.library
-            queue.append((imported, path))
+            queue.append((other.imports, path))
 
 
 def main():
