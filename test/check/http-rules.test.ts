@@ -470,3 +470,31 @@ describe('CG140 on an HTTP API says what happens: the deploy is refused', () => 
     expect(f?.message).toContain("allow-credentials is not supported if 'allow-origin' is *");
   });
 });
+
+describe('one CORS configuration answers both the preflight and the actual request (AWS docs: "Configuring CORS for an HTTP API": API Gateway answers the preflight and adds the configured headers to the integration\'s response)', () => {
+  it('an AllowOrigins entry with a trailing slash is one finding, CG143: no CG120 claims the actual answer stays blocked once it is fixed (the fix gives both answers the header)', async () => {
+    const findings = await check(
+      http({ cors: CORS.replace('[https://app.example.com]', "['https://app.example.com/']") }),
+    );
+    expect(codes(findings)).toEqual(['CG143']);
+    // And after --fix the same request passes: the latent claim was false.
+    expect(
+      codes(
+        await check(
+          await fixed(
+            http({ cors: CORS.replace('[https://app.example.com]', "['https://app.example.com/']") }),
+          ),
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('a Function URL whose Cors lists the origin wrongly: one CG143, nothing said of the actual answer "after" it', async () => {
+    const findings = await check(
+      url(
+        '        Cors:\n          AllowOrigins: [HTTPS://APP.EXAMPLE.COM]\n          AllowMethods: [PUT]\n          AllowHeaders: [content-type]\n',
+      ),
+    );
+    expect(codes(findings)).toEqual(['CG143']);
+  });
+});
