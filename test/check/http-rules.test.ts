@@ -498,3 +498,60 @@ describe('one CORS configuration answers both the preflight and the actual reque
     expect(codes(findings)).toEqual(['CG143']);
   });
 });
+
+describe('AllowOrigins patterns (AWS docs: "Configuring CORS for an HTTP API" lists *, https://* and http://* as its only patterns; Lambda docs, Function URL Cors: AllowOrigins takes origins or *)', () => {
+  const put =
+    '        Put:\n          Type: HttpApi\n          Properties: { ApiId: !Ref Http, Path: /items, Method: put }\n';
+  const withOrigins = (origins: string) =>
+    http({
+      cors: `      CorsConfiguration:\n        AllowOrigins: ${origins}\n        AllowMethods: [GET, PUT]\n        AllowHeaders: [content-type]\n`,
+      events: put,
+    });
+  const pageOrigins = async (source: string) => {
+    const { loadTemplate } = await import('../../src/template/load.js');
+    const { buildDeployment } = await import('../../src/sam/deployment.js');
+    const { runCheck } = await import('../../src/check/run.js');
+    const model = loadTemplate(source, 't.yaml', { baseDir: '/nonexistent' });
+    const result = await runCheck(model, buildDeployment(model, { evaluateConditions: true }));
+    return {
+      findings: result.findings,
+      origins: [...new Set(result.simulations.filter((s) => s.expectedAllowed).map((s) => s.origin))],
+      allowed: result.simulations.filter((s) => s.expectedAllowed).every((s) => s.verdict.allowed),
+    };
+  };
+
+  it("a subdomain wildcard is no pattern API Gateway documents: CG143 says it never matches, and the page simulated is one it names (https://app.example.com), never 'https://*.example.com', which no browser sends", async () => {
+    const r = await pageOrigins(withOrigins("['https://*.example.com']"));
+    expect(r.origins).toEqual(['https://app.example.com']);
+    expect(r.allowed).toBe(false);
+    const f = r.findings.find((x) => x.code === 'CG143');
+    expect(f?.message).toBe(
+      "HTTP API Http: AllowOrigins 'https://*.example.com' is a pattern API Gateway does not document (it documents *, https://* and http://*): it is compared as written, and no browser sends that Origin: it never matches.",
+    );
+    expect(f?.pos?.line).toBe(8);
+    expect(f?.fix).toBeUndefined();
+  });
+
+  it("https://* is simulated from a page on https (the 'https://*' of the table is no Origin a browser sends), and CG148 warns that every https website may call it", async () => {
+    const r = await pageOrigins(withOrigins("['https://*']"));
+    expect(r.origins).toEqual(['https://app.example.com']);
+    expect(r.allowed).toBe(true);
+    expect(codes(r.findings)).toEqual(['CG148']);
+    expect(r.findings[0].message).toBe(
+      "HTTP API Http: AllowOrigins is 'https://*'; any website on https may call it and read its answers; name the origins of your web app instead.",
+    );
+  });
+
+  it("a Function URL's Cors has no https://* pattern (Lambda documents only *): the entry matches nothing, CG143", async () => {
+    const r = await pageOrigins(
+      url(
+        '        Cors:\n          AllowOrigins: ["https://*"]\n          AllowMethods: [PUT]\n          AllowHeaders: [content-type]\n',
+      ),
+    );
+    expect(r.origins).toEqual(['https://app.example.com']);
+    expect(r.allowed).toBe(false);
+    expect(r.findings.find((x) => x.code === 'CG143')?.message).toBe(
+      "Function URL FnUrl: AllowOrigins 'https://*' is a pattern Lambda does not document (it documents *): it is compared as written, and no browser sends that Origin: it never matches.",
+    );
+  });
+});
