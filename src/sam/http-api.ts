@@ -1011,6 +1011,27 @@ const CORS_FIELDS: Record<string, CorsListProperty> = {
 };
 
 /**
+ * The value as written that a known condition's `Fn::If` picks (branch within branch), so that what is
+ * read from it keeps its own line; the value itself when it is no `Fn::If` or its condition is unknown.
+ */
+function writtenBranch(raw: unknown, resolve: (v: unknown) => unknown): unknown {
+  let node = raw;
+  for (let depth = 0; depth < 32 && isIntrinsic(node) && 'Fn::If' in node; depth++) {
+    const arg = node['Fn::If'];
+    if (!Array.isArray(arg) || arg.length !== 3 || typeof arg[0] !== 'string') break;
+    let picked: unknown;
+    try {
+      picked = resolve({ Condition: arg[0] });
+    } catch {
+      break;
+    }
+    if (typeof picked !== 'boolean') break;
+    node = picked ? arg[1] : arg[2];
+  }
+  return node;
+}
+
+/**
  * A CORS configuration as API Gateway or Lambda holds it. `keys` maps the written key names to the
  * model's (camelCase for `x-amazon-apigateway-cors`, PascalCase for a Function URL's `Cors`).
  */
@@ -1038,7 +1059,8 @@ export function readCors(
     return cors;
   }
   const name = (k: string) => (pascal ? k[0].toUpperCase() + k.slice(1) : k);
-  const written = isRecord(raw) ? raw : {};
+  const chosen = writtenBranch(raw, resolve);
+  const written = isRecord(chosen) ? chosen : {};
   for (const [key, field] of Object.entries(CORS_FIELDS)) {
     const v = value[name(key)];
     if (v === undefined) continue;
@@ -1049,7 +1071,7 @@ export function readCors(
     }
     const list = Array.isArray(v) ? v : [v];
     cors[field] = list.filter((x): x is string => typeof x === 'string');
-    const writtenList = written[name(key)];
+    const writtenList = writtenBranch(written[name(key)], resolve);
     cors.items[field] = list.map(
       (_, i) => (Array.isArray(writtenList) ? posOf(writtenList, i) : undefined) ?? cors.at[field],
     );

@@ -555,3 +555,45 @@ describe('AllowOrigins patterns (AWS docs: "Configuring CORS for an HTTP API" li
     );
   });
 });
+
+describe('CorsConfiguration written as !If (SAM copies an intrinsic configuration into x-amazon-apigateway-cors with its keys camelCased: open_api.py add_cors)', () => {
+  const conditional = `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: { Type: String, Default: dev }
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration: !If
+        - IsProd
+        - AllowOrigins: [https://app.example.com]
+          AllowMethods: [GET, PUT]
+          AllowHeaders: [content-type]
+        - AllowOrigins: ['http://localhost:3000/']
+          AllowMethods: [GET, PUT]
+          AllowHeaders: [content-type]
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      InlineCode: ${JSON.stringify(PLAIN)}
+      Events:
+        Put:
+          Type: HttpApi
+          Properties: { ApiId: !Ref Http, Path: /items, Method: put }
+`;
+
+  it('a finding points at the entry in the branch the condition picks (line 15), not at the condition name, and --fix rewrites that entry only', async () => {
+    const findings = await check(conditional);
+    const f = findings.find((x) => x.code === 'CG143');
+    expect(f?.pos?.line).toBe(15);
+    expect(f?.pos?.col).toBe(26);
+    const after = await fixed(conditional);
+    expect(after.split('\n')[14]).toBe('        - AllowOrigins: [http://localhost:3000]');
+    expect(after.split('\n')[11]).toBe('        - AllowOrigins: [https://app.example.com]');
+    expect(codes(await check(after))).toEqual([]);
+  });
+});
