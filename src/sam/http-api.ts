@@ -886,15 +886,21 @@ function readRoute(
     }
   }
   const prov = o.provenance?.get(def);
+  // An AWS service integration is AWS_PROXY with a subtype naming the action (AWS docs: "Working with
+  // AWS service integrations for HTTP APIs"); a Lambda integration has none.
+  const subtype = integration ? resolve(integration.integrationSubtype) : undefined;
+  const service = typeof subtype === 'string' && type === 'aws_proxy' ? subtype : undefined;
   const version = integration ? resolve(integration.payloadFormatVersion) : undefined;
   const timeout = integration ? resolve(integration.timeoutInMillis) : undefined;
   const fn = integration ? functionFromUri(integration.uri) : undefined;
   return {
     method: key.toLowerCase() === ANY_METHOD ? 'ANY' : key.toUpperCase(),
-    integration: (['aws_proxy', 'http_proxy', 'mock', 'aws', 'http'].includes(type)
-      ? type
-      : 'none') as DeployedMethod['integration'],
-    functionId: o.functions ? canonicalFunctionId(fn, o.functions) : fn,
+    integration: (service
+      ? 'aws'
+      : ['aws_proxy', 'http_proxy', 'mock', 'aws', 'http'].includes(type)
+        ? type
+        : 'none') as DeployedMethod['integration'],
+    functionId: service ? undefined : o.functions ? canonicalFunctionId(fn, o.functions) : fn,
     apiKeyRequired: false,
     authorizer: authorizer === 'NONE' ? undefined : authorizer,
     authorizationScopes: scopes,
@@ -902,7 +908,16 @@ function readRoute(
     mockStatus: undefined,
     mockHeaders: [],
     integrationResponses: [],
-    target: undefined,
+    target: service
+      ? {
+          uri: integration?.uri,
+          url: undefined,
+          connectionType: String(integration?.connectionType ?? 'INTERNET'),
+          httpMethod: undefined,
+          service,
+          pos: nodePos(integration),
+        }
+      : undefined,
     condition,
     pos: prov?.pos ?? fallbackPos ?? nodePos(def),
     eventId: prov?.eventId,

@@ -163,6 +163,35 @@ ${fn(`        A: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /a, Meth
   });
 });
 
+describe('AWS service integrations of HTTP APIs (AWS docs: "Working with AWS service integrations for HTTP APIs": type AWS_PROXY with an integrationSubtype)', () => {
+  it('a route with integrationSubtype SQS-SendMessage is an AWS service integration, not a Lambda proxy to a function outside the template (serverless-patterns apigw-sqs-lambda-ddb)', async () => {
+    const d = deploy(`${SAM}Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      DefinitionBody:
+        openapi: '3.0.1'
+        info: { title: t, version: '1' }
+        paths:
+          /submit:
+            post:
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                integrationSubtype: SQS-SendMessage
+                credentials: arn:aws:iam::123456789012:role/r
+                connectionType: INTERNET
+                payloadFormatVersion: '1.0'
+                requestParameters: { MessageBody: $request.body, QueueUrl: https://sqs.example/q }
+`);
+    const m = d.httpApis[0].resources[0].methods[0];
+    expect(m.integration).toBe('aws');
+    expect(m.functionId).toBeUndefined();
+    expect(m.target?.service).toBe('SQS-SendMessage');
+    const { deploymentText } = await import('../../src/report/deployment-text.js');
+    expect(deploymentText(d)).toContain('POST    AWS service integration SQS-SendMessage');
+  });
+});
+
 describe('Function URLs in the deployment model', () => {
   it('FunctionUrlConfig: <Function>Url, AuthType, Cors with positions, from Globals.Function too', () => {
     const d = deploy(`${SAM}Globals:

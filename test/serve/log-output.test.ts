@@ -50,7 +50,9 @@ describe('the request log never holds more than its backlog for an output that i
     await turn();
     log.write('after\n');
     await turn();
-    expect(written()).toBe(`${line.repeat(9)}crossgate: 150 log lines dropped: the output was not being read\nafter\n`);
+    expect(written()).toBe(
+      `${line.repeat(9)}crossgate: 150 log lines dropped: the output was not being read\nafter\n`,
+    );
   });
 
   it('an output that keeps up loses nothing, and a burst leaves in one write', async () => {
