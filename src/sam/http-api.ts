@@ -398,6 +398,11 @@ function deployHttpApi(
   };
   if (stage instanceof Symbolic)
     notes.push(`${id}: StageName is ${stage.text}, known only at deploy; served as the $default stage`);
+  const outside = routesWrittenApart(model, id);
+  if (outside.length > 0)
+    notes.push(
+      `${id}: ${outside.join(', ')} ${outside.length > 1 ? 'are routes' : 'is a route'} written as AWS::ApiGatewayV2::Route, which crossgate does not model: serve answers ${outside.length > 1 ? 'them' : 'it'} 404 and check does not judge ${outside.length > 1 ? 'them' : 'it'}`,
+    );
   if (!body) {
     if (props.DefinitionUri !== undefined)
       notes.push(`${id} reads its OpenAPI from DefinitionUri; only inline definitions are modelled`);
@@ -421,6 +426,22 @@ function deployHttpApi(
   if (deployed.cors && !deployed.cors.pos) deployed.cors.pos = at('CorsConfiguration');
   if (deployed.cors?.unresolved) notes.push(`${id}: CorsConfiguration ${deployed.cors.unresolved}`);
   return deployed;
+}
+
+/**
+ * Routes added to an HttpApi beside SAM, as AWS::ApiGatewayV2::Route resources (`ApiId: !Ref Api`):
+ * `SqsRoute (ANY /sqs)`. They are part of the deployed API, and of no model crossgate builds.
+ */
+function routesWrittenApart(model: TemplateModel, apiId: string): string[] {
+  const out: string[] = [];
+  const resources = isMap(model.root.Resources) ? model.root.Resources : {};
+  for (const [name, r] of Object.entries(resources)) {
+    if (!isMap(r) || r.Type !== 'AWS::ApiGatewayV2::Route' || !isMap(r.Properties)) continue;
+    if (refTarget(r.Properties.ApiId) !== apiId) continue;
+    const key = r.Properties.RouteKey;
+    out.push(typeof key === 'string' ? `${name} (${key})` : name);
+  }
+  return out;
 }
 
 /** One HttpApi event's route (push.py HttpApi._add_openapi_integration); returns the definitions it made. */

@@ -192,6 +192,24 @@ describe('AWS service integrations of HTTP APIs (AWS docs: "Working with AWS ser
   });
 });
 
+describe('routes SAM does not write', () => {
+  it('an AWS::ApiGatewayV2::Route attached to an HttpApi is said plainly not to be modelled, not left out in silence (serverless-patterns custom-http-headers-to-sqs-message-attributes-using-http-api-gateway)', () => {
+    const d = deploy(`${SAM}Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+  SqsRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Http
+      RouteKey: 'ANY /sqs'
+      Target: integrations/abc
+`);
+    expect(d.httpApis[0].notes).toContain(
+      'Http: SqsRoute (ANY /sqs) is a route written as AWS::ApiGatewayV2::Route, which crossgate does not model: serve answers it 404 and check does not judge it',
+    );
+  });
+});
+
 describe('Function URLs in the deployment model', () => {
   it('FunctionUrlConfig: <Function>Url, AuthType, Cors with positions, from Globals.Function too', () => {
     const d = deploy(`${SAM}Globals:
