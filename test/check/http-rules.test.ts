@@ -597,3 +597,46 @@ Resources:
     expect(codes(await check(after))).toEqual([]);
   });
 });
+
+describe('CG149 and the route AWS\'s guide adds (AWS docs: "Configuring CORS for an HTTP API with a $default route and an authorizer": "add an OPTIONS /{proxy+} route to your API that doesn\'t require authorization")', () => {
+  const auth = `      Auth:
+        DefaultAuthorizer: Users
+        Authorizers:
+          Users:
+            IdentitySource: $request.header.Authorization
+            JwtConfiguration: { issuer: https://auth.example.com/, audience: [items] }
+`;
+  const cors = CORS.replace('AllowHeaders: [content-type]', 'AllowHeaders: [content-type, authorization]');
+  const event = (name: string, path: string | undefined, method: string | undefined, none = false) =>
+    `        ${name}:\n          Type: HttpApi\n          Properties: { ApiId: !Ref Http${path ? `, Path: '${path}'` : ''}${method ? `, Method: ${method}` : ''}${none ? ', Auth: { Authorizer: NONE }' : ''} }\n`;
+
+  it('ANY /{proxy+} behind the authorizer with an unguarded OPTIONS /{proxy+} beside it: every preflight reaches the OPTIONS route, no CG149', async () => {
+    const source = http({
+      auth,
+      cors,
+      events: event('All', '/{proxy+}', 'ANY') + event('Preflight', '/{proxy+}', 'OPTIONS', true),
+    });
+    expect(codes(await check(source))).not.toContain('CG149');
+  });
+
+  it('the $default route behind the authorizer with an unguarded OPTIONS /{proxy+}: no CG149', async () => {
+    const source = http({
+      auth,
+      cors,
+      events: event('All', undefined, undefined) + event('Preflight', '/{proxy+}', 'OPTIONS', true),
+    });
+    expect(codes(await check(source))).not.toContain('CG149');
+  });
+
+  it('an unguarded OPTIONS /items does not cover ANY /{proxy+} elsewhere: OPTIONS /other still reaches the guarded route, CG149', async () => {
+    const source = http({
+      auth,
+      cors,
+      events: event('All', '/{proxy+}', 'ANY') + event('Preflight', '/items', 'OPTIONS', true),
+    });
+    const f = (await check(source)).find((x) => x.code === 'CG149');
+    expect(f?.message).toBe(
+      "HTTP API Http: ANY /{proxy+} also catches OPTIONS and is guarded by authorizer Users: the browser's preflight carries no credentials and is refused.",
+    );
+  });
+});
