@@ -414,12 +414,15 @@ function deployHttpApi(
         return typeof c === 'boolean' ? c : undefined;
       }
     : undefined;
+  const unchecked: string[] = [];
   const read = readHttpBody(body, {
     provenance,
     pick,
     resolve: (v) => model.resolver.resolve(v),
     functions: model.functions,
+    notes: unchecked,
   });
+  notes.push(...unchecked.map((n) => `${id}.${n}`));
   deployed.resources = read.resources;
   deployed.authorizers = read.authorizers;
   deployed.cors = read.cors;
@@ -834,6 +837,8 @@ export interface HttpBodyReadOptions {
   /** Evaluates intrinsics in values crossgate acts on (payload format, CORS lists). */
   resolve?: (v: unknown) => unknown;
   functions?: Record<string, unknown>;
+  /** Receives what is read but not acted on locally (a JWT issuer known only at deploy), by authorizer name. */
+  notes?: string[];
 }
 
 const ROUTE_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', ANY_METHOD]);
@@ -878,7 +883,7 @@ export function readHttpBody(
   }
   return {
     resources,
-    authorizers: readAuthorizers(body, resolve, o.functions),
+    authorizers: readAuthorizers(body, resolve, o.functions, o.notes),
     cors:
       body[CORS_EXTENSION] === undefined
         ? undefined
@@ -956,6 +961,7 @@ function readAuthorizers(
   body: Doc,
   resolve: (v: unknown) => unknown,
   functions: Record<string, unknown> | undefined,
+  notes: string[] | undefined,
 ): Record<string, DeployedHttpAuthorizer> {
   const out: Record<string, DeployedHttpAuthorizer> = {};
   const components = isRecord(body.components) ? body.components : {};
@@ -990,6 +996,18 @@ function readAuthorizers(
         issuer: isRecord(jwt) && typeof jwt.issuer === 'string' ? jwt.issuer : undefined,
         audience,
       };
+      // An issuer or audience computed at deploy (a user pool's !Sub, a client's !Ref) is not checked
+      // by serve: say so, as the unverified signature is said.
+      const unknown = [
+        isRecord(jwt) && jwt.issuer !== undefined && typeof jwt.issuer !== 'string' ? 'issuer' : undefined,
+        isRecord(jwt) && Array.isArray(jwt.audience) && audience.length < jwt.audience.length
+          ? 'audience'
+          : undefined,
+      ].filter((x): x is string => x !== undefined);
+      if (unknown.length > 0)
+        notes?.push(
+          `${name}: the JWT ${unknown.join(' and ')} ${unknown.length > 1 ? 'are' : 'is'} known only at deploy: serve accepts a token ${unknown.includes('issuer') ? 'from any issuer' : ''}${unknown.length > 1 ? ', ' : ''}${unknown.includes('audience') ? 'for any audience' : ''} (expiry and scopes are still checked)`,
+        );
     } else if (kind === 'request') {
       const uri = ext.authorizerUri;
       let fn: string | undefined;

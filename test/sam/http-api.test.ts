@@ -210,6 +210,31 @@ describe('routes SAM does not write', () => {
   });
 });
 
+describe('JWT authorizers whose issuer or audience is known only at deploy', () => {
+  it('are said plainly to go unchecked by serve (a Cognito user pool issuer as !Sub, a client id as !Ref: serverless-patterns sam-webapp-cognito), not passed over in silence', () => {
+    const d = deploy(`${SAM}Resources:
+  Pool:
+    Type: AWS::Cognito::UserPool
+  Client:
+    Type: AWS::Cognito::UserPoolClient
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        DefaultAuthorizer: Users
+        Authorizers:
+          Users:
+            IdentitySource: $request.header.Authorization
+            JwtConfiguration:
+              issuer: !Sub https://cognito-idp.\${AWS::Region}.amazonaws.com/\${Pool}
+              audience: [!Ref Client]
+${fn('        A: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /a, Method: get } }\n')}`);
+    expect(d.httpApis[0].notes).toContain(
+      'Http.Users: the JWT issuer and audience are known only at deploy: serve accepts a token from any issuer, for any audience (expiry and scopes are still checked)',
+    );
+  });
+});
+
 describe('Function URLs in the deployment model', () => {
   it('FunctionUrlConfig: <Function>Url, AuthType, Cors with positions, from Globals.Function too', () => {
     const d = deploy(`${SAM}Globals:
