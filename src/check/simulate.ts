@@ -267,7 +267,11 @@ export interface Simulation {
 
 export async function simulateRequests(input: SimulationInput): Promise<Simulation> {
   const policies = new Map<string, HandlerPolicy>();
-  const endpoints: DeployedEndpoint[] = [...input.deployment.apis, ...(input.endpoints ?? [])];
+  // A CORS configuration known only at deploy (its note says so) is not judged as if there were none.
+  const endpoints: DeployedEndpoint[] = [
+    ...input.deployment.apis,
+    ...(input.endpoints ?? []).filter((e) => !e.cors?.unresolved),
+  ];
   for (const api of endpoints) {
     const credentials = input.credentials(api);
     const rest = api.kind !== 'http' && api.kind !== 'function-url';

@@ -359,6 +359,15 @@ function deployHttpApi(
     );
   const cors = corsConfiguration(model, props.CorsConfiguration);
   if (cors) addCors(id, body, cors, props, at('CorsConfiguration'));
+  // open_api.py add_cors: "if allow_origins and is_intrinsic(allow_origins)" the intrinsic alone
+  // becomes the configuration, so every other key of CorsConfiguration is lost.
+  const corsMap = isMap(cors) && !isIntrinsic(cors) ? (cors as Record<string, unknown>) : undefined;
+  if (corsMap && isIntrinsic(corsMap.AllowOrigins)) {
+    const dropped = Object.keys(corsMap).filter((k) => k !== 'AllowOrigins');
+    notes.push(
+      `${id}: CorsConfiguration.AllowOrigins is an intrinsic function: SAM then writes that function alone as the CORS configuration (x-amazon-apigateway-cors)${dropped.length > 0 ? ` and drops ${dropped.join(', ')}` : ''}; write AllowOrigins as a list whose items are intrinsics (AllowOrigins: [!Ref Origin]) to keep them`,
+    );
+  }
   if (apiAuth) addApiAuth(id, body, apiAuth, at('Auth'));
   addTags(id, body, props, at('Tags'));
   // Without DefinitionBody and DefinitionUri SAM's DefaultDefinitionBody plugin has set a body
@@ -1109,7 +1118,10 @@ export function readCors(
   };
   const value = resolve(raw);
   if (value instanceof Symbolic || !isMap(value)) {
-    cors.unresolved = `is computed by an intrinsic crossgate cannot resolve (${value instanceof Symbolic ? value.text : JSON.stringify(raw)}); its headers are not modelled`;
+    cors.unresolved =
+      value instanceof Symbolic || isIntrinsic(value) || value === undefined
+        ? `is computed by an intrinsic crossgate cannot resolve (${value instanceof Symbolic ? value.text : JSON.stringify(raw)}); its headers are not modelled`
+        : `is ${describe(value)} (${JSON.stringify(value)}), not a mapping of CORS settings: API Gateway gets no CORS configuration it can use`;
     return cors;
   }
   const name = (k: string) => (pascal ? k[0].toUpperCase() + k.slice(1) : k);

@@ -640,3 +640,43 @@ describe('CG149 and the route AWS\'s guide adds (AWS docs: "Configuring CORS for
     );
   });
 });
+
+describe('a CorsConfiguration crossgate cannot know before deploy', () => {
+  it('is not judged as if the API had none (no CG120 for a preflight "404"); the note says why it was not judged', async () => {
+    const source = `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: { Type: String }
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration: !If
+        - IsProd
+        - { AllowOrigins: [https://app.example.com], AllowMethods: [PUT], AllowHeaders: [content-type] }
+        - { AllowOrigins: ['http://localhost:3000'], AllowMethods: [PUT], AllowHeaders: [content-type] }
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      InlineCode: ${JSON.stringify(PLAIN)}
+      Events:
+        Put:
+          Type: HttpApi
+          Properties: { ApiId: !Ref Http, Path: /items, Method: put }
+`;
+    const { loadTemplate } = await import('../../src/template/load.js');
+    const { buildDeployment } = await import('../../src/sam/deployment.js');
+    const { runCheck } = await import('../../src/check/run.js');
+    const model = loadTemplate(source, 't.yaml', { baseDir: '/nonexistent' });
+    const result = await runCheck(model, buildDeployment(model, { evaluateConditions: true }));
+    expect(codes(result.findings)).toEqual([]);
+    expect(
+      result.notes.some((n) =>
+        /Http: CorsConfiguration is computed by an intrinsic crossgate cannot resolve/.test(n),
+      ),
+    ).toBe(true);
+  });
+});

@@ -235,6 +235,29 @@ ${fn('        A: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /a, Meth
   });
 });
 
+describe('CorsConfiguration.AllowOrigins written as an intrinsic (SAM open_api.py add_cors: "if allow_origins and is_intrinsic(allow_origins)" the intrinsic alone becomes x-amazon-apigateway-cors)', () => {
+  it('is said plainly: SAM drops the other keys, and the configuration API Gateway gets is a list, not CORS settings', () => {
+    const d = deploy(`${SAM}Parameters:
+  Origins: { Type: CommaDelimitedList, Default: 'https://app.example.com' }
+Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration:
+        AllowOrigins: !Ref Origins
+        AllowMethods: [GET, PUT]
+        AllowHeaders: [content-type]
+${fn('        A: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /a, Method: put } }\n')}`);
+    const api = d.httpApis[0];
+    expect(api.notes).toContain(
+      'Http: CorsConfiguration.AllowOrigins is an intrinsic function: SAM then writes that function alone as the CORS configuration (x-amazon-apigateway-cors) and drops AllowMethods, AllowHeaders; write AllowOrigins as a list whose items are intrinsics (AllowOrigins: [!Ref Origin]) to keep them',
+    );
+    expect(api.cors?.unresolved).toBe(
+      'is a list (["https://app.example.com"]), not a mapping of CORS settings: API Gateway gets no CORS configuration it can use',
+    );
+  });
+});
+
 describe('Function URLs in the deployment model', () => {
   it('FunctionUrlConfig: <Function>Url, AuthType, Cors with positions, from Globals.Function too', () => {
     const d = deploy(`${SAM}Globals:
