@@ -680,3 +680,28 @@ Resources:
     ).toBe(true);
   });
 });
+
+describe('CG142 and how browsers read AllowMethods (Fetch §4.8 CORS-preflight fetch: the method must be "in methods", byte for byte; with credentials "*" is no wildcard)', () => {
+  const withMethods = (methods: string, credentials = false) =>
+    http({
+      cors: `      CorsConfiguration:\n        AllowOrigins: [https://app.example.com]\n        AllowMethods: ${methods}\n        AllowHeaders: [content-type]\n${credentials ? '        AllowCredentials: true\n' : ''}`,
+    });
+
+  it('a method listed in lower case ([get, put]) is CG142, as the simulation blocks it, and --fix writes it in upper case', async () => {
+    const source = withMethods('[get, put]');
+    const f = (await check(source)).find((x) => x.code === 'CG142');
+    expect(f?.message).toBe(
+      'HTTP API Http: AllowMethods [get, put] writes put in lower case: the browser compares methods case-sensitively and its PUT is not among them.',
+    );
+    const after = await fixed(source);
+    expect(after).toContain('AllowMethods: [GET, PUT]');
+    expect(codes(await check(after))).toEqual([]);
+  });
+
+  it("'*' with AllowCredentials: the message says why '*' does not cover PUT", async () => {
+    const f = (await check(withMethods("['*']", true))).find((x) => x.code === 'CG142');
+    expect(f?.message).toBe(
+      "HTTP API Http: AllowMethods [*] leaves out PUT, which PUT /items uses; with AllowCredentials the browser reads '*' as a method named '*', not as every method.",
+    );
+  });
+});
