@@ -698,6 +698,18 @@ describe('CG142 and how browsers read AllowMethods (Fetch §4.8 CORS-preflight f
     expect(codes(await check(after))).toEqual([]);
   });
 
+  it('a Function URL (every method reaches it, none declared): put in lower case is CG142 too, not only a CG120, since fetch() sends PUT', async () => {
+    const source = url(
+      '        Cors:\n          AllowOrigins: [https://app.example.com]\n          AllowMethods: [get, put]\n          AllowHeaders: [content-type]\n',
+    );
+    const found = await check(source);
+    expect(codes(found)).toEqual(['CG142']);
+    expect(found[0].message).toBe(
+      'Function URL FnUrl: AllowMethods [get, put] writes put in lower case: the browser compares methods case-sensitively and its PUT is not among them.',
+    );
+    expect(codes(await check(await fixed(source)))).toEqual([]);
+  });
+
   it("'*' with AllowCredentials: the message says why '*' does not cover PUT", async () => {
     const f = (await check(withMethods("['*']", true))).find((x) => x.code === 'CG142');
     expect(f?.message).toBe(

@@ -12,6 +12,8 @@ import { blockedRequest, routeName } from './util.js';
  * method named `*`.
  */
 const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
+/** The methods fetch() upper-cases that a preflight must list (GET, HEAD and POST need no listing). */
+const NORMALIZED = new Set(['DELETE', 'OPTIONS', 'PUT']);
 
 export const httpAllowMethodsMissing: Rule = {
   code: 'CG142',
@@ -28,9 +30,18 @@ export const httpAllowMethodsMissing: Rule = {
       const star = listed.includes('*');
       if (star && !site.cors.allowCredentials) continue;
       const used = routeMethods(site.api);
-      const missing = used.filter((m) => !listed.includes(m));
+      // fetch() upper-cases DELETE, OPTIONS and PUT (Fetch "normalize a method"): listed in lower
+      // case they never match a page's request, whether a route declares them or an ANY route takes them.
+      const lowerCase = listed.filter(
+        (m) =>
+          m !== m.toUpperCase() &&
+          (used.includes(m.toUpperCase()) || NORMALIZED.has(m.toUpperCase())) &&
+          !listed.includes(m.toUpperCase()),
+      );
+      const missing = [
+        ...new Set([...used.filter((m) => !listed.includes(m)), ...lowerCase.map((m) => m.toUpperCase())]),
+      ];
       if (missing.length === 0) continue;
-      const lowerCase = listed.filter((m) => m !== m.toUpperCase() && used.includes(m.toUpperCase()));
       const sim = blockedRequest(
         ctx,
         (s) => s.api === site.api && s.verdict.errorCode === 'MethodDisallowedByPreflightResponse',
