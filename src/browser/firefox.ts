@@ -1,7 +1,7 @@
 // What Firefox prints and throws for a blocked fetch(), in its own words: the texts are Firefox 153 ESR's
 // string table (omni.ja chrome/en-US/locale/en-US/global/security/security.properties, the CORS* keys),
 // filled in as nsCORSListenerProxy.cpp fills them, in the order it checks. Verified line for line by
-// test/browser/engines.test.ts; where a case is not exercised there, the outcome says so.
+// test/browser/engines.test.ts; test/browser/strings.test.ts checks that every text is printed for a scenario.
 
 import { isRedirect, parseTokenList } from './cors-check.js';
 import { isToken, lowerAscii, normalizeHeaderValue } from './request.js';
@@ -32,7 +32,7 @@ export const FIREFOX_TEXT = {
   /** CORSPreflightDidNotSucceed3 */
   preflightDidNotSucceed: (url: string, status: number) =>
     `${line(url, 'CORS preflight response did not succeed')}. Status code: ${status}.`,
-  /** CORSDidNotSucceed2, as logged for the request whose preflight failed (no status). */
+  /** CORSDidNotSucceed2, as logged for a request whose preflight or redirect failed (no status). */
   didNotSucceed: (url: string) => `${line(url, 'CORS request did not succeed')}. Status code: (null).`,
   /** CORSExternalRedirectNotAllowed */
   externalRedirect: (url: string) => `${line(url, 'CORS request external redirect not allowed')}.`,
@@ -48,6 +48,9 @@ export const FIREFOX_TEXT = {
   /** CORSMissingAllowHeaderFromPreflight2 */
   missingAllowHeader: (url: string, name: string) =>
     `${line(url, `header ‘${name}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response`)}.`,
+  /** caps.properties CheckSameOriginError: a `mode: 'same-origin'` fetch to another origin. */
+  sameOriginError: (page: string, url: string) =>
+    `Security Error: Content at ${page} may not load data from ${url}.`,
   /**
    * CORSAllowHeaderFromPreflightDeprecation: the warning Firefox prints when `*` covers Authorization
    * (read from its console service over Marionette: WebDriver BiDi forwards only errors).
@@ -132,19 +135,13 @@ export function firefoxFailure(v: FetchVerdict): { exception?: string; unverifie
     case 'BodyWithGetOrHead':
       return { exception: `${FETCH}HEAD or GET Request cannot have a body.` };
     case 'InvalidUrl':
-      return { unverified: UNVERIFIED };
-    case 'TooManyRedirects':
-    case 'RedirectContainsCredentials':
-      return { exception: FIREFOX_EXCEPTION, unverified: UNVERIFIED };
+      return { exception: `${FETCH}${plan.url} is not a valid URL.` };
   }
   return BLOCKED_FAILURE;
 }
 
 const NO_FAILURE = Object.freeze({});
 const BLOCKED_FAILURE = Object.freeze({ exception: FIREFOX_EXCEPTION });
-
-const UNVERIFIED =
-  'Firefox’s text for this failure is not exercised by the engine suites, so it is not given.';
 
 /**
  * Firefox's console lines for a verdict computed with the Fetch-standard plan (no client-hint
@@ -154,15 +151,17 @@ export function firefoxConsole(v: FetchVerdict): string[] {
   if (v.allowed) return [];
   const plan = v.plan;
   if (v.errorCode === 'DisallowedByMode')
-    return [`Security Error: Content at ${plan.pageOrigin}/ may not load data from ${plan.url}.`];
+    return [FIREFOX_TEXT.sameOriginError(`${plan.pageOrigin}/`, plan.url)];
   if (v.failedStep === 'preflight' && v.preflight)
     return preflightLines(v, v.preflight.request, v.preflight.response);
-  if (
-    v.failedStep === 'actual' &&
-    v.actual &&
-    v.errorCode !== 'TooManyRedirects' &&
-    v.errorCode !== 'RedirectContainsCredentials'
-  ) {
+  // A 21st redirect, or one to a URL with credentials: no reason of its own, only that the request whose
+  // answer was that redirect did not succeed (measured: "GET redirected 21 times", "GET 302 to a URL with
+  // a username and password").
+  if (v.errorCode === 'TooManyRedirects' || v.errorCode === 'RedirectContainsCredentials') {
+    const last = v.redirects?.[v.redirects.length - 1];
+    return last ? [FIREFOX_TEXT.didNotSucceed(last.request.url)] : [];
+  }
+  if (v.failedStep === 'actual' && v.actual) {
     const { request, response } = v.actual;
     const cors = corsCheckLine(
       request.url,

@@ -482,7 +482,8 @@ export function planFetch(pageOrigin: string, call: FetchCall, clientHints = tru
     headers,
   };
   // Fetch §5.4 Request constructor, in its order: URL, method, no-cors method, body.
-  if (!parsed) return rejected(base, 'InvalidUrl', `${EXC}Failed to parse URL from ${call.url}.`);
+  // Chromium 156 ends this one without a full stop (measured: "URL with port 99999").
+  if (!parsed) return rejected(base, 'InvalidUrl', `${EXC}Failed to parse URL from ${call.url}`);
   const info = methodInfo(rawMethod);
   if (!info.token) return rejected(base, 'InvalidMethod', `${EXC}'${rawMethod}' is not a valid HTTP method.`);
   if (info.forbidden)

@@ -4,6 +4,7 @@
 
 import { judgeResponse } from './cors-check.js';
 import { CHROMIUM_ONLY_SAFELISTED } from './engines.js';
+import { corsReason } from './messages.js';
 import { VerdictOutcomes } from './outcome.js';
 import { judgePreflight } from './preflight.js';
 import { planFetch } from './request.js';
@@ -21,7 +22,7 @@ import type {
 } from './types.js';
 import { parseUrl } from './url.js';
 
-/** Chromium's redirect limit (net::URLRequest kMaxRedirects, Fetch §4.4 step 5). */
+/** The redirect limit of Fetch §4.4 step 5: 20 redirects are followed, the 21st fails, in all three engines (measured: scenarios "GET redirected 20 times" and "… 21 times"). */
 export const MAX_REDIRECTS = 20;
 const FAILED_TO_FETCH = 'TypeError: Failed to fetch';
 
@@ -107,13 +108,13 @@ function* run(
       v.failedStep = 'actual';
       v.errorCode = 'TooManyRedirects';
       v.exception = FAILED_TO_FETCH;
-      v.cause = `The request was redirected more than ${MAX_REDIRECTS} times (net::ERR_TOO_MANY_REDIRECTS).`;
+      v.cause = `The request was redirected more than ${MAX_REDIRECTS} times; a browser follows at most ${MAX_REDIRECTS} redirects.`;
       return v;
     }
     const currentOrigin = plan.urlOrigin;
     // Fetch §4.4 HTTP-redirect fetch step 8: a CORS request may not follow a redirect to a URL with credentials.
     if (plan.kind !== 'same-origin' && plan.mode === 'cors' && target.hasCredentials) {
-      const reason = `Redirect location '${target.href}' contains a username and password, which is disallowed for cross-origin requests.`;
+      const reason = corsReason('RedirectContainsCredentials');
       v.failedStep = 'actual';
       v.errorCode = 'RedirectContainsCredentials';
       v.exception = FAILED_TO_FETCH;

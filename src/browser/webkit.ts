@@ -1,7 +1,7 @@
 // What WebKit (Safari's engine) prints and throws for a blocked fetch(), in its own words: the texts of
 // WebCore's CrossOriginAccessControl.cpp and CrossOriginPreflightResultCache.cpp and of the Fetch API
 // loader, in the order WebCore checks, as WebKitGTK 2.50.6 prints them. Verified line for line by
-// test/browser/engines.test.ts; where a case is not exercised there, the outcome says so.
+// test/browser/engines.test.ts; test/browser/strings.test.ts checks that every text is printed for a scenario.
 
 import { isRedirect, parseTokenList } from './cors-check.js';
 import { lowerAscii, normalizeHeaderValue } from './request.js';
@@ -11,6 +11,8 @@ import { parseUrl } from './url.js';
 export const WEBKIT_EXCEPTION = 'TypeError: Load failed';
 
 export const WEBKIT_TEXT = {
+  /** A `mode: 'same-origin'` fetch to another origin. */
+  cannotLoad: (url: string) => `Fetch API cannot load ${url}.`,
   loadFailed: (url: string) => `Fetch API cannot load ${url} due to access control checks.`,
   preflightNotSuccessful: (status: number) => `Preflight response is not successful. Status code: ${status}`,
   wildcardWithCredentials:
@@ -23,6 +25,8 @@ export const WEBKIT_TEXT = {
   methodNotAllowed: (method: string) => `Method ${method} is not allowed by Access-Control-Allow-Methods.`,
   headerNotAllowed: (name: string) =>
     `Request header field ${name} is not allowed by Access-Control-Allow-Headers.`,
+  /** The network process's redirect limit (measured: "GET redirected 21 times"). */
+  tooManyRedirects: 'Load cannot follow more than 20 redirections',
   redirectDenied: (target: string, why: string) =>
     `Cross-origin redirection to ${target} denied by Cross-Origin Resource Sharing policy: ${why}`,
 };
@@ -63,6 +67,14 @@ function joined(headers: HeaderList, lowerName: string): string | undefined {
     if (lowerAscii(n) === lowerName)
       out = out === undefined ? normalizeHeaderValue(v) : `${out}, ${normalizeHeaderValue(v)}`;
   return out;
+}
+
+/** `href` without its username and password, as WebKit names a redirect target it refuses for them. */
+function withoutCredentials(href: string): string {
+  const u = new URL(href);
+  u.username = '';
+  u.password = '';
+  return u.href;
 }
 
 function requestOrigin(req: WireRequest): string {
@@ -139,8 +151,6 @@ function preflightLine(
 }
 
 const TYPE_ERROR = 'TypeError: ';
-const UNVERIFIED =
-  'WebKit’s text for this failure is not exercised by the engine suites, so it is not given.';
 
 /** What `fetch()` rejects with in WebKit, and whether the suites leave this failure unexercised. */
 export function webkitFailure(v: FetchVerdict): { exception?: string; unverified?: string } {
@@ -155,10 +165,7 @@ export function webkitFailure(v: FetchVerdict): { exception?: string; unverified
     case 'BodyWithGetOrHead':
       return { exception: `${TYPE_ERROR}Request has method '${v.plan.method}' and cannot have a body` };
     case 'InvalidUrl':
-      return { unverified: UNVERIFIED };
-    case 'TooManyRedirects':
-    case 'RedirectContainsCredentials':
-      return { exception: WEBKIT_EXCEPTION, unverified: UNVERIFIED };
+      return { exception: `${TYPE_ERROR}URL is not valid or contains user credentials.` };
   }
   return BLOCKED_FAILURE;
 }
@@ -174,18 +181,26 @@ const BLOCKED_FAILURE = Object.freeze({ exception: WEBKIT_EXCEPTION });
 export function webkitConsole(v: FetchVerdict, call?: FetchCall): string[] {
   if (v.allowed) return [];
   const plan = v.plan;
-  if (v.errorCode === 'DisallowedByMode') return [`Fetch API cannot load ${plan.url}.`];
+  if (v.errorCode === 'DisallowedByMode') return [WEBKIT_TEXT.cannotLoad(plan.url)];
   if (v.failedStep === 'preflight' && v.preflight)
     return [
       preflightLine(v, call, v.preflight.request, v.preflight.response),
       WEBKIT_TEXT.loadFailed(v.preflight.request.url),
     ];
-  if (
-    v.failedStep === 'actual' &&
-    v.actual &&
-    v.errorCode !== 'TooManyRedirects' &&
-    v.errorCode !== 'RedirectContainsCredentials'
-  ) {
+  if (v.errorCode === 'TooManyRedirects' || v.errorCode === 'RedirectContainsCredentials') {
+    const last = v.redirects?.[v.redirects.length - 1];
+    if (!last) return [];
+    const target = last.judgement.redirectTo === undefined ? null : parseUrl(last.judgement.redirectTo);
+    const why =
+      v.errorCode === 'TooManyRedirects' || !target
+        ? WEBKIT_TEXT.tooManyRedirects
+        : WEBKIT_TEXT.redirectDenied(
+            withoutCredentials(target.href),
+            `redirection URL ${target.href} has credentials`,
+          );
+    return [why, WEBKIT_TEXT.loadFailed(last.request.url)];
+  }
+  if (v.failedStep === 'actual' && v.actual) {
     const { request, response } = v.actual;
     const why = accessControlCheck(response, requestOrigin(request), plan.credentialsMode === 'include');
     if (!why) return [];

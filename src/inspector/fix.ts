@@ -61,7 +61,7 @@ export function fixFor(r: Recorded, findings: FindingLike[]): FixView | undefine
         text =
           'The API key guards the OPTIONS preflight, and a browser never sends x-api-key on a preflight. Set Auth.AddApiKeyRequiredToCorsPreflight: false on the Api, or require the key per function event instead of API-wide.';
       else if (t.kind === 'gateway-response' && t.method?.authorizer)
-        text = `The authorizer ${t.method.authorizer} guards the OPTIONS preflight, and a browser sends no credentials on a preflight. Set Auth.AddDefaultAuthorizerToCorsPreflight: false on the Api.`;
+        text = `The authorizer ${t.method.authorizer} guards the OPTIONS preflight, and a browser's preflight carries no Authorization header. Set Auth.AddDefaultAuthorizerToCorsPreflight: false on the Api.`;
       else if (t.responseType === 'MISSING_AUTHENTICATION_TOKEN')
         text = `No OPTIONS method exists at ${r.exchange.request.path}: give the Api a Cors property so SAM generates the preflight for this path.`;
       else if (t.kind === 'proxy')
@@ -139,7 +139,7 @@ function platformFixText(
   switch (code) {
     case 'PreflightInvalidStatus':
       if (t.kind === 'gateway-response' && (status === 401 || status === 403) && t.method?.authorizer)
-        return `The preflight reached a route that catches OPTIONS (${t.method.method} ${t.resource?.path}) guarded by authorizer ${t.method.authorizer}; a browser sends no credentials on it. Add an OPTIONS /{proxy+} route with Auth: { Authorizer: NONE } (AWS docs), or give the routes explicit methods.`;
+        return `The preflight reached a route that catches OPTIONS (${t.method.method} ${t.resource?.path}) guarded by authorizer ${t.method.authorizer}; a browser's preflight carries no Authorization header. Add an OPTIONS /{proxy+} route with Auth: { Authorizer: NONE } (AWS docs), or give the routes explicit methods.`;
       return `The preflight must answer with a 2xx status; it answered ${status}.`;
     case 'MultipleAllowOriginValues':
     case 'PreflightMultipleAllowOriginValues':

@@ -3,7 +3,15 @@
 // ProbeResult; neither decides anything.
 
 import pc from 'picocolors';
-import { type Check, ENGINE_NAMES, ENGINES, engineSummary, type HeaderList } from '../browser/index.js';
+import {
+  type Check,
+  ENGINE_NAMES,
+  ENGINES,
+  engineList,
+  engineNotes,
+  engineSummary,
+  type HeaderList,
+} from '../browser/index.js';
 import type { ProbeExchange, ProbeResult } from './probe.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -81,14 +89,22 @@ export function probeText(r: ProbeResult, color = false): string {
     `* fetch('${r.call.url}', { method: '${method}'${r.call.headers ? `, headers: ${headerNames(r.call.headers)}` : ''}${r.call.credentials ? `, credentials: '${r.call.credentials}'` : ''}${r.call.body && r.call.body.type !== 'none' ? `, body (${r.call.body.contentType})` : ''} })`,
   );
   out.push(`* from a page on ${r.origin}`);
+  const engines = r.engines ?? ENGINES;
   if (v) {
     const p = v.plan;
+    // The plan is Chromium's; Firefox and WebKit preflight client hints Chromium safelists (measured).
+    const preflighting = engines.filter((e) => v.engines[e].needsPreflight && !p.needsPreflight);
+    const direct = engines.filter((e) => !v.engines[e].needsPreflight);
     if (p.kind === 'preflight') {
       out.push('* needs a preflight:');
       for (const reason of p.reasons) out.push(`*   ${reason.detail}`);
-    } else if (p.kind === 'simple')
+    } else if (p.kind === 'simple' && preflighting.length === 0)
       out.push('* a simple request: no preflight, the browser sends it directly');
-    else if (p.kind === 'same-origin') out.push('* same-origin: CORS does not apply');
+    else if (p.kind === 'simple') {
+      if (direct.length > 0) out.push(`* a simple request in ${engineList(direct)}: no preflight`);
+      out.push(`* needs a preflight in ${engineList(preflighting)}:`);
+      for (const note of engineNotes(v)) out.push(`*   ${note}`);
+    } else if (p.kind === 'same-origin') out.push('* same-origin: CORS does not apply');
     for (const h of p.headers)
       if (h.fate === 'forbidden')
         out.push(`* ${h.name} is a forbidden request header: the browser drops it silently`);
@@ -104,7 +120,6 @@ export function probeText(r: ProbeResult, color = false): string {
     return `${out.join('\n')}\n`;
   }
   if (!v) return `${out.join('\n')}\n`;
-  const engines = r.engines ?? ENGINES;
   const summary = engineSummary(v.engines, engines);
   if (r.outcome === 'allowed') {
     const res = v.actual?.response;

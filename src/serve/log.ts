@@ -40,10 +40,13 @@ export function requestLogLine(x: Exchange, apiOrigin = originOf(x)): string {
     const e = verdict.engines;
     const where = engineSummary(e);
     const origin = printable(verdict.origin);
+    const j = verdict.judgement;
+    // The reason is Chromium's text: Firefox and WebKit may name another cause for the same answer.
+    const why = j.reason !== undefined ? `Chromium: ${j.reason}` : (j.cause ?? j.errorCode ?? '');
     line +=
-      verdict.judgement.ok && e.firefox.allowed && e.webkit.allowed
+      j.ok && e.firefox.allowed && e.webkit.allowed
         ? ` ${pc.green('✓')} a browser on ${origin} would accept ${what} (${where})`
-        : ` ${pc.red('✗')} a browser on ${origin} would be ${where}: ${printable(verdict.judgement.reason ?? verdict.judgement.cause ?? verdict.judgement.errorCode ?? '')}`;
+        : ` ${pc.red('✗')} a browser on ${origin} would be ${where} (${printable(why)})`;
   }
   return line;
 }

@@ -15,6 +15,7 @@ import {
   simulateFetch,
   VERIFIED_VERSIONS,
 } from '../../src/browser/index.js';
+import { APP_JS } from '../../src/inspector/page.js';
 import { openFirefoxConsolePage } from './engines/marionette.js';
 import { stopAll } from './engines/process.js';
 import {
@@ -27,6 +28,7 @@ import {
   runClockProbe,
   runInEngine,
   type Scenario,
+  scenarioUrl,
   withPage,
 } from './harness.js';
 import { G_EXPOSE, G_PREFLIGHT, G_REDIRECT, G_SAFELIST, G_SIMPLE, SCENARIOS } from './scenarios.js';
@@ -48,10 +50,15 @@ function engineLines(engine: EngineName, o: BrowserOutcome): string[] {
     : lines;
 }
 
+/** The headers the page passed to fetch(). */
+function pageHeaders(call: Scenario['call']): Array<[string, string]> {
+  return !call.headers ? [] : Array.isArray(call.headers) ? call.headers : Object.entries(call.headers);
+}
+
 /** The model's verdict for scenario `s` as the run served it (its page and API origins). */
 function modelVerdict(s: Scenario, env: { page: string; api: string }): FetchVerdict {
   const e = { ...env, base: `${env.api}/s/${s.id}` };
-  return simulateFetch(env.page, { ...s.call, url: `${e.base}/x` }, (req) => s.respond(req, e));
+  return simulateFetch(env.page, { ...s.call, url: scenarioUrl(s, env) }, (req) => s.respond(req, e));
 }
 
 function compare(
@@ -94,6 +101,16 @@ function compare(
     diffs.push(
       `access-control-request-headers: model ${acrh(pre(model.requests))}, ${engine} ${acrh(pre(outcome.received))}`,
     );
+  // Fetch §4.8 step 1-4: the preflight carries none of the page's own headers (no x-api-key, no
+  // Authorization): what CG102, CG103 and probe's API-key and authorizer causes rest on.
+  const sentPreflight = pre(outcome.received);
+  if (sentPreflight) {
+    const carried = pageHeaders(s.call).filter(([n, v]) =>
+      sentPreflight.headers.some(([pn, pv]) => pn === n.toLowerCase() && pv === v),
+    );
+    if (carried.length > 0)
+      diffs.push(`the preflight carries the page's ${carried.map(([n]) => n).join(', ')}`);
+  }
   if (outcome.resolved && model.allowed && verdict.allowed) {
     const status = verdict.responseType === 'opaque' ? 0 : verdict.actual!.response.status;
     if (status !== outcome.status) diffs.push(`status: model ${status}, ${engine} ${outcome.status}`);
@@ -170,15 +187,25 @@ const firstRound = once(() => {
 /** Everything the first round started (nothing until a describe asks for it). */
 let firstRoundWork: Promise<unknown>[] = [];
 
-/** What `new URL('https://app.example.com<c>.attacker.com/').host` is in `engine`, for each character. */
+/**
+ * What `new URL('https://app.example.com<c>.attacker.com/').host` is in `engine`, for each character,
+ * and the engine's `navigator.userAgent` (under the key `userAgent`).
+ */
 async function parseHosts(engine: EngineName, chars: string): Promise<Record<string, string>> {
   return withPage(ENGINES[engine].open, async (page) => {
     await page.goto('about:blank');
     return page.evaluate<Record<string, string>>(
-      `async (chars) => { const out = {}; for (const c of chars) { try { out[c] = new URL('https://app.example.com' + c + '.attacker.com/').host; } catch { out[c] = 'rejected'; } } return out; }`,
+      `async (chars) => { const out = { userAgent: navigator.userAgent }; for (const c of chars) { try { out[c] = new URL('https://app.example.com' + c + '.attacker.com/').host; } catch { out[c] = 'rejected'; } } return out; }`,
       chars,
     );
   });
+}
+
+/** The inspector page's own test of which engine it runs in (src/inspector/page.ts), as a function of the user agent. */
+function inspectorEngineOf(userAgent: string): string {
+  const expr = /const engine = (.+);\n/.exec(APP_JS)?.[1];
+  if (!expr) throw new Error('src/inspector/page.ts: no `const engine = …;` line in APP_JS');
+  return new Function('ua', `return ${expr};`)(userAgent);
 }
 
 const GROUPS: Array<[string, string]> = [
@@ -294,6 +321,16 @@ describe('URL parser: special characters after a trusted host name (probe --scan
     it(`${engine} parses https://app.example.com<c>.attacker.com for each of ${HOST_CHARS}`, async () => {
       const hosts = await firstRound().hosts.get(engine)!;
       for (const c of HOST_CHARS) expect(hosts[c], c).toBe(`app.example.com${c}.attacker.com`);
+    }, 180_000);
+});
+
+// The inspector's "try it" compares what the page's engine did with crossgate's prediction for that
+// engine, told by navigator.userAgent: each engine's real user agent must name it.
+describe('the inspector tells each engine by its user agent', () => {
+  for (const engine of INSTALLED)
+    it(`${engine}'s navigator.userAgent is told as ${engine}`, async () => {
+      const { userAgent } = await firstRound().hosts.get(engine)!;
+      expect(inspectorEngineOf(userAgent), userAgent).toBe(engine);
     }, 180_000);
 });
 

@@ -69,6 +69,14 @@ export interface Scenario {
   title: string;
   call: Omit<FetchCall, 'url'>;
   respond: (req: WireRequest, env: Env) => WireResponse;
+  /** The URL fetched, when not `${env.base}/x`. */
+  url?: (env: Env) => string;
+}
+
+/** The URL scenario `s` fetches in a run whose origins are `env`. */
+export function scenarioUrl(s: Scenario, env: Omit<Env, 'base'>): string {
+  const e = { ...env, base: `${env.api}/s/${s.id}` };
+  return s.url ? s.url(e) : `${e.base}/x`;
 }
 
 export interface BrowserOutcome {
@@ -243,7 +251,7 @@ async function startServers(scenarios: Scenario[]): Promise<Servers> {
   env.api = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
   env.page = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
 
-  jobs = scenarios.map((s) => ({ id: s.id, url: `${env.api}/s/${s.id}/x`, init: toInit(s.call) }));
+  jobs = scenarios.map((s) => ({ id: s.id, url: scenarioUrl(s, env), init: toInit(s.call) }));
   return {
     env,
     outcomes,
@@ -351,9 +359,13 @@ export async function runInEngine(
   ]);
   const consoleRunDisagrees: string[] = [];
   if (webkitConsole) {
-    // Port numbers differ between the two runs: name both runs' origins alike in the messages.
+    // Port numbers differ between the two runs: name both runs' hosts alike in the messages (a host,
+    // not an origin: a URL with a username and password has the host after them).
+    const host = (origin: string) => origin.replace(/^http:\/\//, '');
     const portable = (m: string) =>
-      m.replaceAll(webkitConsole.env.api, run.env.api).replaceAll(webkitConsole.env.page, run.env.page);
+      m
+        .replaceAll(host(webkitConsole.env.api), host(run.env.api))
+        .replaceAll(host(webkitConsole.env.page), host(run.env.page));
     for (const s of scenarios) {
       const first = run.outcomes.get(s.id)!;
       const r = webkitConsole.results[s.id];

@@ -264,6 +264,13 @@ export const G_PREFLIGHT = '§4.8 CORS-preflight fetch: preflight response varia
       }),
     },
     {
+      label: 'ACAO not an origin (no scheme)',
+      res: (env, i) => ({
+        ...good(env, i, [['Access-Control-Allow-Methods', ALL_METHODS]]),
+        headers: [...acao('invalid', env), ...(i ? acac('true') : [])],
+      }),
+    },
+    {
       label: 'ACAO twice',
       res: (env, i) => ({ ...good(env, i), headers: [...acao('twice', env), ...(i ? acac('true') : [])] }),
     },
@@ -427,6 +434,8 @@ export const G_SAFELIST =
     ['DPR abc', { method: 'GET', headers: { DPR: 'abc' } }],
     ['Save-Data on, ECT 4g', { method: 'GET', headers: { 'Save-Data': 'on', ECT: '4g' } }],
     ['RTT 50 (Chromium client hint)', { method: 'GET', headers: { RTT: '50' } }],
+    ['Save-Data off (Chromium safelists only on)', { method: 'GET', headers: { 'Save-Data': 'off' } }],
+    ['ECT 5g (Chromium safelists only slow-2g, 2g, 3g, 4g)', { method: 'GET', headers: { ECT: '5g' } }],
     ['x-api-key', { method: 'GET', headers: { 'x-api-key': 'k' } }],
     ['X-Requested-With', { method: 'GET', headers: { 'X-Requested-With': 'XMLHttpRequest' } }],
     [
@@ -480,6 +489,9 @@ export const G_SAFELIST =
     ['credentials omit', { method: 'GET', credentials: 'omit' }],
   ];
   for (const [title, call] of cases) add(G_SAFELIST, title, call, strict);
+  // Fetch §5.4 Request constructor step 5: a URL that does not parse (port 99999) throws before anything is sent.
+  add(G_SAFELIST, 'URL with port 99999 (does not parse)', { method: 'GET' }, strict);
+  scenarios[scenarios.length - 1].url = (env) => `${env.base.replace(/:\d+\//, ':99999/')}/x`;
   // Two headers disallowed at once: Chromium names one of them in hash-table order (see docs/browser.md).
   add(
     G_SAFELIST,
@@ -542,6 +554,24 @@ add(
     req.url.endsWith('/y')
       ? { status: 200, headers: acao('exact', env) }
       : { status: 302, headers: [...acao('exact', env), ...acac('true'), ['Location', `${env.base}/y`]] },
+);
+
+// Fetch §4.4 step 5: a fetch follows at most 20 redirects; every hop allows the page.
+for (const hops of [20, 21])
+  add(G_REDIRECT, `GET redirected ${hops} times; every hop allows`, { method: 'GET' }, (req, env) => {
+    const n = Number(/\/r(\d+)$/.exec(req.url)?.[1] ?? 0);
+    return n === hops
+      ? { status: 200, headers: acao('exact', env) }
+      : { status: 302, headers: [...acao('exact', env), ['Location', `${env.base}/r${n + 1}`]] };
+  });
+// Fetch §4.4 step 8: a CORS request may not follow a redirect to a URL with a username and password.
+add(G_REDIRECT, 'GET 302 to a URL with a username and password', { method: 'GET' }, (req, env) =>
+  req.url.endsWith('/y')
+    ? { status: 200, headers: acao('exact', env) }
+    : {
+        status: 302,
+        headers: [...acao('exact', env), ['Location', `${env.base.replace('://', '://user:pass@')}/y`]],
+      },
 );
 
 // ── §3.2.4 / §2.2.6 readable response headers ────────────────────────────────────────────────────────

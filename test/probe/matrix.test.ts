@@ -78,7 +78,9 @@ afterAll(() => {
 });
 
 describe("probe's verdict equals the browser model's on the browser suite's matrix (Fetch §4.4, §4.8, §4.9, §3.2.4)", () => {
-  it.each(SCENARIOS.map((s) => [`${s.id} ${s.group}: ${s.title}`, s] as const))('%s', async (_name, s) => {
+  // A scenario with its own URL (one that does not parse) has nothing to probe.
+  const probed = SCENARIOS.filter((s) => !s.url);
+  it.each(probed.map((s) => [`${s.id} ${s.group}: ${s.title}`, s] as const))('%s', async (_name, s) => {
     const env: Env = { page: PAGE, api: apiOrigin, base: `${apiOrigin}/s/${s.id}` };
     const call = { ...s.call, url: `${env.base}/x` };
     const model = simulateFetch(PAGE, call, (req) => s.respond(req, env));

@@ -215,6 +215,10 @@ describe('crossgate probe: three engines', () => {
     // Chromium's simple GET, then Firefox and WebKit's preflight (which does not allow dpr).
     expect(api.received.slice(before).map((r) => r.method)).toEqual(['GET', 'OPTIONS']);
     expect(stdout).toContain('BLOCKED in Firefox and WebKit, allowed in Chromium');
+    // The plan is not Chromium's alone: Firefox and WebKit preflight the hint.
+    expect(stdout).not.toContain('a simple request: no preflight, the browser sends it directly');
+    expect(stdout).toContain('* a simple request in Chromium: no preflight');
+    expect(stdout).toContain('* needs a preflight in Firefox and WebKit:');
     expect(stdout).toContain(
       `Firefox: Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${url('exact')}. (Reason: header ‘dpr’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response).`,
     );
@@ -235,6 +239,7 @@ describe('crossgate probe: three engines', () => {
     ]);
     expect(code).toBe(0);
     expect(stdout).toContain('ALLOWED in Chromium');
+    expect(stdout).toContain('* a simple request: no preflight, the browser sends it directly');
     expect((await run(['probe', url('exact'), '--origin', APP, '--browser', 'lynx'])).code).toBe(2);
   });
 });

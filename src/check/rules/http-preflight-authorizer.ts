@@ -15,7 +15,7 @@ function sampleSegments(path: string): string[] {
  * an HTTP API with CorsConfiguration: "The $default route catches requests for all methods … including
  * OPTIONS requests. To support unauthorized OPTIONS requests, add an OPTIONS /{proxy+} route to your API
  * that doesn't require authorization" (AWS docs: "Configuring CORS for an HTTP API with a $default route
- * and JWT authorizer"). The browser sends no credentials on a preflight, so it gets 401 or 403.
+ * and JWT authorizer"). A browser's preflight carries none of the page's headers (no Authorization; engines.test.ts checks it in all three), so it gets 401 or 403.
  */
 export const httpPreflightAuthorizer: Rule = {
   code: 'CG149',
@@ -58,7 +58,7 @@ export const httpPreflightAuthorizer: Rule = {
         rule: this.name,
         severity: this.severity,
         api: api.logicalId,
-        message: `HTTP API ${api.logicalId}: ${guarded.map((g) => (g.r.path === '$default' ? '$default' : `${g.m.method} ${g.r.path}`)).join(', ')} also catch${guarded.length > 1 ? '' : 'es'} OPTIONS and ${guarded.length > 1 ? 'are' : 'is'} guarded by authorizer ${m.authorizer}: the browser's preflight carries no credentials and is refused.`,
+        message: `HTTP API ${api.logicalId}: ${guarded.map((g) => (g.r.path === '$default' ? '$default' : `${g.m.method} ${g.r.path}`)).join(', ')} also catch${guarded.length > 1 ? '' : 'es'} OPTIONS and ${guarded.length > 1 ? 'are' : 'is'} guarded by authorizer ${m.authorizer}: the browser's preflight carries no Authorization header and is refused.`,
         pos: m.pos ?? api.pos,
         consoleMessage: sim?.verdict.consoleMessage,
         route: sim ? routeName(sim) : `${m.method} ${r.path}`,

@@ -11,7 +11,7 @@ export const preflightAuthorizer: Rule = {
   name: 'preflight-authorizer',
   severity: 'error',
   summary:
-    'An authorizer guards the CORS preflight: the browser sends no credentials on it, so it gets 401/403.',
+    "An authorizer guards the CORS preflight: the browser's preflight carries no Authorization header, so it gets 401/403.",
   fixable: true,
   check(ctx) {
     const out: Finding[] = [];
