@@ -960,10 +960,18 @@ function readRoute(
       version === undefined || version === null
         ? undefined
         : typeof version === 'string' || typeof version === 'number'
-          ? String(version)
+          ? versionText(version)
           : JSON.stringify(integration?.payloadFormatVersion),
     timeoutMs: typeof timeout === 'number' ? timeout : undefined,
   };
+}
+
+/**
+ * A payload format version as API Gateway reads it: `1.0` written unquoted is a YAML number, which
+ * SAM copies into the body as the number 1.0 — still version 1.0, not "1" (which read as 2.0).
+ */
+function versionText(v: unknown): string {
+  return typeof v === 'number' && Number.isInteger(v) ? v.toFixed(1) : String(v);
 }
 
 function readAuthorizers(
@@ -1036,7 +1044,7 @@ function readAuthorizers(
         payloadFormatVersion:
           ext.authorizerPayloadFormatVersion === undefined
             ? undefined
-            : String(resolve(ext.authorizerPayloadFormatVersion)),
+            : versionText(resolve(ext.authorizerPayloadFormatVersion)),
         simpleResponses: resolve(ext.enableSimpleResponses) === true,
         // AWS docs (apigatewayv2 Authorizer, authorizerResultTtlInSeconds): 0 disables caching.
         ttlSeconds: typeof ttl === 'number' ? ttl : Number(ttl ?? 0) || 0,

@@ -258,6 +258,38 @@ ${fn('        A: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /a, Meth
   });
 });
 
+describe('payload format versions written as YAML numbers', () => {
+  it('1.0 unquoted is 1.0 (a YAML float, which SAM copies into the body as the number 1.0), not "1", which serve took for 2.0: an authorizer\'s and an OpenAPI integration\'s', () => {
+    const d = deploy(`${SAM}Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        DefaultAuthorizer: L
+        Authorizers:
+          L:
+            FunctionArn: !GetAtt Fn.Arn
+            AuthorizerPayloadFormatVersion: 1.0
+            Identity: { Headers: [x-token] }
+      DefinitionBody:
+        openapi: '3.0.1'
+        info: { title: t, version: '1' }
+        paths:
+          /b:
+            get:
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: !Sub arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${Fn.Arn}/invocations
+                payloadFormatVersion: 1.0
+${fn('        A: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /a, Method: get } }\n')}`);
+    const api = d.httpApis[0];
+    expect(api.authorizers.L.payloadFormatVersion).toBe('1.0');
+    const b = api.resources.find((r) => r.path === '/b');
+    expect(b?.methods[0].payloadFormatVersion).toBe('1.0');
+  });
+});
+
 describe('Function URLs in the deployment model', () => {
   it('FunctionUrlConfig: <Function>Url, AuthType, Cors with positions, from Globals.Function too', () => {
     const d = deploy(`${SAM}Globals:
