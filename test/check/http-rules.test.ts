@@ -636,7 +636,7 @@ describe('CG149 and the route AWS\'s guide adds (AWS docs: "Configuring CORS for
     });
     const f = (await check(source)).find((x) => x.code === 'CG149');
     expect(f?.message).toBe(
-      "HTTP API Http: ANY /{proxy+} also catches OPTIONS and is guarded by authorizer Users: the browser's preflight carries no credentials and is refused.",
+      "HTTP API Http: ANY /{proxy+} also catches OPTIONS and is guarded by authorizer Users: the browser's preflight carries no Authorization header and is refused.",
     );
   });
 });
