@@ -24,9 +24,31 @@ export function functionsOf(api: DeployedEndpoint): string[] {
   return [...out];
 }
 
-/** The origins a platform CORS configuration names (not `*`). */
+/**
+ * The origins of the pages a platform CORS configuration names (not `*`). A pattern (`https://*`,
+ * `https://*.example.com`) is no Origin a browser sends: the page it stands for is one it names,
+ * `*` read as `app.example.com` for a whole host and `app` for one label.
+ */
 export function configuredOrigins(api: PlatformEndpoint): string[] {
-  return (api.cors?.allowOrigins ?? []).filter((o) => o !== '*');
+  return (api.cors?.allowOrigins ?? []).filter((o) => o !== '*').map(pageOriginOf);
+}
+
+/** `https://*` → `https://app.example.com`, `https://*.example.com` → `https://app.example.com`. */
+export function pageOriginOf(entry: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/]*)(.*)$/is.exec(entry);
+  if (!m?.[2].includes('*')) return entry;
+  const host = m[2] === '*' ? 'app.example.com' : m[2].replaceAll('*', 'app');
+  return `${m[1]}${host}${m[3]}`;
+}
+
+/** Whether an AllowOrigins entry is a pattern (a `*` in it other than the whole entry). */
+export function isOriginPattern(entry: string): boolean {
+  return entry !== '*' && entry.includes('*');
+}
+
+/** The patterns the platform documents: HTTP APIs' `https://*` and `http://*`; none for Function URLs. */
+export function isDocumentedPattern(api: PlatformEndpoint, entry: string): boolean {
+  return api.kind === 'http' && (entry === 'https://*' || entry === 'http://*');
 }
 
 export function endpointCredentials(api: PlatformEndpoint): boolean {

@@ -267,7 +267,11 @@ export interface Simulation {
 
 export async function simulateRequests(input: SimulationInput): Promise<Simulation> {
   const policies = new Map<string, HandlerPolicy>();
-  const endpoints: DeployedEndpoint[] = [...input.deployment.apis, ...(input.endpoints ?? [])];
+  // A CORS configuration known only at deploy (its note says so) is not judged as if there were none.
+  const endpoints: DeployedEndpoint[] = [
+    ...input.deployment.apis,
+    ...(input.endpoints ?? []).filter((e) => !e.cors?.unresolved),
+  ];
   for (const api of endpoints) {
     const credentials = input.credentials(api);
     const rest = api.kind !== 'http' && api.kind !== 'function-url';
@@ -351,6 +355,8 @@ export async function simulateRequests(input: SimulationInput): Promise<Simulati
               { ...options, callBackend: staticBackend(new Set(origins)) },
             ),
           );
+    const platformCors =
+      (api.kind === 'http' || api.kind === 'function-url') && api.cors !== undefined && !api.cors.unresolved;
     const base =
       api.kind === 'function-url'
         ? functionUrlOrigin(api)
@@ -369,7 +375,11 @@ export async function simulateRequests(input: SimulationInput): Promise<Simulati
             const expectedAllowed = origin !== FOREIGN_ORIGIN;
             const sim = { api, resource, method, origin, expectedAllowed, shape: shape.name, verdict };
             out.push(sim);
-            if (expectedAllowed && verdict.failedStep === 'preflight') {
+            if (
+              expectedAllowed &&
+              verdict.failedStep === 'preflight' &&
+              !(platformCors && CONFIGURATION_CHECK.has(verdict.errorCode ?? ''))
+            ) {
               const after = await simulateFetchAsync(origin, call, preflightPasses(respond));
               latent.push({ ...sim, verdict: after, assumes: 'preflight' });
             }
@@ -380,6 +390,22 @@ export async function simulateRequests(input: SimulationInput): Promise<Simulati
   }
   return { requests: out, latent };
 }
+
+/**
+ * Preflight failures of the CORS check itself (Access-Control-Allow-Origin, -Credentials). Behind an
+ * HTTP API's CorsConfiguration or a Function URL's Cors, the configuration that gave the preflight
+ * those headers gives them to the actual answer too ("API Gateway adds the configured CORS headers to
+ * the response from an integration"; Lambda "adds the CORS headers to all responses"): the fix of
+ * the one is the fix of the other, so there is no actual answer to judge "once the preflight passes".
+ */
+const CONFIGURATION_CHECK = new Set([
+  'PreflightMissingAllowOriginHeader',
+  'PreflightMultipleAllowOriginValues',
+  'PreflightInvalidAllowOriginValue',
+  'PreflightAllowOriginMismatch',
+  'PreflightWildcardOriginNotAllowed',
+  'PreflightInvalidAllowCredentials',
+]);
 
 /** Stands for a Lambda function outside the template (an ARN written out, an import). */
 export const OUTSIDE_FUNCTION = '(a function outside this template)';

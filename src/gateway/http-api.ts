@@ -199,7 +199,15 @@ export function createHttpApis(apis: DeployedHttpApi[], ctx: GatewayContext): Ap
     }
 
     if (method.integration !== 'aws_proxy')
-      return answer(c, 500, req, trace, `${method.integration} integrations are not modelled by crossgate`);
+      return answer(
+        c,
+        500,
+        req,
+        trace,
+        method.target?.service
+          ? `the AWS service integration ${method.target.service} is not modelled by crossgate`
+          : `${method.integration} integrations are not modelled by crossgate`,
+      );
     if (!method.functionId)
       return answer(c, 500, req, trace, 'the integration invokes a function that is not in this template');
     const version = method.payloadFormatVersion ?? '2.0';

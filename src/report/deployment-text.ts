@@ -60,7 +60,9 @@ function httpApiText(api: DeployedHttpApi): string[] {
       const integration =
         m.integration === 'aws_proxy'
           ? `Lambda proxy → ${m.functionId ?? '(function outside this template)'}, payload ${m.payloadFormatVersion ?? '2.0'}`
-          : m.integration;
+          : m.integration === 'aws'
+            ? `AWS service integration ${m.target?.service ?? ''}`.trimEnd()
+            : m.integration;
       const scopes = m.authorizationScopes.length ? ` [${m.authorizationScopes.join(' ')}]` : '';
       const guard = m.authorizer ? `  ${pc.yellow(`authorizer ${m.authorizer}${scopes}`)}` : '';
       out.push(

@@ -359,6 +359,15 @@ function deployHttpApi(
     );
   const cors = corsConfiguration(model, props.CorsConfiguration);
   if (cors) addCors(id, body, cors, props, at('CorsConfiguration'));
+  // open_api.py add_cors: "if allow_origins and is_intrinsic(allow_origins)" the intrinsic alone
+  // becomes the configuration, so every other key of CorsConfiguration is lost.
+  const corsMap = isMap(cors) && !isIntrinsic(cors) ? (cors as Record<string, unknown>) : undefined;
+  if (corsMap && isIntrinsic(corsMap.AllowOrigins)) {
+    const dropped = Object.keys(corsMap).filter((k) => k !== 'AllowOrigins');
+    notes.push(
+      `${id}: CorsConfiguration.AllowOrigins is an intrinsic function: SAM then writes that function alone as the CORS configuration (x-amazon-apigateway-cors)${dropped.length > 0 ? ` and drops ${dropped.join(', ')}` : ''}; write AllowOrigins as a list whose items are intrinsics (AllowOrigins: [!Ref Origin]) to keep them`,
+    );
+  }
   if (apiAuth) addApiAuth(id, body, apiAuth, at('Auth'));
   addTags(id, body, props, at('Tags'));
   // Without DefinitionBody and DefinitionUri SAM's DefaultDefinitionBody plugin has set a body
@@ -398,6 +407,11 @@ function deployHttpApi(
   };
   if (stage instanceof Symbolic)
     notes.push(`${id}: StageName is ${stage.text}, known only at deploy; served as the $default stage`);
+  const outside = routesWrittenApart(model, id);
+  if (outside.length > 0)
+    notes.push(
+      `${id}: ${outside.join(', ')} ${outside.length > 1 ? 'are routes' : 'is a route'} written as AWS::ApiGatewayV2::Route, which crossgate does not model: serve answers ${outside.length > 1 ? 'them' : 'it'} 404 and check does not judge ${outside.length > 1 ? 'them' : 'it'}`,
+    );
   if (!body) {
     if (props.DefinitionUri !== undefined)
       notes.push(`${id} reads its OpenAPI from DefinitionUri; only inline definitions are modelled`);
@@ -409,18 +423,37 @@ function deployHttpApi(
         return typeof c === 'boolean' ? c : undefined;
       }
     : undefined;
+  const unchecked: string[] = [];
   const read = readHttpBody(body, {
     provenance,
     pick,
     resolve: (v) => model.resolver.resolve(v),
     functions: model.functions,
+    notes: unchecked,
   });
+  notes.push(...unchecked.map((n) => `${id}.${n}`));
   deployed.resources = read.resources;
   deployed.authorizers = read.authorizers;
   deployed.cors = read.cors;
   if (deployed.cors && !deployed.cors.pos) deployed.cors.pos = at('CorsConfiguration');
   if (deployed.cors?.unresolved) notes.push(`${id}: CorsConfiguration ${deployed.cors.unresolved}`);
   return deployed;
+}
+
+/**
+ * Routes added to an HttpApi beside SAM, as AWS::ApiGatewayV2::Route resources (`ApiId: !Ref Api`):
+ * `SqsRoute (ANY /sqs)`. They are part of the deployed API, and of no model crossgate builds.
+ */
+function routesWrittenApart(model: TemplateModel, apiId: string): string[] {
+  const out: string[] = [];
+  const resources = isMap(model.root.Resources) ? model.root.Resources : {};
+  for (const [name, r] of Object.entries(resources)) {
+    if (!isMap(r) || r.Type !== 'AWS::ApiGatewayV2::Route' || !isMap(r.Properties)) continue;
+    if (refTarget(r.Properties.ApiId) !== apiId) continue;
+    const key = r.Properties.RouteKey;
+    out.push(typeof key === 'string' ? `${name} (${key})` : name);
+  }
+  return out;
 }
 
 /** One HttpApi event's route (push.py HttpApi._add_openapi_integration); returns the definitions it made. */
@@ -813,6 +846,8 @@ export interface HttpBodyReadOptions {
   /** Evaluates intrinsics in values crossgate acts on (payload format, CORS lists). */
   resolve?: (v: unknown) => unknown;
   functions?: Record<string, unknown>;
+  /** Receives what is read but not acted on locally (a JWT issuer known only at deploy), by authorizer name. */
+  notes?: string[];
 }
 
 const ROUTE_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', ANY_METHOD]);
@@ -857,7 +892,7 @@ export function readHttpBody(
   }
   return {
     resources,
-    authorizers: readAuthorizers(body, resolve, o.functions),
+    authorizers: readAuthorizers(body, resolve, o.functions, o.notes),
     cors:
       body[CORS_EXTENSION] === undefined
         ? undefined
@@ -886,15 +921,21 @@ function readRoute(
     }
   }
   const prov = o.provenance?.get(def);
+  // An AWS service integration is AWS_PROXY with a subtype naming the action (AWS docs: "Working with
+  // AWS service integrations for HTTP APIs"); a Lambda integration has none.
+  const subtype = integration ? resolve(integration.integrationSubtype) : undefined;
+  const service = typeof subtype === 'string' && type === 'aws_proxy' ? subtype : undefined;
   const version = integration ? resolve(integration.payloadFormatVersion) : undefined;
   const timeout = integration ? resolve(integration.timeoutInMillis) : undefined;
   const fn = integration ? functionFromUri(integration.uri) : undefined;
   return {
     method: key.toLowerCase() === ANY_METHOD ? 'ANY' : key.toUpperCase(),
-    integration: (['aws_proxy', 'http_proxy', 'mock', 'aws', 'http'].includes(type)
-      ? type
-      : 'none') as DeployedMethod['integration'],
-    functionId: o.functions ? canonicalFunctionId(fn, o.functions) : fn,
+    integration: (service
+      ? 'aws'
+      : ['aws_proxy', 'http_proxy', 'mock', 'aws', 'http'].includes(type)
+        ? type
+        : 'none') as DeployedMethod['integration'],
+    functionId: service ? undefined : o.functions ? canonicalFunctionId(fn, o.functions) : fn,
     apiKeyRequired: false,
     authorizer: authorizer === 'NONE' ? undefined : authorizer,
     authorizationScopes: scopes,
@@ -902,7 +943,16 @@ function readRoute(
     mockStatus: undefined,
     mockHeaders: [],
     integrationResponses: [],
-    target: undefined,
+    target: service
+      ? {
+          uri: integration?.uri,
+          url: undefined,
+          connectionType: String(integration?.connectionType ?? 'INTERNET'),
+          httpMethod: undefined,
+          service,
+          pos: nodePos(integration),
+        }
+      : undefined,
     condition,
     pos: prov?.pos ?? fallbackPos ?? nodePos(def),
     eventId: prov?.eventId,
@@ -910,16 +960,25 @@ function readRoute(
       version === undefined || version === null
         ? undefined
         : typeof version === 'string' || typeof version === 'number'
-          ? String(version)
+          ? versionText(version)
           : JSON.stringify(integration?.payloadFormatVersion),
     timeoutMs: typeof timeout === 'number' ? timeout : undefined,
   };
+}
+
+/**
+ * A payload format version as API Gateway reads it: `1.0` written unquoted is a YAML number, which
+ * SAM copies into the body as the number 1.0 — still version 1.0, not "1" (which read as 2.0).
+ */
+function versionText(v: unknown): string {
+  return typeof v === 'number' && Number.isInteger(v) ? v.toFixed(1) : String(v);
 }
 
 function readAuthorizers(
   body: Doc,
   resolve: (v: unknown) => unknown,
   functions: Record<string, unknown> | undefined,
+  notes: string[] | undefined,
 ): Record<string, DeployedHttpAuthorizer> {
   const out: Record<string, DeployedHttpAuthorizer> = {};
   const components = isRecord(body.components) ? body.components : {};
@@ -954,6 +1013,18 @@ function readAuthorizers(
         issuer: isRecord(jwt) && typeof jwt.issuer === 'string' ? jwt.issuer : undefined,
         audience,
       };
+      // An issuer or audience computed at deploy (a user pool's !Sub, a client's !Ref) is not checked
+      // by serve: say so, as the unverified signature is said.
+      const unknown = [
+        isRecord(jwt) && jwt.issuer !== undefined && typeof jwt.issuer !== 'string' ? 'issuer' : undefined,
+        isRecord(jwt) && Array.isArray(jwt.audience) && audience.length < jwt.audience.length
+          ? 'audience'
+          : undefined,
+      ].filter((x): x is string => x !== undefined);
+      if (unknown.length > 0)
+        notes?.push(
+          `${name}: the JWT ${unknown.join(' and ')} ${unknown.length > 1 ? 'are' : 'is'} known only at deploy: serve accepts a token ${unknown.includes('issuer') ? 'from any issuer' : ''}${unknown.length > 1 ? ', ' : ''}${unknown.includes('audience') ? 'for any audience' : ''} (expiry and scopes are still checked)`,
+        );
     } else if (kind === 'request') {
       const uri = ext.authorizerUri;
       let fn: string | undefined;
@@ -973,7 +1044,7 @@ function readAuthorizers(
         payloadFormatVersion:
           ext.authorizerPayloadFormatVersion === undefined
             ? undefined
-            : String(resolve(ext.authorizerPayloadFormatVersion)),
+            : versionText(resolve(ext.authorizerPayloadFormatVersion)),
         simpleResponses: resolve(ext.enableSimpleResponses) === true,
         // AWS docs (apigatewayv2 Authorizer, authorizerResultTtlInSeconds): 0 disables caching.
         ttlSeconds: typeof ttl === 'number' ? ttl : Number(ttl ?? 0) || 0,
@@ -1011,6 +1082,27 @@ const CORS_FIELDS: Record<string, CorsListProperty> = {
 };
 
 /**
+ * The value as written that a known condition's `Fn::If` picks (branch within branch), so that what is
+ * read from it keeps its own line; the value itself when it is no `Fn::If` or its condition is unknown.
+ */
+function writtenBranch(raw: unknown, resolve: (v: unknown) => unknown): unknown {
+  let node = raw;
+  for (let depth = 0; depth < 32 && isIntrinsic(node) && 'Fn::If' in node; depth++) {
+    const arg = node['Fn::If'];
+    if (!Array.isArray(arg) || arg.length !== 3 || typeof arg[0] !== 'string') break;
+    let picked: unknown;
+    try {
+      picked = resolve({ Condition: arg[0] });
+    } catch {
+      break;
+    }
+    if (typeof picked !== 'boolean') break;
+    node = picked ? arg[1] : arg[2];
+  }
+  return node;
+}
+
+/**
  * A CORS configuration as API Gateway or Lambda holds it. `keys` maps the written key names to the
  * model's (camelCase for `x-amazon-apigateway-cors`, PascalCase for a Function URL's `Cors`).
  */
@@ -1034,11 +1126,15 @@ export function readCors(
   };
   const value = resolve(raw);
   if (value instanceof Symbolic || !isMap(value)) {
-    cors.unresolved = `is computed by an intrinsic crossgate cannot resolve (${value instanceof Symbolic ? value.text : JSON.stringify(raw)}); its headers are not modelled`;
+    cors.unresolved =
+      value instanceof Symbolic || isIntrinsic(value) || value === undefined
+        ? `is computed by an intrinsic crossgate cannot resolve (${value instanceof Symbolic ? value.text : JSON.stringify(raw)}); its headers are not modelled`
+        : `is ${describe(value)} (${JSON.stringify(value)}), not a mapping of CORS settings: API Gateway gets no CORS configuration it can use`;
     return cors;
   }
   const name = (k: string) => (pascal ? k[0].toUpperCase() + k.slice(1) : k);
-  const written = isRecord(raw) ? raw : {};
+  const chosen = writtenBranch(raw, resolve);
+  const written = isRecord(chosen) ? chosen : {};
   for (const [key, field] of Object.entries(CORS_FIELDS)) {
     const v = value[name(key)];
     if (v === undefined) continue;
@@ -1049,7 +1145,7 @@ export function readCors(
     }
     const list = Array.isArray(v) ? v : [v];
     cors[field] = list.filter((x): x is string => typeof x === 'string');
-    const writtenList = written[name(key)];
+    const writtenList = writtenBranch(written[name(key)], resolve);
     cors.items[field] = list.map(
       (_, i) => (Array.isArray(writtenList) ? posOf(writtenList, i) : undefined) ?? cors.at[field],
     );

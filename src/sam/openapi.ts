@@ -8,7 +8,7 @@
  */
 import { TemplateError } from '../template/errors.js';
 import { isIntrinsic } from '../template/intrinsics.js';
-import { copyPositions, posOf, setOwn, setPos } from '../template/parse.js';
+import { copyPositions, keyPosOf, posOf, setOwn, setPos } from '../template/parse.js';
 import type { Pos } from '../template/position.js';
 import {
   ANY_METHOD,
@@ -331,11 +331,25 @@ export function addHttpCors(
   if (at) setPos(doc, CORS_EXTENSION, at);
 }
 
-/** SAM's json-dumps-and-replace of `AllowOrigins` → `allowOrigins` inside an intrinsic configuration. */
+/**
+ * SAM's json-dumps-and-replace of `AllowOrigins` → `allowOrigins` inside an intrinsic configuration,
+ * done on each key and string (the same text replaced) so that every value keeps where it was written.
+ */
 function camelKeys(value: unknown): Record<string, unknown> {
-  const text = Object.entries(CORS_KEYS).reduce(
-    (s, [from, to]) => s.replaceAll(from, to),
-    JSON.stringify(value),
-  );
-  return JSON.parse(text);
+  return renamed(value) as Record<string, unknown>;
+}
+
+function renamed(value: unknown): unknown {
+  const text = (s: string) => Object.entries(CORS_KEYS).reduce((t, [from, to]) => t.replaceAll(from, to), s);
+  if (typeof value === 'string') return text(value);
+  if (Array.isArray(value)) return copyPositions(value, value.map(renamed));
+  if (!isRecord(value)) return value;
+  const out = copyPositions(value, {} as Record<string, unknown>);
+  for (const [key, v] of Object.entries(value)) {
+    const name = text(key);
+    setOwn(out, name, renamed(v));
+    const at = posOf(value, key);
+    if (name !== key && at) setPos(out, name, at, keyPosOf(value, key));
+  }
+  return out;
 }

@@ -45,11 +45,17 @@ export function routeTable(
     for (const r of api.resources)
       for (const m of r.methods) {
         const path = r.path === '$default' ? '/*' : r.path;
-        const target = m.integration === 'aws_proxy' ? (m.functionId ?? '?') : m.integration;
+        // An AWS service integration (SQS-SendMessage…) is not a payload-format integration of a function.
+        const target =
+          m.integration === 'aws_proxy'
+            ? `${m.functionId ?? '?'} (payload ${m.payloadFormatVersion ?? '2.0'})`
+            : m.integration === 'aws'
+              ? `AWS service integration ${m.target?.service ?? ''}`.trimEnd()
+              : m.integration;
         const guard = m.authorizer ? `  ${pc.yellow(`authorizer ${m.authorizer}`)}` : '';
         const route = r.path === '$default' ? `${pc.dim('($default)')} ` : '';
         lines.push(
-          `    ${m.method.padEnd(7)} ${running.server.url}${prefix}${path}  ${route}${pc.dim(`${target} (payload ${m.payloadFormatVersion ?? '2.0'})`)}${guard}`,
+          `    ${m.method.padEnd(7)} ${running.server.url}${prefix}${path}  ${route}${pc.dim(target)}${guard}`,
         );
       }
     lines.push(`    ${pc.dim(corsLine(api.cors, 'CorsConfiguration'))}`);

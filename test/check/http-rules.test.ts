@@ -470,3 +470,250 @@ describe('CG140 on an HTTP API says what happens: the deploy is refused', () => 
     expect(f?.message).toContain("allow-credentials is not supported if 'allow-origin' is *");
   });
 });
+
+describe('one CORS configuration answers both the preflight and the actual request (AWS docs: "Configuring CORS for an HTTP API": API Gateway answers the preflight and adds the configured headers to the integration\'s response)', () => {
+  it('an AllowOrigins entry with a trailing slash is one finding, CG143: no CG120 claims the actual answer stays blocked once it is fixed (the fix gives both answers the header)', async () => {
+    const findings = await check(
+      http({ cors: CORS.replace('[https://app.example.com]', "['https://app.example.com/']") }),
+    );
+    expect(codes(findings)).toEqual(['CG143']);
+    // And after --fix the same request passes: the latent claim was false.
+    expect(
+      codes(
+        await check(
+          await fixed(
+            http({ cors: CORS.replace('[https://app.example.com]', "['https://app.example.com/']") }),
+          ),
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('a Function URL whose Cors lists the origin wrongly: one CG143, nothing said of the actual answer "after" it', async () => {
+    const findings = await check(
+      url(
+        '        Cors:\n          AllowOrigins: [HTTPS://APP.EXAMPLE.COM]\n          AllowMethods: [PUT]\n          AllowHeaders: [content-type]\n',
+      ),
+    );
+    expect(codes(findings)).toEqual(['CG143']);
+  });
+});
+
+describe('AllowOrigins patterns (AWS docs: "Configuring CORS for an HTTP API" lists *, https://* and http://* as its only patterns; Lambda docs, Function URL Cors: AllowOrigins takes origins or *)', () => {
+  const put =
+    '        Put:\n          Type: HttpApi\n          Properties: { ApiId: !Ref Http, Path: /items, Method: put }\n';
+  const withOrigins = (origins: string) =>
+    http({
+      cors: `      CorsConfiguration:\n        AllowOrigins: ${origins}\n        AllowMethods: [GET, PUT]\n        AllowHeaders: [content-type]\n`,
+      events: put,
+    });
+  const pageOrigins = async (source: string) => {
+    const { loadTemplate } = await import('../../src/template/load.js');
+    const { buildDeployment } = await import('../../src/sam/deployment.js');
+    const { runCheck } = await import('../../src/check/run.js');
+    const model = loadTemplate(source, 't.yaml', { baseDir: '/nonexistent' });
+    const result = await runCheck(model, buildDeployment(model, { evaluateConditions: true }));
+    return {
+      findings: result.findings,
+      origins: [...new Set(result.simulations.filter((s) => s.expectedAllowed).map((s) => s.origin))],
+      allowed: result.simulations.filter((s) => s.expectedAllowed).every((s) => s.verdict.allowed),
+    };
+  };
+
+  it("a subdomain wildcard is no pattern API Gateway documents: CG143 says it never matches, and the page simulated is one it names (https://app.example.com), never 'https://*.example.com', which no browser sends", async () => {
+    const r = await pageOrigins(withOrigins("['https://*.example.com']"));
+    expect(r.origins).toEqual(['https://app.example.com']);
+    expect(r.allowed).toBe(false);
+    const f = r.findings.find((x) => x.code === 'CG143');
+    expect(f?.message).toBe(
+      "HTTP API Http: AllowOrigins 'https://*.example.com' is a pattern API Gateway does not document (it documents *, https://* and http://*): it is compared as written, and no browser sends that Origin: it never matches.",
+    );
+    expect(f?.pos?.line).toBe(8);
+    expect(f?.fix).toBeUndefined();
+  });
+
+  it("https://* is simulated from a page on https (the 'https://*' of the table is no Origin a browser sends), and CG148 warns that every https website may call it", async () => {
+    const r = await pageOrigins(withOrigins("['https://*']"));
+    expect(r.origins).toEqual(['https://app.example.com']);
+    expect(r.allowed).toBe(true);
+    expect(codes(r.findings)).toEqual(['CG148']);
+    expect(r.findings[0].message).toBe(
+      "HTTP API Http: AllowOrigins is 'https://*'; any website on https may call it and read its answers; name the origins of your web app instead.",
+    );
+  });
+
+  it("a Function URL's Cors has no https://* pattern (Lambda documents only *): the entry matches nothing, CG143", async () => {
+    const r = await pageOrigins(
+      url(
+        '        Cors:\n          AllowOrigins: ["https://*"]\n          AllowMethods: [PUT]\n          AllowHeaders: [content-type]\n',
+      ),
+    );
+    expect(r.origins).toEqual(['https://app.example.com']);
+    expect(r.allowed).toBe(false);
+    expect(r.findings.find((x) => x.code === 'CG143')?.message).toBe(
+      "Function URL FnUrl: AllowOrigins 'https://*' is a pattern Lambda does not document (it documents *): it is compared as written, and no browser sends that Origin: it never matches.",
+    );
+  });
+});
+
+describe('CorsConfiguration written as !If (SAM copies an intrinsic configuration into x-amazon-apigateway-cors with its keys camelCased: open_api.py add_cors)', () => {
+  const conditional = `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: { Type: String, Default: dev }
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration: !If
+        - IsProd
+        - AllowOrigins: [https://app.example.com]
+          AllowMethods: [GET, PUT]
+          AllowHeaders: [content-type]
+        - AllowOrigins: ['http://localhost:3000/']
+          AllowMethods: [GET, PUT]
+          AllowHeaders: [content-type]
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      InlineCode: ${JSON.stringify(PLAIN)}
+      Events:
+        Put:
+          Type: HttpApi
+          Properties: { ApiId: !Ref Http, Path: /items, Method: put }
+`;
+
+  it('a finding points at the entry in the branch the condition picks (line 15), not at the condition name, and --fix rewrites that entry only', async () => {
+    const findings = await check(conditional);
+    const f = findings.find((x) => x.code === 'CG143');
+    expect(f?.pos?.line).toBe(15);
+    expect(f?.pos?.col).toBe(26);
+    const after = await fixed(conditional);
+    expect(after.split('\n')[14]).toBe('        - AllowOrigins: [http://localhost:3000]');
+    expect(after.split('\n')[11]).toBe('        - AllowOrigins: [https://app.example.com]');
+    expect(codes(await check(after))).toEqual([]);
+  });
+});
+
+describe('CG149 and the route AWS\'s guide adds (AWS docs: "Configuring CORS for an HTTP API with a $default route and an authorizer": "add an OPTIONS /{proxy+} route to your API that doesn\'t require authorization")', () => {
+  const auth = `      Auth:
+        DefaultAuthorizer: Users
+        Authorizers:
+          Users:
+            IdentitySource: $request.header.Authorization
+            JwtConfiguration: { issuer: https://auth.example.com/, audience: [items] }
+`;
+  const cors = CORS.replace('AllowHeaders: [content-type]', 'AllowHeaders: [content-type, authorization]');
+  const event = (name: string, path: string | undefined, method: string | undefined, none = false) =>
+    `        ${name}:\n          Type: HttpApi\n          Properties: { ApiId: !Ref Http${path ? `, Path: '${path}'` : ''}${method ? `, Method: ${method}` : ''}${none ? ', Auth: { Authorizer: NONE }' : ''} }\n`;
+
+  it('ANY /{proxy+} behind the authorizer with an unguarded OPTIONS /{proxy+} beside it: every preflight reaches the OPTIONS route, no CG149', async () => {
+    const source = http({
+      auth,
+      cors,
+      events: event('All', '/{proxy+}', 'ANY') + event('Preflight', '/{proxy+}', 'OPTIONS', true),
+    });
+    expect(codes(await check(source))).not.toContain('CG149');
+  });
+
+  it('the $default route behind the authorizer with an unguarded OPTIONS /{proxy+}: no CG149', async () => {
+    const source = http({
+      auth,
+      cors,
+      events: event('All', undefined, undefined) + event('Preflight', '/{proxy+}', 'OPTIONS', true),
+    });
+    expect(codes(await check(source))).not.toContain('CG149');
+  });
+
+  it('an unguarded OPTIONS /items does not cover ANY /{proxy+} elsewhere: OPTIONS /other still reaches the guarded route, CG149', async () => {
+    const source = http({
+      auth,
+      cors,
+      events: event('All', '/{proxy+}', 'ANY') + event('Preflight', '/items', 'OPTIONS', true),
+    });
+    const f = (await check(source)).find((x) => x.code === 'CG149');
+    expect(f?.message).toBe(
+      "HTTP API Http: ANY /{proxy+} also catches OPTIONS and is guarded by authorizer Users: the browser's preflight carries no Authorization header and is refused.",
+    );
+  });
+});
+
+describe('a CorsConfiguration crossgate cannot know before deploy', () => {
+  it('is not judged as if the API had none (no CG120 for a preflight "404"); the note says why it was not judged', async () => {
+    const source = `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: { Type: String }
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration: !If
+        - IsProd
+        - { AllowOrigins: [https://app.example.com], AllowMethods: [PUT], AllowHeaders: [content-type] }
+        - { AllowOrigins: ['http://localhost:3000'], AllowMethods: [PUT], AllowHeaders: [content-type] }
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      InlineCode: ${JSON.stringify(PLAIN)}
+      Events:
+        Put:
+          Type: HttpApi
+          Properties: { ApiId: !Ref Http, Path: /items, Method: put }
+`;
+    const { loadTemplate } = await import('../../src/template/load.js');
+    const { buildDeployment } = await import('../../src/sam/deployment.js');
+    const { runCheck } = await import('../../src/check/run.js');
+    const model = loadTemplate(source, 't.yaml', { baseDir: '/nonexistent' });
+    const result = await runCheck(model, buildDeployment(model, { evaluateConditions: true }));
+    expect(codes(result.findings)).toEqual([]);
+    expect(
+      result.notes.some((n) =>
+        /Http: CorsConfiguration is computed by an intrinsic crossgate cannot resolve/.test(n),
+      ),
+    ).toBe(true);
+  });
+});
+
+describe('CG142 and how browsers read AllowMethods (Fetch §4.8 CORS-preflight fetch: the method must be "in methods", byte for byte; with credentials "*" is no wildcard)', () => {
+  const withMethods = (methods: string, credentials = false) =>
+    http({
+      cors: `      CorsConfiguration:\n        AllowOrigins: [https://app.example.com]\n        AllowMethods: ${methods}\n        AllowHeaders: [content-type]\n${credentials ? '        AllowCredentials: true\n' : ''}`,
+    });
+
+  it('a method listed in lower case ([get, put]) is CG142, as the simulation blocks it, and --fix writes it in upper case', async () => {
+    const source = withMethods('[get, put]');
+    const f = (await check(source)).find((x) => x.code === 'CG142');
+    expect(f?.message).toBe(
+      'HTTP API Http: AllowMethods [get, put] writes put in lower case: the browser compares methods case-sensitively and its PUT is not among them.',
+    );
+    const after = await fixed(source);
+    expect(after).toContain('AllowMethods: [GET, PUT]');
+    expect(codes(await check(after))).toEqual([]);
+  });
+
+  it('a Function URL (every method reaches it, none declared): put in lower case is CG142 too, not only a CG120, since fetch() sends PUT', async () => {
+    const source = url(
+      '        Cors:\n          AllowOrigins: [https://app.example.com]\n          AllowMethods: [get, put]\n          AllowHeaders: [content-type]\n',
+    );
+    const found = await check(source);
+    expect(codes(found)).toEqual(['CG142']);
+    expect(found[0].message).toBe(
+      'Function URL FnUrl: AllowMethods [get, put] writes put in lower case: the browser compares methods case-sensitively and its PUT is not among them.',
+    );
+    expect(codes(await check(await fixed(source)))).toEqual([]);
+  });
+
+  it("'*' with AllowCredentials: the message says why '*' does not cover PUT", async () => {
+    const f = (await check(withMethods("['*']", true))).find((x) => x.code === 'CG142');
+    expect(f?.message).toBe(
+      "HTTP API Http: AllowMethods [*] leaves out PUT, which PUT /items uses; with AllowCredentials the browser reads '*' as a method named '*', not as every method.",
+    );
+  });
+});

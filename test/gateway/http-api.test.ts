@@ -156,6 +156,24 @@ describe('payload format 2.0 (AWS docs: "Working with AWS Lambda proxy integrati
     });
   });
 
+  it('the query as the 2.0 example shows it: rawQueryString as sent (percent-encoding kept), duplicates "combined with commas" in queryStringParameters; rawPath; time and timeEpoch; no body and no pathParameters when there are none', async () => {
+    const g = gatewayFor(httpTemplate(CORS, route('A', '/my/path', 'get')));
+    await g.send('GET', '/my/path?parameter1=value1&parameter1=value2&parameter2=a%20b', []);
+    const e = g.events[0];
+    expect(e.rawPath).toBe('/my/path');
+    expect(e.rawQueryString).toBe('parameter1=value1&parameter1=value2&parameter2=a%20b');
+    expect(e.queryStringParameters).toEqual({ parameter1: 'value1,value2', parameter2: 'a b' });
+    expect(e).not.toHaveProperty('multiValueQueryStringParameters');
+    expect(e).not.toHaveProperty('body');
+    expect(e).not.toHaveProperty('pathParameters');
+    expect(e.isBase64Encoded).toBe(false);
+    const ctx = e.requestContext as Record<string, unknown>;
+    expect(ctx.accountId).toMatch(/^\d{12}$/);
+    expect(ctx.time).toMatch(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
+    expect(typeof ctx.timeEpoch).toBe('number');
+    expect(ctx.http).toMatchObject({ method: 'GET', path: '/my/path', protocol: 'HTTP/1.1' });
+  });
+
   it('a body arrives as text only for text/*, application/json, application/xml and application/javascript; any other, a form and no Content-Type included, base64-encoded (measured on AWS: ministackorg/ministack#766)', async () => {
     const g = gatewayFor(t);
     const cases: Array<[string | undefined, boolean]> = [

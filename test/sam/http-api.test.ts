@@ -163,6 +163,133 @@ ${fn(`        A: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /a, Meth
   });
 });
 
+describe('AWS service integrations of HTTP APIs (AWS docs: "Working with AWS service integrations for HTTP APIs": type AWS_PROXY with an integrationSubtype)', () => {
+  it('a route with integrationSubtype SQS-SendMessage is an AWS service integration, not a Lambda proxy to a function outside the template (serverless-patterns apigw-sqs-lambda-ddb)', async () => {
+    const d = deploy(`${SAM}Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      DefinitionBody:
+        openapi: '3.0.1'
+        info: { title: t, version: '1' }
+        paths:
+          /submit:
+            post:
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                integrationSubtype: SQS-SendMessage
+                credentials: arn:aws:iam::123456789012:role/r
+                connectionType: INTERNET
+                payloadFormatVersion: '1.0'
+                requestParameters: { MessageBody: $request.body, QueueUrl: https://sqs.example/q }
+`);
+    const m = d.httpApis[0].resources[0].methods[0];
+    expect(m.integration).toBe('aws');
+    expect(m.functionId).toBeUndefined();
+    expect(m.target?.service).toBe('SQS-SendMessage');
+    const { deploymentText } = await import('../../src/report/deployment-text.js');
+    expect(deploymentText(d)).toContain('POST    AWS service integration SQS-SendMessage');
+  });
+});
+
+describe('routes SAM does not write', () => {
+  it('an AWS::ApiGatewayV2::Route attached to an HttpApi is said plainly not to be modelled, not left out in silence (serverless-patterns custom-http-headers-to-sqs-message-attributes-using-http-api-gateway)', () => {
+    const d = deploy(`${SAM}Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+  SqsRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Http
+      RouteKey: 'ANY /sqs'
+      Target: integrations/abc
+`);
+    expect(d.httpApis[0].notes).toContain(
+      'Http: SqsRoute (ANY /sqs) is a route written as AWS::ApiGatewayV2::Route, which crossgate does not model: serve answers it 404 and check does not judge it',
+    );
+  });
+});
+
+describe('JWT authorizers whose issuer or audience is known only at deploy', () => {
+  it('are said plainly to go unchecked by serve (a Cognito user pool issuer as !Sub, a client id as !Ref: serverless-patterns sam-webapp-cognito), not passed over in silence', () => {
+    const d = deploy(`${SAM}Resources:
+  Pool:
+    Type: AWS::Cognito::UserPool
+  Client:
+    Type: AWS::Cognito::UserPoolClient
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        DefaultAuthorizer: Users
+        Authorizers:
+          Users:
+            IdentitySource: $request.header.Authorization
+            JwtConfiguration:
+              issuer: !Sub https://cognito-idp.\${AWS::Region}.amazonaws.com/\${Pool}
+              audience: [!Ref Client]
+${fn('        A: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /a, Method: get } }\n')}`);
+    expect(d.httpApis[0].notes).toContain(
+      'Http.Users: the JWT issuer and audience are known only at deploy: serve accepts a token from any issuer, for any audience (expiry and scopes are still checked)',
+    );
+  });
+});
+
+describe('CorsConfiguration.AllowOrigins written as an intrinsic (SAM open_api.py add_cors: "if allow_origins and is_intrinsic(allow_origins)" the intrinsic alone becomes x-amazon-apigateway-cors)', () => {
+  it('is said plainly: SAM drops the other keys, and the configuration API Gateway gets is a list, not CORS settings', () => {
+    const d = deploy(`${SAM}Parameters:
+  Origins: { Type: CommaDelimitedList, Default: 'https://app.example.com' }
+Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration:
+        AllowOrigins: !Ref Origins
+        AllowMethods: [GET, PUT]
+        AllowHeaders: [content-type]
+${fn('        A: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /a, Method: put } }\n')}`);
+    const api = d.httpApis[0];
+    expect(api.notes).toContain(
+      'Http: CorsConfiguration.AllowOrigins is an intrinsic function: SAM then writes that function alone as the CORS configuration (x-amazon-apigateway-cors) and drops AllowMethods, AllowHeaders; write AllowOrigins as a list whose items are intrinsics (AllowOrigins: [!Ref Origin]) to keep them',
+    );
+    expect(api.cors?.unresolved).toBe(
+      'is a list (["https://app.example.com"]), not a mapping of CORS settings: API Gateway gets no CORS configuration it can use',
+    );
+  });
+});
+
+describe('payload format versions written as YAML numbers', () => {
+  it('1.0 unquoted is 1.0 (a YAML float, which SAM copies into the body as the number 1.0), not "1", which serve took for 2.0: an authorizer\'s and an OpenAPI integration\'s', () => {
+    const d = deploy(`${SAM}Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        DefaultAuthorizer: L
+        Authorizers:
+          L:
+            FunctionArn: !GetAtt Fn.Arn
+            AuthorizerPayloadFormatVersion: 1.0
+            Identity: { Headers: [x-token] }
+      DefinitionBody:
+        openapi: '3.0.1'
+        info: { title: t, version: '1' }
+        paths:
+          /b:
+            get:
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: !Sub arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${Fn.Arn}/invocations
+                payloadFormatVersion: 1.0
+${fn('        A: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /a, Method: get } }\n')}`);
+    const api = d.httpApis[0];
+    expect(api.authorizers.L.payloadFormatVersion).toBe('1.0');
+    const b = api.resources.find((r) => r.path === '/b');
+    expect(b?.methods[0].payloadFormatVersion).toBe('1.0');
+  });
+});
+
 describe('Function URLs in the deployment model', () => {
   it('FunctionUrlConfig: <Function>Url, AuthType, Cors with positions, from Globals.Function too', () => {
     const d = deploy(`${SAM}Globals:

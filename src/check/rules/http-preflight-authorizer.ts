@@ -1,5 +1,14 @@
+import { compileHttpRouter } from '../../gateway/http-router.js';
+import { splitPath } from '../../gateway/router.js';
+import type { DeployedMethod, DeployedResource } from '../../sam/model.js';
+import { DEFAULT_PATH } from '../../sam/openapi.js';
 import type { Finding, Rule } from '../types.js';
 import { routeName } from './util.js';
+
+/** A request path a route's own path matches: `{id}` as `1`, `{proxy+}` as `a/b`. */
+function sampleSegments(path: string): string[] {
+  return splitPath(path.replace(/\{[^}]+\+\}/g, 'a/b').replace(/\{[^}]+\}/g, '1'));
+}
 
 /**
  * A route that catches OPTIONS (`$default`, an ANY route, an OPTIONS route) behind an authorizer, on
@@ -19,9 +28,20 @@ export const httpPreflightAuthorizer: Rule = {
     const out: Finding[] = [];
     for (const api of ctx.deployment.httpApis) {
       if (!api.cors) continue;
+      // A guarded route matters only where an OPTIONS request is routed to it: an unguarded
+      // OPTIONS /{proxy+} (the guide's remedy) or OPTIONS route of the same path takes precedence.
+      const router = compileHttpRouter(api.resources);
+      const paths = [
+        ...api.resources.filter((r) => r.path !== DEFAULT_PATH).map((r) => sampleSegments(r.path)),
+        ['crossgate-unrouted', 'path'],
+      ];
+      const catches = (r: DeployedResource, m: DeployedMethod) =>
+        (r.path === DEFAULT_PATH ? paths : [sampleSegments(r.path)]).some(
+          (segs) => router.match('OPTIONS', segs)?.method === m,
+        );
       const guarded = api.resources.flatMap((r) =>
         r.methods
-          .filter((m) => (m.method === 'ANY' || m.method === 'OPTIONS') && m.authorizer)
+          .filter((m) => (m.method === 'ANY' || m.method === 'OPTIONS') && m.authorizer && catches(r, m))
           .map((m) => ({ r, m })),
       );
       if (guarded.length === 0) continue;
