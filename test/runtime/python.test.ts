@@ -539,7 +539,7 @@ describe.skipIf(!testPython)(
       const [hint] = hintOf(outcome);
       const python = /is not installed for (\S+)\./.exec(hint ?? '')?.[1];
       expect(hintOf(outcome)).toEqual([
-        `crossgate: 'crossgate_test_dependency_that_is_not_installed' is not installed for ${python}. Install the function's dependencies into a virtual environment beside the template, which crossgate then runs it with: ${python} -m venv ${venv} && ${join(venv, 'bin', 'pip')} install crossgate_test_dependency_that_is_not_installed (crossgate never installs packages itself).`,
+        `crossgate: 'crossgate_test_dependency_that_is_not_installed' is not installed for ${python}. Install the function's dependencies into a virtual environment beside the template, which crossgate then runs it with: ${python} -m venv ${venv} && ${join(venv, 'bin', 'pip')} install crossgate_test_dependency_that_is_not_installed, then restart crossgate (crossgate never installs packages itself).`,
       ]);
     });
 
@@ -554,7 +554,9 @@ describe.skipIf(!testPython)(
     test('with a requirements.txt in CodeUri, the note installs from it', async () => {
       const outcome = await local.invoke('WithRequirements', {}, requestId(), 5000);
       expect(hintOf(outcome)).toHaveLength(1);
-      expect(hintOf(outcome)[0]).toContain(`install -r ${join(dir, 'src', 'requirements.txt')} (`);
+      expect(hintOf(outcome)[0]).toContain(
+        `install -r ${join(dir, 'src', 'requirements.txt')}, then restart crossgate (`,
+      );
     });
 
     test('boto3: the note says it comes with Lambda\'s Python runtime (AWS Lambda docs: Building Lambda functions with Python — "an environment that includes the SDK for Python (Boto3)")', async () => {
@@ -562,7 +564,7 @@ describe.skipIf(!testPython)(
       expect(outcome).toMatchObject({ ok: false, kind: 'load', errorType: 'Runtime.ImportModuleError' });
       expect(hintOf(outcome)).toHaveLength(1);
       expect(hintOf(outcome)[0]).toMatch(
-        /^crossgate: 'boto3' comes with Lambda's Python runtime \(the AWS SDK\) but is not installed for .*pip install boto3 /,
+        /^crossgate: 'boto3' comes with Lambda's Python runtime \(the AWS SDK\) but is not installed for .*pip install boto3, then restart crossgate /,
       );
     });
 

@@ -308,7 +308,9 @@ def missing_module_hint(missing, handler, task_root, template_dir, inline=False)
         requirements = os.path.join(task_root, "requirements.txt")
         what = "'%s' is not installed for %s. Install the function's dependencies into " % (top, sys.executable)
         install = "-r " + requirements if os.path.isfile(requirements) else top
-    return "crossgate: " + what + where + install + " (crossgate never installs packages itself)."
+    # A new virtual environment is chosen when crossgate starts: it takes a restart to run on it.
+    then = ", then restart crossgate" if template_dir and sys.prefix == sys.base_prefix else ""
+    return "crossgate: " + what + where + install + then + " (crossgate never installs packages itself)."
 
 
 class RequestIdFilter(logging.Filter):
