@@ -5,8 +5,9 @@ handler imports are looked for). Output on stdout: a JSON object, key → what t
 source says about CORS:
 
     allowOrigins   every Access-Control-Allow-Origin value the code writes: {"line", "literal"} for a string,
-                   {"line", "fromOrigin", "checked"} for a computed one (fromOrigin: it reads the request's
-                   Origin header; checked: an allow-list test guards it)
+                   {"line", "fromOrigin", "checked", "static"} for a computed one (fromOrigin: it reads the
+                   request's Origin header; checked: an allow-list test guards it; static: the same for every
+                   request, an environment variable or a constant); line 0: written in an imported module
     credentials    Access-Control-Allow-Credentials is written as "true" (or True)
     vary           a Vary header is written
     literalOrigins strings in the module that are origins (https://app.example.com)
@@ -307,7 +308,7 @@ class Reader(ast.NodeVisitor):
 
     def visit_Subscript(self, node):
         # os.environ["NAME"]
-        if self.is_environ(node.value):
+        if is_environ(node.value):
             key = const_str(node.slice if not isinstance(node.slice, ast.Index) else node.slice.value)
             if key:
                 self.env_names.append(key)
@@ -351,7 +352,7 @@ class Reader(ast.NodeVisitor):
         if isinstance(func, ast.Attribute) and node.args:
             name = const_str(node.args[0])
             # os.environ.get("NAME"), os.getenv("NAME")
-            if name and ((func.attr == "get" and self.is_environ(func.value)) or (func.attr == "getenv" and isinstance(func.value, ast.Name) and func.value.id == "os")):
+            if name and ((func.attr == "get" and is_environ(func.value)) or (func.attr == "getenv" and isinstance(func.value, ast.Name) and func.value.id == "os")):
                 self.env_names.append(name)
         if isinstance(func, ast.Name) and func.id == "getenv" and node.args and const_str(node.args[0]):
             self.env_names.append(const_str(node.args[0]))
@@ -368,9 +369,6 @@ class Reader(ast.NodeVisitor):
                     self.credentials = True
         self.generic_visit(node)
 
-    @staticmethod
-    def is_environ(node):
-        return isinstance(node, ast.Attribute) and node.attr == "environ" or (isinstance(node, ast.Name) and node.id == "environ")
 
 
 PARSED = {}
@@ -439,7 +437,9 @@ IMPORTS = {}
 def local_imports(imports, filename, root):
     """The files of the code folder that a module imports (`import a.b`, `from a import b`, `from .c import d`),
     the packages installed into it left out; once per module file."""
-    key = (os.path.abspath(filename) if filename and filename != "<inline>" else id(imports), root)
+    if not filename or filename == "<inline>":
+        return local_imports_of(imports, filename, root)
+    key = (os.path.abspath(filename), root)
     if key not in IMPORTS:
         IMPORTS[key] = local_imports_of(imports, filename, root)
     return IMPORTS[key]
