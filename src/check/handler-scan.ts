@@ -21,6 +21,11 @@ export interface HandlerCors {
   allowCredentials?: boolean;
   /** The handler echoes the request's Origin header. */
   reflectsOrigin?: boolean;
+  /**
+   * `dynamic` only: false when the value is the same for every request (read from an environment
+   * variable), so no Vary: Origin is needed; unset when the reader cannot tell. Python handlers only.
+   */
+  perRequest?: boolean;
   setsVary?: boolean;
   /** 1-based line of the Access-Control-Allow-Origin text, for messages. */
   line?: number;

@@ -18,10 +18,20 @@ export interface PythonSource {
   key: string;
   source: string;
   file: string | undefined;
+  /** The code folder: the modules of it that the handler imports are read too. */
+  root?: string;
 }
 
 interface Facts {
-  allowOrigins: Array<{ line: number; literal?: string; fromOrigin?: boolean; checked?: boolean }>;
+  /** line 0: written in a module the handler imports. */
+  allowOrigins: Array<{
+    line: number;
+    literal?: string;
+    fromOrigin?: boolean;
+    checked?: boolean;
+    /** The same for every request (an environment variable, a constant). */
+    static?: boolean;
+  }>;
   credentials: boolean;
   vary: boolean;
   literalOrigins: string[];
@@ -56,7 +66,7 @@ export function readPythonSource(
 ) {
   if (inlineCode !== undefined) return { key, source: inlineCode, file: undefined };
   const file = handler ? pythonHandlerFile(codeDir, handler) : undefined;
-  return file ? { key, source: readFileSync(file, 'utf8'), file } : undefined;
+  return file ? { key, source: readFileSync(file, 'utf8'), file, root: codeDir } : undefined;
 }
 
 /**
@@ -79,6 +89,16 @@ export async function scanPythonSources(
       results,
       notes: [`Python handlers were not read (${found.message}); check treated them as unknown`],
     };
+  // Python's ast has read string literals as ast.Constant since 3.8; an older one (Amazon Linux 2's python3
+  // is 3.7) would find no header anywhere, and every handler would look like one that sends none.
+  const [major, minor] = found.version.split('.').map(Number);
+  if (major < 3 || (major === 3 && minor < 8))
+    return {
+      results,
+      notes: [
+        `Python handlers were not read: Python ${found.version} (${found.executable}) is older than 3.8, which reading them needs; install a newer one or name it with --python. check treated them as unknown`,
+      ],
+    };
   let facts: Record<string, Facts>;
   try {
     facts = await runScanner(found.executable, sources);
@@ -91,7 +111,7 @@ export async function scanPythonSources(
     if (!f) continue;
     if (f.error) {
       notes.push(
-        `${file ?? key}:${f.error.line}: the handler does not parse (SyntaxError: ${f.error.message}); check read nothing from it`,
+        parseFailureNote(`${file ?? key}:${f.error.line}`, f.error.message, found.version, options.runtime),
       );
       results.set(key, { file, kind: 'unknown' });
       continue;
@@ -99,6 +119,21 @@ export async function scanPythonSources(
     results.set(key, toHandlerCors(f, file));
   }
   return { results, notes };
+}
+
+/**
+ * A handler Python could not parse. Read by an older Python than its Runtime names (python3.12 code, and
+ * only a 3.9 found), the syntax may be newer than the reader: the note says so, and how to read it right.
+ */
+export function parseFailureNote(where: string, message: string, version: string, runtime: string): string {
+  const [major, minor] = version.split('.').map(Number);
+  const wanted = /^python(\d+)\.(\d+)$/.exec(runtime);
+  const older =
+    wanted !== null &&
+    (major < Number(wanted[1]) || (major === Number(wanted[1]) && minor < Number(wanted[2])));
+  if (older && wanted)
+    return `${where}: Python ${version} cannot parse the handler (SyntaxError: ${message}), and it is older than ${runtime}, whose syntax the code may use: install Python ${wanted[1]}.${wanted[2]} or name it with --python; check read nothing from it`;
+  return `${where}: the handler does not parse (SyntaxError: ${message}); check read nothing from it`;
 }
 
 /** The environment with PATH's shim folders (pyenv's and asdf's `…/shims`) left out. */
@@ -123,9 +158,11 @@ function toHandlerCors(f: Facts, file: string | undefined): HandlerCors {
       file,
       kind: 'dynamic',
       reflectsOrigin: computed.some((a) => a.fromOrigin && !a.checked),
+      perRequest: computed.some((a) => !a.static),
       allowCredentials: f.credentials,
       setsVary: f.vary,
-      line: computed[0].line,
+      // 0: written in a module the handler imports (another file's line).
+      line: computed[0].line || undefined,
       uncoveredReturns,
       ...named,
     };
@@ -136,7 +173,7 @@ function toHandlerCors(f: Facts, file: string | undefined): HandlerCors {
     allowOrigin: first.literal,
     allowCredentials: f.credentials,
     setsVary: f.vary,
-    line: first.line,
+    line: first.line || undefined,
     uncoveredReturns,
     ...named,
   };

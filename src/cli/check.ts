@@ -103,10 +103,11 @@ export const checkCommand = {
       overrides: parseParameterOverrides(values['parameter-overrides']),
     };
     const files = templatesIn(positionals);
-    const single = files.length === 1 && !isDirectory(positionals[0]);
-    if (!single && (values.fix || values.invoke))
+    // --fix and --invoke work on one template: a folder that holds just one is that template.
+    const single = files.length === 1 && (!isDirectory(positionals[0]) || values.fix || values.invoke);
+    if (!single && files.length > 1 && (values.fix || values.invoke))
       throw new UsageError(
-        `--${values.fix ? 'fix' : 'invoke'} takes one template; ${positionals.join(' ')} names ${files.length}`,
+        `--${values.fix ? 'fix' : 'invoke'} takes one template; ${positionals.join(' ')} holds ${files.length}: name one (${files[0]})`,
       );
     if (files.length === 0)
       throw new UsageError(`no template.yaml, template.yml or template.json in ${positionals.join(' ')}`);

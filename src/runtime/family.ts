@@ -4,7 +4,7 @@
  */
 export type RuntimeFamily = 'node' | 'python' | 'provided' | 'other';
 
-/** `nodejs20.x`…, `python3.9`… `python3.13`, `provided`, `provided.al2`, `provided.al2023`. No Runtime: Node (a template default). */
+/** `nodejs20.x`…, `python3.9`… `python3.14`, `provided`, `provided.al2`, `provided.al2023`. No Runtime: Node (a template default). */
 export function runtimeFamily(runtime: string | undefined): RuntimeFamily {
   if (runtime === undefined || /^nodejs\d*/.test(runtime)) return 'node';
   if (/^python3\.\d+$/.test(runtime)) return 'python';

@@ -33,7 +33,7 @@ export function kindFor(
         refuse: failure(
           'unsupported',
           'Runtime.Unsupported',
-          `${spec.id} uses ${spec.runtime}; crossgate runs nodejs*.x, python3.9 to python3.13, and provided (provided.al2, provided.al2023) functions`,
+          `${spec.id} uses ${spec.runtime}; crossgate runs nodejs*.x, python3.x (Lambda has python3.10 to python3.14), and provided (provided.al2, provided.al2023) functions`,
         ),
       };
   }

@@ -32,6 +32,11 @@ export class LineSplitter {
 
   /** Whatever is left, as a last line (the stream ended without a newline). */
   end(): void {
+    this.flush();
+  }
+
+  /** The open line, if any, as a line now: an invocation has ended, and what it wrote last is its own. */
+  flush(): void {
     if (this.held > 0 || this.dropped > 0) this.flushLine();
   }
 

@@ -100,6 +100,8 @@ export class ProcessEnvironment implements Environment {
   private memory: ResidentMemory | undefined;
   private maxResidentBytes = 0;
   private readonly memoryLimitBytes: number;
+  /** Its stdout and stderr, split into lines. */
+  private readonly outputs: LineSplitter[] = [];
 
   constructor(
     private readonly options: KindOptions,
@@ -177,6 +179,7 @@ export class ProcessEnvironment implements Environment {
     }
     for (const stream of [child.stdout!, child.stderr!]) {
       const lines = new LineSplitter((line) => this.events.log(null, line));
+      this.outputs.push(lines);
       stream.setEncoding('utf8');
       stream.on('data', (chunk: string) => lines.write(chunk));
       stream.on('end', () => lines.end());
@@ -263,6 +266,9 @@ export class ProcessEnvironment implements Environment {
     // answered (read from another pipe) is then in its log, not the next event's.
     setImmediate(() => {
       if (this.stopped || this.running?.id !== requestId) return;
+      // A last line without its newline (print(..., end="")) is this invocation's: it is not held back
+      // to be glued to the next one's first line.
+      for (const output of this.outputs) output.flush();
       this.running = undefined;
       if (this.overMemory()) return;
       if (error) {

@@ -1,5 +1,5 @@
 /**
- * Python functions (`python3.9` … `python3.13`): a process running crossgate's bootstrap
+ * Python functions (`python3.9` … `python3.14`): a process running crossgate's bootstrap
  * (python/bootstrap.py, standard library only), which speaks the Runtime API as Lambda's Python runtime
  * interface client does, on the interpreter python-interpreter.ts finds.
  */
@@ -31,14 +31,14 @@ export function pythonKind(options: PythonKindOptions): EnvironmentKind<ProcessP
       });
       if (!found.ok)
         return { ...failure('unsupported', 'Crossgate.PythonNotFound', found.message), watch: [] };
-      // InlineCode (the template's ZipFile) is written out as the module the Handler names.
+      // InlineCode (the template's ZipFile) is written out as index.py, as CloudFormation writes it: "the
+      // index file that CloudFormation creates" (AWS CloudFormation docs: AWS::Lambda::Function Code). A
+      // Handler naming another module fails as in Lambda (Runtime.ImportModuleError).
       let codeDir = spec.codeDir;
       if (spec.inlineCode !== undefined) {
-        const module = spec.handler.slice(0, Math.max(0, spec.handler.lastIndexOf('.'))) || 'index';
         codeDir = join(options.outDir, `${spec.id.replace(/[^\w.-]/g, '_')}-inline-${generation}`);
-        const file = join(codeDir, `${module.replaceAll('.', '/')}.py`);
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, spec.inlineCode);
+        mkdirSync(codeDir, { recursive: true });
+        writeFileSync(join(codeDir, 'index.py'), spec.inlineCode);
       } else if (!isDirectory(spec.codeDir)) {
         return {
           ...failure(
@@ -59,6 +59,10 @@ export function pythonKind(options: PythonKindOptions): EnvironmentKind<ProcessP
         '-B',
         PYTHON_BOOTSTRAP,
         ...layers.flatMap((layer) => ['--layer', layer]),
+        ...(spec.inlineCode !== undefined ? ['--inline'] : []),
+        // Where a .venv would be found, for the note on a module that is not installed; with --python
+        // there is none: packages go to that interpreter.
+        ...(options.templateDir && !options.python ? ['--template-dir', options.templateDir] : []),
       ];
       return {
         ok: true,

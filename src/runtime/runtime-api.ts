@@ -163,7 +163,7 @@ export class RuntimeApi {
         methodNotAllowed(req, res);
         return;
       }
-      const requestId = decodeURIComponent(match[1]);
+      const requestId = decodedSegment(match[1]);
       if (match[2] === 'response') this.withBody(req, (body) => this.response(requestId, body, res));
       else this.withBody(req, (body) => this.error(req, requestId, body.data, res));
       return;
@@ -287,6 +287,15 @@ export class RuntimeApi {
     this.state = 'RuntimeResponseSentState';
     this.current = undefined;
     return true;
+  }
+}
+
+/** A path segment, percent-decoded; as sent when it is not valid percent-encoding (no id then matches it). */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }
 

@@ -146,9 +146,14 @@ describe.skipIf(!testPython)("Python handlers, read with Python's parser", () =>
     expect(result.findings.map((f) => f.rule)).toContain('origin-reflected');
   });
 
-  it('no Access-Control-Allow-Origin anywhere: CG105 handler-missing-cors (an error)', async () => {
+  it('no Access-Control-Allow-Origin anywhere: CG105 handler-missing-cors (an error), its fix in Python, not crossgate/lambda (a Node.js library)', async () => {
     const result = await check(write('forgets', FORGETS));
-    expect(result.findings.find((f) => f.code === 'CG105')).toMatchObject({ severity: 'error' });
+    const finding = result.findings.find((f) => f.code === 'CG105');
+    expect(finding).toMatchObject({ severity: 'error' });
+    // Seen on serverless-patterns apigw-lambda-tenant-isolation (python3.14): the hint was `export const handler = withCors(…)`.
+    expect(finding?.hint).toBe(
+      'Return the header on every path, errors included: `"headers": {"Access-Control-Allow-Origin": "<origin>"}` in each response dict, from one helper that builds them (as examples/guide-python/src/app.py does).',
+    );
   });
 
   it('an error path that returns no headers: CG105 names the line and the status (a warning: the page sees a CORS error instead of the 500)', async () => {
@@ -166,11 +171,173 @@ describe.skipIf(!testPython)("Python handlers, read with Python's parser", () =>
     expect(result.notes).toEqual([]);
   });
 
+  it('a handler saved with a UTF-8 byte order mark (as Windows editors write it) is read: Python skips the BOM on import', async () => {
+    const result = await check(write('bom', `\ufeff${ALLOW_LIST}`));
+    expect(result.notes).toEqual([]);
+    expect(summary(result.findings)).toEqual([]);
+  });
+
   it('a handler that does not parse: a note with file:line, nothing read', async () => {
     const result = await check(write('broken', 'def handler(event, context)\n    return 1\n'));
-    expect(result.notes.join('\n')).toMatch(/app\.py:1: the handler does not parse \(SyntaxError: /);
+    // Worded for the reader when the Python that reads it is older than the Runtime (python3.12).
+    expect(result.notes.join('\n')).toMatch(
+      /app\.py:1: (the handler does not parse|Python [\d.]+ cannot parse the handler) \(SyntaxError: /,
+    );
   });
 });
+
+/** A handler plus other modules of its code folder (`{"cors.py": "..."}`). */
+function writeWith(name: string, source: string, modules: Record<string, string>): string {
+  const file = write(name, source);
+  for (const [path, text] of Object.entries(modules)) {
+    mkdirSync(join(dir, name, 'src', path, '..'), { recursive: true });
+    writeFileSync(join(dir, name, 'src', path), text);
+  }
+  return file;
+}
+
+const ORIGIN_CONST = 'ORIGIN = "https://app.example.com"\n';
+
+describe.skipIf(!testPython)(
+  'handlers as people write them — helpers, dict unpacking, module constants, f-strings, local imports — read right, or left alone (no false finding)',
+  () => {
+    const clean: Array<[string, string, Record<string, string>]> = [
+      [
+        'headers unpacked from a module-level dict ({**CORS, ...}) on every path, the error path too',
+        `import json\nCORS = {"Access-Control-Allow-Origin": "https://app.example.com", "Vary": "Origin"}\n\ndef handler(event, context):\n    try:\n        return {"statusCode": 200, "headers": {**CORS, "Content-Type": "application/json"}, "body": "{}"}\n    except Exception:\n        return {"statusCode": 500, "headers": {**CORS}, "body": "{}"}\n`,
+        {},
+      ],
+      [
+        'a respond() helper that unpacks the headers and extra ones it is given',
+        `import json\nHEADERS = {"Access-Control-Allow-Origin": "https://app.example.com"}\n\ndef respond(status, body, extra=None):\n    return {"statusCode": status, "headers": {**HEADERS, **(extra or {})}, "body": json.dumps(body)}\n\ndef handler(event, context):\n    if event.get("httpMethod") == "POST":\n        return respond(201, {})\n    return respond(200, {}, {"Cache-Control": "no-cache"})\n`,
+        {},
+      ],
+      [
+        'the origin in a module constant: a fixed value, not one computed per request (no Vary needed)',
+        `${ORIGIN_CONST}\ndef handler(event, context):\n    return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": ORIGIN}, "body": "{}"}\n`,
+        {},
+      ],
+      [
+        'the origin as an f-string of module constants',
+        `SCHEME = "https"\nDOMAIN = "app.example.com"\n\ndef handler(event, context):\n    return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": f"{SCHEME}://{DOMAIN}"}, "body": "{}"}\n`,
+        {},
+      ],
+      [
+        'the origin from an environment variable (os.environ["ALLOWED_ORIGIN"] at module level): the same for every request, so no Vary is needed',
+        `import os\nALLOWED = os.environ["ALLOWED_ORIGIN"]\n\ndef handler(event, context):\n    return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": ALLOWED}, "body": "{}"}\n`,
+        {},
+      ],
+      [
+        'the origin read in the handler from a variable named ORIGIN (os.environ.get("ORIGIN", default)): not the request\'s Origin echoed',
+        `import os\n\ndef handler(event, context):\n    return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": os.environ.get("ORIGIN", "https://app.example.com")}, "body": "{}"}\n`,
+        {},
+      ],
+      [
+        'headers.setdefault("Access-Control-Allow-Origin", …)',
+        `def handler(event, context):\n    headers = {"Content-Type": "application/json"}\n    headers.setdefault("Access-Control-Allow-Origin", "https://app.example.com")\n    return {"statusCode": 200, "headers": headers, "body": "{}"}\n`,
+        {},
+      ],
+      [
+        'the headers built in another module of the code folder (from cors import cors_headers)',
+        `from cors import cors_headers\n\ndef handler(event, context):\n    return {"statusCode": 200, "headers": cors_headers(), "body": "{}"}\n`,
+        {
+          'cors.py': `${ORIGIN_CONST}\ndef cors_headers():\n    return {"Access-Control-Allow-Origin": ORIGIN, "Vary": "Origin"}\n`,
+        },
+      ],
+      [
+        'the headers built in a package module (from shared.http import respond)',
+        `from shared.http import respond\n\ndef handler(event, context):\n    return respond(200, "{}")\n`,
+        {
+          'shared/__init__.py': '',
+          'shared/http.py': `from .origins import ORIGIN\n\ndef respond(status, body):\n    return {"statusCode": status, "headers": {"Access-Control-Allow-Origin": ORIGIN}, "body": body}\n`,
+          'shared/origins.py': ORIGIN_CONST,
+        },
+      ],
+    ];
+    it.each(clean)('%s: no finding', async (name, source, modules) => {
+      const result = await check(writeWith(name.replace(/\W+/g, '-').slice(0, 40), source, modules));
+      expect(result.notes).toEqual([]);
+      expect(summary(result.findings)).toEqual([]);
+    });
+
+    it('a dict with a statusCode inside a body (json.dumps({...}), a nested dict) is data, not a response without the header', async () => {
+      const result = await check(
+        write(
+          'nested-status',
+          `import json\nHEADERS = {"Access-Control-Allow-Origin": "https://app.example.com"}\n\ndef handler(event, context):\n    job = {"result": {"statusCode": 3, "detail": "queued"}}\n    return {"statusCode": 200, "headers": HEADERS, "body": json.dumps({"statusCode": "OK", "job": job})}\n`,
+        ),
+      );
+      expect(summary(result.findings)).toEqual([]);
+    });
+
+    it("a module constant that is '*' is read as '*' (CG106: the handler's '*' disagrees with the Cors origin)", async () => {
+      const result = await check(
+        write(
+          'const-star',
+          `ANY = "*"\n\ndef handler(event, context):\n    return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": ANY}, "body": ""}\n`,
+        ),
+      );
+      expect(result.findings.find((f) => f.code === 'CG106')?.message).toMatch(
+        /Fn answers Access-Control-Allow-Origin: \* but Api's Cors allows https:\/\/app\.example\.com \(app\.py:4\)/,
+      );
+    });
+
+    it('a name bound at module level and again in the handler is not a constant: computed, so Vary is asked for (CG116)', async () => {
+      const result = await check(
+        write(
+          'rebound',
+          `ORIGIN = "https://app.example.com"\n\ndef handler(event, context):\n    global ORIGIN\n    ORIGIN = (event.get("headers") or {}).get("x-origin", ORIGIN)\n    return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": ORIGIN}, "body": ""}\n`,
+        ),
+      );
+      expect(result.findings.map((f) => f.code)).toContain('CG116');
+    });
+
+    it('a dict unpacked into the headers that has no Access-Control-Allow-Origin still leaves that answer uncovered (CG105 warning)', async () => {
+      const result = await check(
+        write(
+          'unpacked-without',
+          `BASE = {"Content-Type": "application/json"}\nCORS = {"Access-Control-Allow-Origin": "https://app.example.com"}\n\ndef handler(event, context):\n    if not event.get("body"):\n        return {"statusCode": 400, "headers": {**BASE}, "body": ""}\n    return {"statusCode": 200, "headers": {**BASE, **CORS}, "body": ""}\n`,
+        ),
+      );
+      expect(result.findings.find((f) => f.code === 'CG105')).toMatchObject({
+        severity: 'warning',
+        message: expect.stringMatching(
+          /^Fn returns statusCode 400 without Access-Control-Allow-Origin \(src\/app\.py:6\)/,
+        ),
+      });
+    });
+
+    it("packages installed into the code folder (pip install -t, sam build: a .dist-info beside them) are dependencies, not read as the handler's code", async () => {
+      const result = await check(
+        writeWith(
+          'vendored',
+          `import fakecors\n\ndef handler(event, context):\n    return {"statusCode": 200, "body": ""}\n`,
+          {
+            'fakecors/__init__.py': 'DEFAULTS = {"Access-Control-Allow-Origin": "*"}\n',
+            'fakecors-1.0.dist-info/RECORD':
+              'fakecors/__init__.py,sha256=x,40\nfakecors-1.0.dist-info/RECORD,,\n',
+          },
+        ),
+      );
+      // The handler itself sends no header: CG105, not a '*' read out of the installed package.
+      expect(result.findings.find((f) => f.code === 'CG105')).toMatchObject({ severity: 'error' });
+      expect(result.findings.map((f) => f.code)).not.toContain('CG106');
+    });
+
+    it("an imported module that echoes the Origin unchecked is the handler's doing: CG117 origin-reflected", async () => {
+      const result = await check(
+        writeWith(
+          'imported-echo',
+          `from util import respond\n\ndef handler(event, context):\n    return respond(event, 200)\n`,
+          {
+            'util.py': `def respond(event, status):\n    origin = event["headers"].get("origin", "")\n    return {"statusCode": status, "headers": {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}, "body": ""}\n`,
+          },
+        ),
+      );
+      expect(result.findings.map((f) => f.rule)).toContain('origin-reflected');
+    });
+  },
+);
 
 describe.skipIf(!testPython)('check --invoke runs Python handlers', () => {
   it('an Origin echoed unchecked is found by running the handler: origin-reflected', async () => {
@@ -183,6 +350,32 @@ describe.skipIf(!testPython)('check --invoke runs Python handlers', () => {
     );
     const report = JSON.parse(run.stdout) as { findings: Array<{ rule: string }> };
     expect(report.findings.map((f) => f.rule)).toContain('origin-reflected');
+  });
+
+  it('a folder that holds one template is that template (it used to refuse: "--invoke takes one template; . names 1")', async () => {
+    const file = write('invoke-folder', ECHOES);
+    const run = await runCli(
+      ['check', join(file, '..'), '--invoke', '--python', testPython!.executable, '--format', 'json'],
+      { plain: true },
+    );
+    const report = JSON.parse(run.stdout) as { findings: Array<{ rule: string }> };
+    expect(report.findings.map((f) => f.rule)).toContain('origin-reflected');
+  });
+
+  it('a folder with more than one template: exit 2, naming how many and one to pick', async () => {
+    const two = join(dir, 'two-templates');
+    for (const name of ['a', 'b']) {
+      mkdirSync(join(two, name), { recursive: true });
+      writeFileSync(
+        join(two, name, 'template.yaml'),
+        'Transform: AWS::Serverless-2016-10-31\nResources: {}\n',
+      );
+    }
+    const run = await runCli(['check', two, '--invoke'], { plain: true });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /--invoke takes one template; .*two-templates holds 2: name one \(.*template\.yaml\)/,
+    );
   });
 
   it('the example runs clean', async () => {
@@ -219,6 +412,34 @@ describe('with no Python at all', () => {
 });
 
 describe('which Python reads the handlers', () => {
+  it("a Python older than 3.8 (Amazon Linux 2's python3 is 3.7) reads nothing and says so: its ast has no ast.Constant strings, and every handler would look like one that sends no header (a false CG105)", async () => {
+    const fake = mkdtempSync(join(tmpdir(), 'crossgate-oldpython-'));
+    try {
+      // Answers the version probe as Python 3.7.16 would; reading must not be tried with it.
+      const python = join(fake, 'python3.7');
+      writeFileSync(python, `#!/bin/sh\necho 3.7.16\necho ${python}\n`, { mode: 0o755 });
+      const result = await check(write('old-python', ALLOW_LIST), { python });
+      expect(result.notes).toEqual([
+        `Python handlers were not read: Python 3.7.16 (${python}) is older than 3.8, which reading them needs; install a newer one or name it with --python. check treated them as unknown`,
+      ]);
+      expect(result.findings.map((f) => f.code)).not.toContain('CG105');
+    } finally {
+      rmSync(fake, { recursive: true, force: true });
+    }
+  });
+
+  it('a handler that does not parse on a Python older than its Runtime: the note says the syntax may be newer than the reader, and how to read it right', async () => {
+    const { parseFailureNote } = await import('../../src/check/python-handlers.js');
+    expect(parseFailureNote('src/app.py:3', 'invalid syntax', '3.9.18', 'python3.12')).toBe(
+      'src/app.py:3: Python 3.9.18 cannot parse the handler (SyntaxError: invalid syntax), and it is older than python3.12, whose syntax the code may use: install Python 3.12 or name it with --python; check read nothing from it',
+    );
+    // Read by its own version or a newer one: a syntax error is the code's.
+    expect(parseFailureNote('src/app.py:3', 'invalid syntax', '3.12.1', 'python3.12')).toBe(
+      'src/app.py:3: the handler does not parse (SyntaxError: invalid syntax); check read nothing from it',
+    );
+    expect(parseFailureNote('src/app.py:3', 'invalid syntax', '3.13.0', 'python3.12')).not.toMatch(/older/);
+  });
+
   it('version managers’ shim folders are left out of the first search (a pyenv shim costs a shell and a lookup on every start, ~100 ms)', async () => {
     const { withoutShims } = await import('../../src/check/python-handlers.js');
     const { delimiter } = await import('node:path');

@@ -159,6 +159,38 @@ describe('finding the bootstrap (AWS Lambda docs: Building a custom runtime)', (
     );
   });
 
+  test("no bootstrap where CodeUri holds a Rust, Go or make project: Lambda's message, then how to build it (sam build, BuildMethod rust-cargolambda / go1.x / makefile; seen on serverless-patterns apigw-lambda-rust: CodeUri: . with Cargo.toml)", async () => {
+    const { unbuiltHint } = await import('../../src/runtime/provided.js');
+    const project = mkdtempSync(join(tmpdir(), 'crossgate-unbuilt-'));
+    try {
+      expect(unbuiltHint(project)).toBeUndefined();
+      writeFileSync(join(project, 'Makefile'), 'build-Fn:\n');
+      expect(unbuiltHint(project)).toMatch(
+        /^CodeUri has a Makefile .* run `sam build` and serve \.aws-sam\/build\/template\.yaml$/,
+      );
+      writeFileSync(join(project, 'main.go'), 'package main\n');
+      expect(unbuiltHint(project)).toMatch(
+        /^CodeUri holds Go source that is not built: `go build -tags lambda\.norpc -o bootstrap`/,
+      );
+      writeFileSync(join(project, 'Cargo.toml'), '[package]\n');
+      expect(unbuiltHint(project)).toMatch(
+        /^CodeUri holds a Rust project \(Cargo\.toml\) that is not built: `cargo lambda build --release`/,
+      );
+      const local = createRuntime([provided('Unbuilt', project, 'bootstrap')]);
+      try {
+        const outcome = await local.invoke('Unbuilt', {}, requestId(), 5000);
+        expect(outcome).toMatchObject({ ok: false, kind: 'load', errorType: 'Runtime.InvalidEntrypoint' });
+        expect(!outcome.ok && outcome.message).toBe(
+          `Couldn't find valid bootstrap(s): [${join(project, 'bootstrap')}] — crossgate: ${unbuiltHint(project)}`,
+        );
+      } finally {
+        await local.close();
+      }
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+
   test('a bootstrap that is not executable is Runtime.InvalidEntrypoint "fork/exec …: permission denied"', async () => {
     expect(await runtime.invoke('NotExecutable', {}, requestId(), 5000)).toMatchObject({
       ok: false,

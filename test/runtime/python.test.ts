@@ -73,10 +73,16 @@ beforeAll(() => {
       py('Helper', 'app.uses_helper'),
       py('Layered', 'app.uses_layer', { layers: [join(scratch, 'layer-a'), join(scratch, 'layer-b')] }),
       py('NoModule', 'nowhere.handler'),
+      py('NeedsDependency', 'needs_dependency.handler'),
+      py('NoNewline', 'app.no_newline'),
       py('NoFunction', 'app.missing_function'),
       py('Malformed', 'app'),
       py('ImportRaises', 'raises_at_import.handler'),
       spec('Syntax', join(scratch, 'broken'), 'syntax.handler', { runtime: testPython.runtime }),
+      spec('InlineNotIndex', join(scratch, 'nowhere'), 'app.handler', {
+        runtime: testPython.runtime,
+        inlineCode: 'def handler(event, context):\n    return 1\n',
+      }),
       spec('Inline', join(scratch, 'nowhere'), 'index.handler', {
         runtime: testPython.runtime,
         inlineCode:
@@ -146,6 +152,12 @@ describe.skipIf(!testPython)(
       expect(result.context.log_stream_name).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
       expect(result.context.remaining).toBeGreaterThan(1000);
       expect(result.context.remaining).toBeLessThanOrEqual(2000);
+      // tenant_id: None for a function without tenant isolation; repr() as the client writes it
+      // (awslambdaric/lambda_context.py, LambdaContext.__repr__).
+      expect(result.context.tenant_id).toBeNull();
+      expect(result.context.repr).toBe(
+        `LambdaContext([aws_request_id=${id},log_group_name=/aws/lambda/Echo,log_stream_name=${result.context.log_stream_name},function_name=Echo,memory_limit_in_mb=128,function_version=$LATEST,invoked_function_arn=arn:aws:lambda:eu-west-3:123456789012:function:Echo,client_context=None,identity=CognitoIdentity([cognito_identity_id=None,cognito_identity_pool_id=None]),tenant_id=None])`,
+      );
     });
 
     test('the environment: Environment variables, and the reserved Lambda variables the template cannot override; the working folder and sys.path[0] are the code folder (LAMBDA_TASK_ROOT)', async () => {
@@ -201,8 +213,18 @@ describe.skipIf(!testPython)(
       });
     });
 
-    test("InlineCode (the template's ZipFile) runs as the module its Handler names", async () => {
+    test("InlineCode (the template's ZipFile) is the module index, as CloudFormation writes it (AWS CloudFormation docs: AWS::Lambda::Function Code, 'the index file that CloudFormation creates'); a Handler naming another module is Runtime.ImportModuleError, with a note", async () => {
       expect(value(await invoke('Inline', { n: 7 }))).toEqual({ statusCode: 200, body: 'inline 7' });
+      const other = await invoke('InlineNotIndex');
+      expect(other).toMatchObject({
+        ok: false,
+        kind: 'load',
+        errorType: 'Runtime.ImportModuleError',
+        message: "Unable to import module 'app': No module named 'app'",
+      });
+      expect(other.logs).toContain(
+        'crossgate: InlineCode is the file index.py, as CloudFormation writes it: Handler must be index.<function>, not app.handler.',
+      );
     });
 
     test('bytes returned by the handler are the payload as they are', async () => {
@@ -234,6 +256,15 @@ describe.skipIf(!testPython)('logs (AWS Lambda docs: Log and monitor Python Lamb
     // Lines written at import time (the init phase) go with the first event of the environment.
     const lines = logged.filter(([fn, rid]) => fn === 'Logs' && rid === id).map(([, , line]) => line);
     expect(lines).toEqual(expect.arrayContaining(outcome.logs.filter((l) => l !== 'module loaded')));
+  });
+
+  test('output whose last line has no newline (print(..., end="")) is in the log of the invocation that wrote it, not held back and glued to the next one', async () => {
+    for (let round = 0; round < 2; round++) {
+      const outcome = await invoke('NoNewline');
+      expect(outcome.ok).toBe(true);
+      expect(outcome.logs).toContain('printed without a newline');
+      expect(outcome.logs).toContain('stderr without a newline');
+    }
   });
 
   test('each invocation has a START and an END/REPORT record with Duration, Memory Size and Max Memory Used; the first one of an environment its Init Duration', async () => {
@@ -436,12 +467,21 @@ describe.skipIf(!testPython)('dependencies come from the virtual environment bes
       const site = join(venv, 'lib', `python${testPython!.minor}`, 'site-packages');
       mkdirSync(site, { recursive: true });
       writeFileSync(join(site, 'venv_only_package.py'), 'NAME = "from the venv"\n');
-      const local = createRuntime([py('Dependency', 'app.uses_dependency')], { templateDir: dir });
+      const local = createRuntime(
+        [py('Dependency', 'app.uses_dependency'), py('NeedsDependency', 'needs_dependency.handler')],
+        { templateDir: dir },
+      );
       try {
         expect(value(await local.invoke('Dependency', {}, requestId(), 5000))).toEqual({
           dependency: 'from the venv',
         });
         expect(await local.notes()).toEqual([]);
+        // A module it lacks: the note installs into that environment; this one has no pip (as `uv venv`
+        // makes them), so with uv.
+        const missing = await local.invoke('NeedsDependency', {}, requestId(), 5000);
+        expect(missing.logs.filter((line) => line.startsWith('crossgate: '))).toEqual([
+          `crossgate: 'crossgate_test_dependency_that_is_not_installed' is not installed for ${join(venv, 'bin', 'python')}. Install the function's dependencies into the virtual environment it runs in: uv pip install --python ${venv} crossgate_test_dependency_that_is_not_installed (crossgate never installs packages itself).`,
+        ]);
       } finally {
         await local.close();
       }
@@ -450,6 +490,102 @@ describe.skipIf(!testPython)('dependencies come from the virtual environment bes
     }
   });
 });
+
+describe.skipIf(!testPython)(
+  "a module that is not installed: Lambda's Runtime.ImportModuleError, then one crossgate line saying where to install it",
+  () => {
+    let dir: string;
+    let local: Runtime;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'crossgate-missing-'));
+      mkdirSync(join(dir, 'src'));
+      writeFileSync(
+        join(dir, 'src', 'needs_dependency.py'),
+        'import crossgate_test_dependency_that_is_not_installed\n\ndef handler(event, context):\n    return 1\n',
+      );
+      writeFileSync(
+        join(dir, 'src', 'requirements.txt'),
+        'crossgate_test_dependency_that_is_not_installed\n',
+      );
+      local = createRuntime(
+        [
+          py('NeedsDependency', 'needs_dependency.handler'),
+          py('NeedsBoto3', 'needs_boto3.handler'),
+          py('NoHandlerFile', 'nowhere.handler'),
+          spec('WithRequirements', join(dir, 'src'), 'needs_dependency.handler', {
+            runtime: testPython!.runtime,
+          }),
+        ],
+        // No --python: the interpreter is found as serve finds it, and a .venv beside the template would be used.
+        { templateDir: dir },
+      );
+    });
+    afterAll(async () => {
+      await local?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const hintOf = (outcome: InvokeOutcome) => outcome.logs.filter((line) => line.startsWith('crossgate: '));
+
+    test("a dependency: the error stays Lambda's (\"Unable to import module 'needs_dependency': No module named '…'\"); the note names the interpreter and the .venv beside the template that crossgate would use", async () => {
+      const outcome = await local.invoke('NeedsDependency', {}, requestId(), 5000);
+      expect(outcome).toMatchObject({
+        ok: false,
+        kind: 'load',
+        errorType: 'Runtime.ImportModuleError',
+        message:
+          "Unable to import module 'needs_dependency': No module named 'crossgate_test_dependency_that_is_not_installed'",
+      });
+      const venv = join(dir, '.venv');
+      const [hint] = hintOf(outcome);
+      const python = /is not installed for (\S+)\./.exec(hint ?? '')?.[1];
+      expect(hintOf(outcome)).toEqual([
+        `crossgate: 'crossgate_test_dependency_that_is_not_installed' is not installed for ${python}. Install the function's dependencies into a virtual environment beside the template, which crossgate then runs it with: ${python} -m venv ${venv} && ${join(venv, 'bin', 'pip')} install crossgate_test_dependency_that_is_not_installed, then restart crossgate (crossgate never installs packages itself).`,
+      ]);
+    });
+
+    test('with --python, the note installs into that interpreter (no .venv is looked for then)', async () => {
+      const outcome = await invoke('NeedsDependency');
+      expect(outcome).toMatchObject({ ok: false, errorType: 'Runtime.ImportModuleError' });
+      expect(outcome.logs.filter((line) => line.startsWith('crossgate: '))).toEqual([
+        `crossgate: 'crossgate_test_dependency_that_is_not_installed' is not installed for ${testPython!.executable}. Install the function's dependencies into that interpreter: ${testPython!.executable} -m pip install crossgate_test_dependency_that_is_not_installed (crossgate never installs packages itself).`,
+      ]);
+    });
+
+    test('with a requirements.txt in CodeUri, the note installs from it', async () => {
+      const outcome = await local.invoke('WithRequirements', {}, requestId(), 5000);
+      expect(hintOf(outcome)).toHaveLength(1);
+      expect(hintOf(outcome)[0]).toContain(
+        `install -r ${join(dir, 'src', 'requirements.txt')}, then restart crossgate (`,
+      );
+    });
+
+    test('boto3: the note says it comes with Lambda\'s Python runtime (AWS Lambda docs: Building Lambda functions with Python — "an environment that includes the SDK for Python (Boto3)")', async () => {
+      const outcome = await local.invoke('NeedsBoto3', {}, requestId(), 5000);
+      expect(outcome).toMatchObject({ ok: false, kind: 'load', errorType: 'Runtime.ImportModuleError' });
+      expect(hintOf(outcome)).toHaveLength(1);
+      expect(hintOf(outcome)[0]).toMatch(
+        /^crossgate: 'boto3' comes with Lambda's Python runtime \(the AWS SDK\) but is not installed for .*pip install boto3, then restart crossgate /,
+      );
+    });
+
+    test("the handler's own module missing: the note names Handler, CodeUri and the files looked for", async () => {
+      const outcome = await local.invoke('NoHandlerFile', {}, requestId(), 5000);
+      expect(outcome).toMatchObject({
+        ok: false,
+        errorType: 'Runtime.ImportModuleError',
+        message: "Unable to import module 'nowhere': No module named 'nowhere'",
+      });
+      expect(hintOf(outcome)).toEqual([
+        `crossgate: Handler nowhere.handler names module 'nowhere', and CodeUri ${app} has neither nowhere.py nor nowhere/__init__.py.`,
+      ]);
+    });
+
+    test('an exception of the code itself while it loads gets no note', async () => {
+      const outcome = await invoke('ImportRaises');
+      expect(hintOf(outcome)).toEqual([]);
+    });
+  },
+);
 
 describe.skipIf(!testPython)(
   'hot reload: a change to any file under CodeUri restarts the environments',

@@ -93,6 +93,16 @@ describe('the Runtime API (AWS Lambda docs: Using the Lambda runtime API for cus
     });
   });
 
+  test('a request id that is not valid percent-encoding (/invocation/%E0%A4%A/response) is 400 InvalidRequestID, and the API goes on serving: it used to throw URIError out of the request handler and end crossgate', async () => {
+    await nextEvent(event('r1'));
+    expect(await post('/invocation/%E0%A4%A/response', '{}')).toMatchObject({
+      status: 400,
+      text: '{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}\n',
+    });
+    expect((await post('/invocation/r1/response', '{"ok":true}')).status).toBe(202);
+    expect(seen).toContainEqual(['response', 'r1', '{"ok":true}']);
+  });
+
   test('a second answer for the same request is 403 InvalidStateTransition', async () => {
     await nextEvent(event('r1'));
     await post('/invocation/r1/response', '{}');

@@ -1,3 +1,4 @@
+import { type RuntimeFamily, runtimeFamily } from '../../runtime/family.js';
 import type { DeployedEndpoint } from '../../sam/model.js';
 import { posOf } from '../../template/parse.js';
 import { isPlatformEndpoint } from '../endpoints.js';
@@ -55,9 +56,7 @@ export const handlerMissingCors: Rule = {
         consoleMessage: s.verdict.consoleMessage,
         route: routeName(s),
         origin: s.origin,
-        hint: isPlatformEndpoint(s.api)
-          ? `Give ${s.api.kind === 'http' ? `HTTP API ${s.api.logicalId} a CorsConfiguration` : `Function URL ${s.api.logicalId} a Cors`}: ${s.api.kind === 'http' ? 'API Gateway' : 'Lambda'} then answers the preflight and adds the header. Or wrap the handler: \`export const handler = withCorsV2({ origins: ['<origin>'] }, async (event) => …)\` from crossgate/lambda (payload format 2.0), which answers the preflight too.`
-          : "Wrap the handler: `export const handler = withCors({ origins: ['<origin>'] }, async (event) => …)` from crossgate/lambda, or return the header on every path, errors included.",
+        hint: handlerHint(s.api, runtimeFamily(fn?.runtime)),
       });
     }
     // A handler that writes the header on some paths and builds other responses without it (an error
@@ -81,6 +80,25 @@ export const handlerMissingCors: Rule = {
     return out;
   },
 };
+
+/**
+ * The fix, in the handler's own language: crossgate/lambda is a Node.js library, so a Python (or
+ * provided.*) handler is told to return the header itself.
+ */
+function handlerHint(api: DeployedEndpoint, family: RuntimeFamily): string {
+  const node = family === 'node';
+  if (isPlatformEndpoint(api)) {
+    const platform = `Give ${api.kind === 'http' ? `HTTP API ${api.logicalId} a CorsConfiguration` : `Function URL ${api.logicalId} a Cors`}: ${api.kind === 'http' ? 'API Gateway' : 'Lambda'} then answers the preflight and adds the header.`;
+    return node
+      ? `${platform} Or wrap the handler: \`export const handler = withCorsV2({ origins: ['<origin>'] }, async (event) => …)\` from crossgate/lambda (payload format 2.0), which answers the preflight too.`
+      : `${platform} Or answer the preflight (OPTIONS) in the handler and return Access-Control-Allow-Origin on every response, errors included.`;
+  }
+  if (node)
+    return "Wrap the handler: `export const handler = withCors({ origins: ['<origin>'] }, async (event) => …)` from crossgate/lambda, or return the header on every path, errors included.";
+  if (family === 'python')
+    return 'Return the header on every path, errors included: `"headers": {"Access-Control-Allow-Origin": "<origin>"}` in each response dict, from one helper that builds them (as examples/guide-python/src/app.py does).';
+  return 'Return Access-Control-Allow-Origin in the headers of every response the function gives, errors included.';
+}
 
 /** Why nothing else puts the header on the function's answer, as each kind of API has it. */
 function nobodyAdds(api: DeployedEndpoint): string {

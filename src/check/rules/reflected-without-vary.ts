@@ -18,7 +18,8 @@ export const reflectedWithoutVary: Rule = {
       // Behind an HTTP API with CorsConfiguration these headers are dropped (CG144 says so).
       if (ctx.handlerCorsIgnored?.(fnId)) continue;
       const h = ctx.handler(fnId);
-      if (h?.kind !== 'dynamic' || h.setsVary) continue;
+      // A value the same for every request (ALLOWED_ORIGIN from the environment) does not vary by Origin.
+      if (h?.kind !== 'dynamic' || h.setsVary || h.perRequest === false) continue;
       out.push({
         code: this.code,
         rule: this.name,

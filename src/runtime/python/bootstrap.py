@@ -1,7 +1,8 @@
 """crossgate's Python runtime: runs a Lambda handler against the Lambda Runtime API.
 
 Standard library only. Started by crossgate (src/runtime/python.ts) as
-    python -u bootstrap.py [--layer DIR]...
+    python -u bootstrap.py [--layer DIR]... [--inline] [--template-dir DIR]
+(--template-dir: where a .venv would be found, given only when no --python names the interpreter)
 with AWS_LAMBDA_RUNTIME_API, _HANDLER, LAMBDA_TASK_ROOT and Lambda's other variables set.
 
 It behaves as Lambda's Python runtime interface client does (aws/aws-lambda-python-runtime-interface-client,
@@ -11,6 +12,7 @@ an exception as {errorMessage, errorType, requestId, stackTrace} to .../error wi
 and a failure to load the handler is posted to /runtime/init/error with the client's own words
 (Runtime.ImportModuleError "Unable to import module 'app': ...", Runtime.HandlerNotFound
 "Handler 'x' missing on module 'app'"...). SystemExit is not caught: sys.exit() ends the environment.
+A module that is not found is followed in the log by one `crossgate:` line saying where to install it.
 """
 
 import decimal
@@ -156,10 +158,11 @@ class LambdaContext:
     def __repr__(self):
         return (
             "LambdaContext([aws_request_id=%s,log_group_name=%s,log_stream_name=%s,function_name=%s,"
-            "memory_limit_in_mb=%s,function_version=%s,invoked_function_arn=%s,client_context=%s,identity=%s])"
+            "memory_limit_in_mb=%s,function_version=%s,invoked_function_arn=%s,client_context=%s,identity=%s,"
+            "tenant_id=%s])"
             % (self.aws_request_id, self.log_group_name, self.log_stream_name, self.function_name,
                self.memory_limit_in_mb, self.function_version, self.invoked_function_arn,
-               self.client_context, self.identity)
+               self.client_context, self.identity, self.tenant_id)
         )
 
 
@@ -247,9 +250,11 @@ def get_handler(handler):
             )
         module = importlib.import_module(modname.replace("/", "."))
     except ImportError as e:
-        raise FaultException(
+        fault = FaultException(
             FaultException.IMPORT_MODULE_ERROR, "Unable to import module '{}': {}".format(modname, str(e))
         )
+        fault.missing = e.name if isinstance(e, ModuleNotFoundError) else None
+        raise fault
     except SyntaxError as e:
         trace = ['  File "%s" Line %s\n    %s' % (e.filename, e.lineno, e.text)]
         raise FaultException(
@@ -261,6 +266,51 @@ def get_handler(handler):
         raise FaultException(
             FaultException.HANDLER_NOT_FOUND, "Handler '{}' missing on module '{}'".format(fname, modname)
         )
+
+
+# Lambda's Python runtimes include the AWS SDK (AWS Lambda docs: "Building Lambda functions with Python",
+# the runtime includes the SDK for Python, Boto3): code that imports it runs there with no package of its own.
+RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3")
+
+
+def missing_module_hint(missing, handler, task_root, template_dir, inline=False):
+    """What to do about a module that is not found: a crossgate note after Lambda's own error lines.
+
+    The handler's own module missing is a Handler or CodeUri that names the wrong file; anything else is a
+    dependency the interpreter crossgate runs lacks (in Lambda it comes from the deployment package, a Layer,
+    or the runtime itself for boto3)."""
+    top = missing.split(".")[0]
+    module = handler.rsplit(".", 1)[0].replace("/", ".")
+    if module == missing or module.startswith(missing + "."):
+        if inline:
+            return ("crossgate: InlineCode is the file index.py, as CloudFormation writes it: "
+                    "Handler must be index.<function>, not %s." % handler)
+        path = module.replace(".", os.sep)
+        return "crossgate: Handler %s names module '%s', and CodeUri %s has neither %s.py nor %s%s__init__.py." % (
+            handler, module, task_root, path, path, os.sep)
+    if sys.prefix != sys.base_prefix:
+        pip = os.path.join(sys.prefix, "bin", "pip")
+        # `uv venv` makes environments without pip: uv installs into them.
+        install = pip + " install " if os.path.exists(pip) else "uv pip install --python %s " % sys.prefix
+        where = "the virtual environment it runs in: " + install
+    elif template_dir:
+        venv = os.path.join(template_dir, ".venv")
+        where = "a virtual environment beside the template, which crossgate then runs it with: %s -m venv %s && %s install " % (
+            sys.executable, venv, os.path.join(venv, "bin", "pip"))
+    else:
+        # The interpreter --python names: its own packages are the function's.
+        where = "that interpreter: %s -m pip install " % sys.executable
+    if top in RUNTIME_PACKAGES:
+        what = "'%s' comes with Lambda's Python runtime (the AWS SDK) but is not installed for %s. Install it into " % (
+            top, sys.executable)
+        install = "boto3"
+    else:
+        requirements = os.path.join(task_root, "requirements.txt")
+        what = "'%s' is not installed for %s. Install the function's dependencies into " % (top, sys.executable)
+        install = "-r " + requirements if os.path.isfile(requirements) else top
+    # A new virtual environment is chosen when crossgate starts: it takes a restart to run on it.
+    then = ", then restart crossgate" if template_dir and sys.prefix == sys.base_prefix else ""
+    return "crossgate: " + what + where + install + then + " (crossgate never installs packages itself)."
 
 
 class RequestIdFilter(logging.Filter):
@@ -372,10 +422,18 @@ def confine_signals():
 def main():
     confine_signals()
     layers = []
+    template_dir = None
+    inline = False
     args = sys.argv[1:]
     while args:
         if args[0] == "--layer" and len(args) > 1:
             layers.append(args[1])
+            args = args[2:]
+        elif args[0] == "--inline":
+            inline = True
+            args = args[1:]
+        elif args[0] == "--template-dir" and len(args) > 1:
+            template_dir = args[1]
             args = args[2:]
         else:
             args = args[1:]
@@ -387,15 +445,20 @@ def main():
     setup_logging()
 
     error = None
+    hint = None
     try:
         handler = get_handler(environ.get("_HANDLER", ""))
     except FaultException as e:
         error = make_error(e.msg, e.exception_type, e.trace)
+        if getattr(e, "missing", None):
+            hint = missing_module_hint(e.missing, environ.get("_HANDLER", ""), task_root, template_dir, inline)
     except Exception:
         etype, value, tb = sys.exc_info()
         error = make_error(str(value), etype.__name__, traceback.format_list(user_frames(tb)))
     if error is not None:
         log_error(error)
+        if hint:
+            sys.stdout.write(hint + "\n")
         client.post_init_error(error)
         os._exit(1)
 
