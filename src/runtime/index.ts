@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runtimeFamily } from './family.js';
+import { IMAGE_NOTE } from './kinds.js';
 import { FunctionPool } from './pool.js';
 import { findPython } from './python-interpreter.js';
 import type { FunctionSpec, InvocationRecord, InvokeOutcome, Runtime, RuntimeOptions } from './types.js';
@@ -79,6 +80,7 @@ async function runtimeNotes(specs: FunctionSpec[], options: RuntimeOptions): Pro
   const add = (note: string, id: string) => notes.set(note, [...(notes.get(note) ?? []), id]);
   await Promise.all(
     specs.map(async (spec) => {
+      if (spec.packageType === 'Image') return add(IMAGE_NOTE, spec.id);
       const family = runtimeFamily(spec.runtime);
       if (family === 'other') add(`${spec.runtime} is not run by crossgate (502 for every request)`, spec.id);
       if (family !== 'python') return;

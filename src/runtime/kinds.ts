@@ -16,6 +16,7 @@ export function kindFor(
   options: PoolOptions,
 ): { kind: EnvironmentKind } | { refuse: Failure } {
   const shared = { spec, outDir: options.outDir, region: options.region, watch: options.watch };
+  if (spec.packageType === 'Image') return { refuse: imageFailure(spec) };
   switch (runtimeFamily(spec.runtime)) {
     case 'node':
       // Node.js runtime interface client, Errors.MalformedHandlerName.
@@ -37,4 +38,12 @@ export function kindFor(
         ),
       };
   }
+}
+
+/** The message for a container image function, once at start (runtime notes) and with every 502. */
+export const IMAGE_NOTE =
+  'a container image function (PackageType: Image) is not run by crossgate: it needs its image, and so Docker (sam local start-api runs it); every request to it is answered 502';
+
+function imageFailure(spec: FunctionSpec): Failure {
+  return failure('unsupported', 'Crossgate.ImageUnsupported', `${spec.id} is ${IMAGE_NOTE}`);
 }

@@ -12,6 +12,8 @@ export interface FunctionSpec {
    * `unsupported`.
    */
   runtime: string | undefined;
+  /** `Image` for a container image function (PackageType), which crossgate does not run. */
+  packageType?: string;
   /** Absolute folders of the function's Layers (a LayerVersion's local ContentUri), in the template's order. */
   layers?: string[];
   environment: Record<string, string>;

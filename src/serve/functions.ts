@@ -59,6 +59,7 @@ export function functionSpecsOf(
       codeDir: resolve(model.baseDir, f.codeUri ?? '.'),
       handler: f.handler ?? '',
       runtime: f.runtime,
+      ...(packageTypeOf(model, f) === 'Image' ? { packageType: 'Image' } : {}),
       environment: options.envVars ? withOverrides(model, f, options.envVars, notes) : f.environment,
       timeoutSeconds: f.timeout,
       memoryMB: f.memorySize,
@@ -128,4 +129,8 @@ function layersOf(model: TemplateModel, f: FunctionModel, notes: string[]): stri
     );
   }
   return dirs;
+}
+
+function packageTypeOf(model: TemplateModel, f: FunctionModel): unknown {
+  return model.resolver.resolveString(f.properties.PackageType);
 }

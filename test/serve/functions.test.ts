@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRuntime } from '../../src/runtime/index.js';
 import { functionSpecsOf, readEnvVarsFile } from '../../src/serve/functions.js';
 import { loadTemplate } from '../../src/template/load.js';
 import { runCli } from '../support/run-cli.js';
@@ -61,6 +62,45 @@ describe('functions as serve runs them', () => {
       ),
       expect.stringMatching(/^Fn: layer PublishedLayer has no local ContentUri folder/),
     ]);
+  });
+
+  it('a container image function (PackageType: Image, AWS SAM docs: AWS::Serverless::Function PackageType) is said at start not to be run, and answered unsupported, not as a malformed handler', async () => {
+    const model = loadTemplate(
+      `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Timeout: 10
+Resources:
+  Img:
+    Type: AWS::Serverless::Function
+    Properties:
+      PackageType: Image
+      ImageUri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:latest
+    Metadata:
+      DockerContext: ./app
+      Dockerfile: Dockerfile
+`,
+      join(dir, 'template.yaml'),
+      { baseDir: dir },
+    );
+    const { specs } = functionSpecsOf(model);
+    expect(specs[0]).toMatchObject({ id: 'Img', packageType: 'Image' });
+    const runtime = createRuntime(specs);
+    try {
+      expect(await runtime.notes()).toEqual([
+        expect.stringMatching(
+          /^Img: a container image function \(PackageType: Image\) is not run by crossgate/,
+        ),
+      ]);
+      expect(await runtime.invoke('Img', {}, 'r-1', 1000)).toMatchObject({
+        ok: false,
+        kind: 'unsupported',
+        errorType: 'Crossgate.ImageUnsupported',
+        message: expect.stringMatching(/^Img is a container image function .*Docker/),
+      });
+    } finally {
+      await runtime.close();
+    }
   });
 
   it('--env-vars values become strings as sam local makes them (true → "true", an object → "")', () => {
