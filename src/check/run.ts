@@ -400,7 +400,15 @@ function assumptions(model: TemplateModel, judged: Deployment, handlers: Map<str
         if (m.integration === 'aws_proxy' && m.functionId) {
           const fn = model.functions[m.functionId];
           const h = handlers.get(m.functionId);
-          if (fn && h?.kind === 'unknown' && fn.runtime && !READ_RUNTIMES.test(fn.runtime))
+          if (
+            fn &&
+            h?.kind === 'unknown' &&
+            model.resolver.resolveString(fn.properties.PackageType) === 'Image'
+          )
+            out.push(
+              `${m.functionId} is a container image function (PackageType: Image), whose code check does not read: its answers were taken to carry the CORS headers the page needs; probe judges the deployed API`,
+            );
+          else if (fn && h?.kind === 'unknown' && fn.runtime && !READ_RUNTIMES.test(fn.runtime))
             out.push(
               `${m.functionId} (${fn.runtime}) is not read by crossgate: its answers were taken to carry the CORS headers the page needs; check --invoke runs it, probe judges the deployed API`,
             );

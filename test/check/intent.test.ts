@@ -167,6 +167,18 @@ describe('CORS intent', () => {
     expect(r.notes.join('\n')).toMatch(/Fn \(ruby3\.3\) is not read by crossgate/);
   });
 
+  it('a container image function (PackageType: Image) is said not to be read, and not judged as sending nothing', async () => {
+    const source = template(NO_HEADER, `      Cors: "'https://app.example.com'"\n`)
+      .replace('      Handler: index.handler\n      Runtime: nodejs20.x\n', '      PackageType: Image\n')
+      .replace(/ {6}InlineCode: .*\n/, '');
+    const r = await check(source);
+    expect(codes(r.findings)).not.toContain('CG105');
+    expect(codes(r.findings)).not.toContain('CG122');
+    expect(r.notes.join('\n')).toMatch(
+      /Fn is a container image function \(PackageType: Image\), whose code check does not read/,
+    );
+  });
+
   it('an API whose methods were not read gets no CG121 (a note says why)', async () => {
     const r = await check(`Resources:
   Rest:

@@ -140,6 +140,16 @@ ${where}      Events:
     const f = (await check(source)).find((x) => x.code === 'CG122');
     expect(f?.message).toContain('looked for src/pkg/app.py and src/pkg/app/__init__.py and found none');
   });
+  it('hits: a CodeUri that is an S3 object (what sam package writes; AWS SAM docs: AWS::Serverless::Function CodeUri) is named as one, not joined to a path crossgate never looked at', async () => {
+    const source = template({
+      extraResources: fn('      CodeUri: s3://bucket/key.zip\n      Handler: app.handler\n'),
+    });
+    const f = (await check(source)).find((x) => x.code === 'CG122');
+    expect(f?.message).toBe(
+      'Other: CodeUri s3://bucket/key.zip is an S3 object, which crossgate does not fetch, so what Other answers (its CORS headers included) was not judged.',
+    );
+    expect(f?.pos?.line).toBe(source.split('\n').indexOf('      CodeUri: s3://bucket/key.zip') + 1);
+  });
   it('near miss: inline code is read', async () => {
     const inline = `      Handler: index.handler\n      InlineCode: "export const handler = async () => ({ statusCode: 200, headers: { 'Access-Control-Allow-Origin': 'https://app.example.com' } })"\n`;
     expect(codes(await check(template({ extraResources: fn(inline) })))).not.toContain('CG122');

@@ -38,6 +38,22 @@ export const handlerNotFound: Rule = {
           // A wrapper script starts the code (the Lambda Web Adapter's /opt/bootstrap runs `Handler:
           // run.sh`): Handler names no module then (AWS docs: "Modifying the runtime environment").
           if (fn.environment?.AWS_LAMBDA_EXEC_WRAPPER !== undefined) continue;
+          const at =
+            posOf(fn.properties, fn.properties.CodeUri !== undefined ? 'CodeUri' : 'Handler') ?? fn.pos;
+          // An S3 object (what sam package writes back) holds the code, but not on this machine.
+          if (fn.codeUri?.startsWith('s3://')) {
+            out.push({
+              code: this.code,
+              rule: this.name,
+              severity: this.severity,
+              api: api.logicalId,
+              message: `${id}: CodeUri ${fn.codeUri} is an S3 object, which crossgate does not fetch, so what ${id} answers (its CORS headers included) was not judged.`,
+              pos: at,
+              route: `${m.method} ${r.path}`,
+              hint: 'Check the template whose CodeUri names the local source folder (the one sam package reads), or judge the deployed API with crossgate probe.',
+            });
+            continue;
+          }
           const codeDir = codeDirOf(ctx.model, fn);
           if (existsSync(join(codeDir, fn.handler))) continue;
           const candidates =
@@ -58,7 +74,7 @@ export const handlerNotFound: Rule = {
             severity: this.severity,
             api: api.logicalId,
             message: `${id}: no file for Handler '${fn.handler}' — crossgate looked for ${looked} and found none, so what ${id} answers (its CORS headers included) was not judged.`,
-            pos: posOf(fn.properties, fn.properties.CodeUri !== undefined ? 'CodeUri' : 'Handler') ?? fn.pos,
+            pos: at,
             route: `${m.method} ${r.path}`,
             hint: 'Point CodeUri at the folder that holds the source, or run the handler with --invoke.',
           });
