@@ -1,0 +1,129 @@
+/**
+ * Defects a second review of issue 14 found by running `check` over the 498 SAM templates of
+ * aws-samples/serverless-patterns (commit fb7b5d06c): each test names the template it came from and
+ * the SAM, API Gateway or SARIF source of the behaviour.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/check/run.js';
+import { readLocalFile } from '../../src/cli/template-file.js';
+import { buildDeployment } from '../../src/sam/deployment.js';
+import { loadTemplate } from '../../src/template/load.js';
+import { check, codes, fixed, template } from './helpers.js';
+
+const ORIGIN = 'https://app.example.com';
+const GOOD_HANDLER = `export const handler = async () => ({ statusCode: 200, headers: { 'Access-Control-Allow-Origin': '${ORIGIN}' }, body: '' });`;
+const post =
+  '        Post:\n          Type: Api\n          Properties: { RestApiId: !Ref Api, Path: /items, Method: post }\n';
+
+/** A template and the files beside it, checked as the CLI checks them (local OpenAPI files read). */
+async function checkProject(files: Record<string, string>, origins = [ORIGIN]) {
+  const dir = mkdtempSync(join(tmpdir(), 'cg-review-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const file = join(dir, 'template.yaml');
+  const model = loadTemplate(files['template.yaml'], file, { baseDir: dir });
+  const deployment = buildDeployment(model, { evaluateConditions: true, readFile: readLocalFile });
+  return runCheck(model, deployment, { origins });
+}
+
+describe('CG104 --fix adds a Cors that does not trade the finding for another', () => {
+  it('with a DefaultAuthorizer, the fix also sets Auth.AddDefaultAuthorizerToCorsPreflight: false, as SAM otherwise guards the OPTIONS methods its Cors adds (SAM api_with_cors_and_auth_preflight_auth; serverless-patterns apigw-iam, apigw-direct-s3-lambda-dotnet)', async () => {
+    const src = template({
+      cors: '',
+      gatewayResponses: false,
+      auth: '      Auth:\n        DefaultAuthorizer: AWS_IAM\n',
+      events: post,
+      inlineCode: GOOD_HANDLER,
+    });
+    const findings = await check(src, [ORIGIN]);
+    const f = findings.find((x) => x.code === 'CG104')!;
+    expect(f.hint).toContain('with Auth.AddDefaultAuthorizerToCorsPreflight: false');
+    const after = await fixed(src, [ORIGIN]);
+    expect(after).toContain('        AddDefaultAuthorizerToCorsPreflight: false\n');
+    const again = codes(await check(after, [ORIGIN]));
+    expect(again).not.toContain('CG103');
+    expect(again).not.toContain('CG104');
+  });
+
+  it('with ApiKeyRequired on the API, the fix also sets Auth.AddApiKeyRequiredToCorsPreflight: false (SAM api_with_cors_and_apikey_defined_at_api_level; serverless-patterns apigw-usage-plans, serverless-multi-tenant-api)', async () => {
+    const src = template({
+      cors: '',
+      gatewayResponses: false,
+      auth: '      Auth:\n        ApiKeyRequired: true\n',
+      events: post,
+      inlineCode: GOOD_HANDLER,
+    });
+    const after = await fixed(src, [ORIGIN]);
+    expect(after).toContain('        AddApiKeyRequiredToCorsPreflight: false\n');
+    const again = codes(await check(after, [ORIGIN]));
+    expect(again).not.toContain('CG102');
+    expect(again).not.toContain('CG104');
+  });
+
+  it('an explicit AddDefaultAuthorizerToCorsPreflight is left alone: the fix adds only Cors', async () => {
+    const src = template({
+      cors: '',
+      gatewayResponses: false,
+      auth: '      Auth:\n        DefaultAuthorizer: AWS_IAM\n        AddDefaultAuthorizerToCorsPreflight: false\n',
+      events: post,
+      inlineCode: GOOD_HANDLER,
+    });
+    const f = (await check(src, [ORIGIN])).find((x) => x.code === 'CG104')!;
+    expect(f.fix?.edits.map((e) => (e.kind === 'set-path' ? e.path.join('.') : e.kind))).toEqual([
+      'Resources.Api.Properties.Cors',
+    ]);
+  });
+
+  it('no Cors is offered to an API whose OpenAPI comes from DefinitionUri, which SAM refuses ("Cors works only with inline Swagger", SAM error_cors_on_external_swagger): the hint says to write the OPTIONS mocks in that file', async () => {
+    const result = await checkProject({
+      'template.yaml': `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionUri: api.yaml
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      InlineCode: ${JSON.stringify(GOOD_HANDLER)}
+`,
+      'api.yaml': `openapi: "3.0.1"
+info: { title: items, version: "1" }
+paths:
+  /items:
+    put:
+      x-amazon-apigateway-integration:
+        type: aws_proxy
+        httpMethod: POST
+        uri:
+          Fn::Sub: arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${Fn.Arn}/invocations
+`,
+    });
+    const f = result.findings.find((x) => x.code === 'CG104')!;
+    expect(f.pos?.file).toMatch(/api\.yaml$/);
+    expect(f.fix).toBeUndefined();
+    expect(f.hint).toMatch(/^Api reads its OpenAPI from DefinitionUri, where SAM adds no Cors/);
+    expect(f.hint).toMatch(/write an options method with a mock integration for each path in \S*api\.yaml/);
+  });
+});
+
+describe('CG107 --fix', () => {
+  it('copies an AllowOrigin written with an intrinsic (!Sub) into the gateway responses, so they follow the parameter as the Cors does', async () => {
+    const src = template({
+      cors: `      Cors:\n        AllowOrigin: !Sub "'\${Origin}'"\n        AllowHeaders: "'Content-Type'"\n`,
+      gatewayResponses: false,
+    }).replace(
+      'Resources:\n',
+      `Parameters:\n  Origin:\n    Type: String\n    Default: ${ORIGIN}\nResources:\n`,
+    );
+    const after = await fixed(src, [ORIGIN]);
+    expect(after).toMatch(/ {14}Access-Control-Allow-Origin:\n {16}Fn::Sub: "'\$\{Origin\}'"\n/);
+    expect(after).not.toContain(`"'${ORIGIN}'"`);
+    expect(codes(await check(after, [ORIGIN]))).toEqual([]);
+  });
+});
