@@ -738,11 +738,16 @@ export function functionFromUri(uri: unknown): string | undefined {
     }
   }
   if ('Fn::Join' in uri && Array.isArray(uri['Fn::Join']) && Array.isArray(uri['Fn::Join'][1])) {
-    for (const part of uri['Fn::Join'][1]) {
+    // Only the part that follows `…/functions/` names the function: `!Ref AWS::Region` or a queue's
+    // name in an SQS or SageMaker service URI is not one (serverless-patterns apigw-sqs-rest).
+    const parts: unknown[] = uri['Fn::Join'][1];
+    for (const [i, part] of parts.entries()) {
+      const before = parts[i - 1];
+      if (typeof before !== 'string' || !/(?:functions\/|:function:)$/.test(before)) continue;
       if (isRecord(part) && Array.isArray(part['Fn::GetAtt']) && typeof part['Fn::GetAtt'][0] === 'string')
         return part['Fn::GetAtt'][0];
       const r = refTarget(part);
-      if (r && isRecord(part)) return r;
+      if (r && isRecord(part) && !r.startsWith('AWS::')) return r;
     }
   }
   return undefined;
