@@ -3,14 +3,16 @@
  * aws-samples/serverless-patterns (commit fb7b5d06c): each test names the template it came from and
  * the SAM, API Gateway or SARIF source of the behaviour.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/check/run.js';
 import { readLocalFile } from '../../src/cli/template-file.js';
+import { sarifUri } from '../../src/report/sarif.js';
 import { buildDeployment } from '../../src/sam/deployment.js';
 import { loadTemplate } from '../../src/template/load.js';
+import { runCli } from '../support/run-cli.js';
 import { check, codes, fixed, template } from './helpers.js';
 
 const ORIGIN = 'https://app.example.com';
@@ -125,5 +127,68 @@ describe('CG107 --fix', () => {
     expect(after).toMatch(/ {14}Access-Control-Allow-Origin:\n {16}Fn::Sub: "'\$\{Origin\}'"\n/);
     expect(after).not.toContain(`"'${ORIGIN}'"`);
     expect(codes(await check(after, [ORIGIN]))).toEqual([]);
+  });
+});
+
+describe('--format sarif over templates whose findings lie in OpenAPI files', () => {
+  it('each artifactLocation.uri is a valid URI reference (SARIF 2.1.0 §3.4.3; RFC 3986): a space or # in a folder name is percent-encoded, and the region is in the OpenAPI file; a refused template is named relative to where the user stands, as checked ones are', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cg-sarif-'));
+    const dir = join(root, 'my api #2');
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, 'template.yaml'),
+      `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionBody:
+        Fn::Transform:
+          Name: AWS::Include
+          Parameters:
+            Location: api.yaml
+`,
+    );
+    writeFileSync(
+      join(dir, 'api.yaml'),
+      `swagger: "2.0"
+info: { title: x, version: "1" }
+paths:
+  /items:
+    get:
+      x-amazon-apigateway-integration:
+        type: aws
+        httpMethod: POST
+        uri: arn:aws:apigateway:us-east-1:dynamodb:action/Scan
+        responses:
+          default:
+            statusCode: "200"
+x-amazon-apigateway-cors:
+  allowOrigins: ["https://app.example.com"]
+`,
+    );
+    mkdirSync(join(root, 'broken'));
+    writeFileSync(join(root, 'broken', 'template.yaml'), 'Resources: [\n');
+    const { stdout } = await runCli(['check', root, '--format', 'sarif'], { plain: true });
+    const run = JSON.parse(stdout).runs[0];
+    const uris = run.results.map(
+      (r: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) =>
+        r.locations[0].physicalLocation.artifactLocation.uri,
+    );
+    expect(uris.length).toBeGreaterThan(0);
+    for (const uri of uris) {
+      expect(uri).toMatch(/my%20api%20%232\/api\.yaml$/);
+      expect(uri).not.toMatch(/[ #]/);
+    }
+    const refused = run.invocations[0].toolExecutionNotifications[0].locations[0].physicalLocation;
+    expect(refused.artifactLocation.uri).toMatch(/broken\/template\.yaml$/);
+    expect(refused.artifactLocation.uri.startsWith('/')).toBe(false);
+  });
+
+  it('an absolute path is a file: URI, a relative one stays relative', () => {
+    expect(sarifUri('/tmp/a b/t.yaml')).toBe('file:///tmp/a%20b/t.yaml');
+    expect(sarifUri('../x/t#1.yaml')).toBe('../x/t%231.yaml');
+    expect(sarifUri('C:\\work\\t.yaml')).toBe('file:///C:/work/t.yaml');
   });
 });
