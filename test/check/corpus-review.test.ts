@@ -192,3 +192,45 @@ x-amazon-apigateway-cors:
     expect(sarifUri('C:\\work\\t.yaml')).toBe('file:///C:/work/t.yaml');
   });
 });
+
+describe('CORS intent read from an OpenAPI file', () => {
+  it("x-amazon-apigateway-cors in an included file is intent located in that file, where CG124 points too (it pointed at the template's API; serverless-patterns apigw-kinesis-lambda-ddb)", async () => {
+    const result = await checkProject(
+      {
+        'template.yaml': `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionBody:
+        Fn::Transform:
+          Name: AWS::Include
+          Parameters:
+            Location: api.yaml
+`,
+        'api.yaml': `openapi: "3.0.1"
+info: { title: x, version: "1" }
+paths:
+  /submit:
+    post:
+      x-amazon-apigateway-integration:
+        type: aws
+        httpMethod: POST
+        uri: arn:aws:apigateway:us-east-1:kinesis:action/PutRecord
+        responses:
+          default:
+            statusCode: "200"
+x-amazon-apigateway-cors:
+  allowOrigins: ["*"]
+`,
+      },
+      [],
+    );
+    const signal = result.intent?.[0].signals.find((s) => s.source === 'openapi');
+    expect(signal?.pos).toMatchObject({ line: 14 });
+    expect(signal?.pos?.file).toMatch(/api\.yaml$/);
+    const cg124 = result.findings.find((f) => f.code === 'CG124');
+    expect(cg124?.pos).toMatchObject({ file: signal?.pos?.file, line: 14 });
+  });
+});
