@@ -170,6 +170,13 @@ function deployApi(
     for (const m of r.methods) m.functionId = canonicalFunctionId(m.functionId, model.functions);
   deployed.resources = read.resources;
   deployed.gatewayResponses = read.gatewayResponses;
+  // Authorizers the OpenAPI declares itself (a DefinitionUri file, an inline body): those SAM's Auth
+  // writes are already known, by the same names.
+  for (const [name, a] of Object.entries(read.authorizers)) {
+    if (deployed.authorizers[name]) continue;
+    if (a.functionId) a.functionId = canonicalFunctionId(a.functionId, model.functions);
+    deployed.authorizers[name] = a;
+  }
   // Positions for gateway responses come from the template's GatewayResponses property.
   const gr = api.gatewayResponses?.raw;
   if (isMap(gr)) {
@@ -626,9 +633,14 @@ export function readBody(
   provenance: WeakMap<object, Provenance> = new WeakMap(),
   pick?: (condition: string) => boolean | undefined,
   resolve: (v: unknown) => unknown = (v) => v,
-): { resources: DeployedResource[]; gatewayResponses: DeployedGatewayResponse[] } {
+): {
+  resources: DeployedResource[];
+  gatewayResponses: DeployedGatewayResponse[];
+  authorizers: Record<string, DeployedAuthorizer>;
+} {
   const resources: DeployedResource[] = [];
   const paths = isRecord(body.paths) ? body.paths : {};
+  const schemes = securitySchemes(body, resolve);
   const choose = (item: unknown) =>
     conditionalContents(item).filter(({ condition, branch }) => {
       if (!pick || condition === undefined) return true;
@@ -644,7 +656,17 @@ export function readBody(
         for (const { value: def, condition } of choose(rawDef)) {
           if (!isRecord(def)) continue;
           const prov = provenance.get(def);
-          methods.push(readMethod(key, def, condition ?? pathCondition, prov, posOf(item, key), resolve));
+          methods.push(
+            readMethod(
+              key,
+              def,
+              condition ?? pathCondition,
+              prov,
+              posOf(item, key),
+              resolve,
+              schemes.apiKeys,
+            ),
+          );
         }
       }
     }
@@ -673,7 +695,65 @@ export function readBody(
       });
     }
   }
-  return { resources, gatewayResponses };
+  return { resources, gatewayResponses, authorizers: schemes.authorizers };
+}
+
+/**
+ * The security schemes of an OpenAPI body as API Gateway imports them (AWS docs: "x-amazon-apigateway-authtype",
+ * "x-amazon-apigateway-authorizer object"; Swagger 2 securityDefinitions, OpenAPI 3 components.securitySchemes):
+ * `awsSigv4` is IAM, an x-amazon-apigateway-authorizer a Lambda (token, request) or Cognito authorizer, and a
+ * plain apiKey scheme on the x-api-key header the API key, whatever its name (SAM names it api_key).
+ */
+function securitySchemes(
+  body: Doc,
+  resolve: (v: unknown) => unknown,
+): { authorizers: Record<string, DeployedAuthorizer>; apiKeys: Set<string> } {
+  const authorizers: Record<string, DeployedAuthorizer> = {};
+  const apiKeys = new Set<string>();
+  const components = isRecord(body.components) ? body.components : {};
+  const all = [body.securityDefinitions, components.securitySchemes];
+  for (const schemes of all) {
+    if (!isRecord(schemes)) continue;
+    for (const [name, scheme] of Object.entries(schemes)) {
+      if (!isRecord(scheme)) continue;
+      const pos = posOf(schemes, name);
+      const ext = isRecord(scheme['x-amazon-apigateway-authorizer'])
+        ? scheme['x-amazon-apigateway-authorizer']
+        : undefined;
+      const authtype = String(scheme['x-amazon-apigateway-authtype'] ?? '').toLowerCase();
+      const header = scheme.in === 'header' && typeof scheme.name === 'string' ? scheme.name : undefined;
+      const base = { name, functionId: undefined, identityQueryStrings: [], ttlSeconds: 300, pos };
+      if (!ext && authtype === 'awssigv4') {
+        authorizers[name] = { ...base, type: 'AWS_IAM', identityHeaders: ['Authorization'] };
+        continue;
+      }
+      if (!ext) {
+        if (scheme.type === 'apiKey' && header?.toLowerCase() === 'x-api-key') apiKeys.add(name);
+        continue;
+      }
+      const kind = String(resolve(ext.type) ?? '').toLowerCase();
+      const sources = resolve(ext.identitySource);
+      const identity = (typeof sources === 'string' ? sources.split(',') : [])
+        .map((x) => x.trim())
+        .filter(Boolean);
+      const headers = identity
+        .filter((x) => x.startsWith('method.request.header.'))
+        .map((x) => x.slice('method.request.header.'.length));
+      const ttl = Number(resolve(ext.authorizerResultTtlInSeconds) ?? 300);
+      authorizers[name] = {
+        ...base,
+        type: kind === 'request' ? 'REQUEST' : kind === 'cognito_user_pools' ? 'COGNITO_USER_POOLS' : 'TOKEN',
+        functionId: kind === 'cognito_user_pools' ? undefined : functionFromUri(ext.authorizerUri),
+        // A token or Cognito authorizer reads the scheme's header (Authorization unless named).
+        identityHeaders: kind === 'request' ? headers : [header ?? headers[0] ?? 'Authorization'],
+        identityQueryStrings: identity
+          .filter((x) => x.startsWith('method.request.querystring.'))
+          .map((x) => x.slice('method.request.querystring.'.length)),
+        ttlSeconds: Number.isFinite(ttl) ? ttl : 300,
+      };
+    }
+  }
+  return { authorizers, apiKeys };
 }
 
 function readMethod(
@@ -683,6 +763,7 @@ function readMethod(
   prov: Provenance | undefined,
   fallbackPos: Pos | undefined,
   resolve: (v: unknown) => unknown,
+  apiKeySchemes: Set<string> = new Set(),
 ): DeployedMethod {
   const integration = isRecord(def[INTEGRATION]) ? def[INTEGRATION] : undefined;
   const type = integration ? (String(integration.type ?? 'none').toLowerCase() as IntegrationType) : 'none';
@@ -692,7 +773,7 @@ function readMethod(
   let scopes: unknown[] = [];
   for (const s of security) {
     for (const [name, value] of Object.entries(s)) {
-      if (name === 'api_key') apiKeyRequired = true;
+      if (name === 'api_key' || apiKeySchemes.has(name)) apiKeyRequired = true;
       else if (name !== 'api_key_false' && name !== 'NONE' && authorizer === undefined) {
         authorizer = name;
         scopes = Array.isArray(value) ? value : [];

@@ -234,3 +234,90 @@ x-amazon-apigateway-cors:
     expect(cg124?.pos).toMatchObject({ file: signal?.pos?.file, line: 14 });
   });
 });
+
+describe('authorizers an OpenAPI definition declares itself (API Gateway docs: x-amazon-apigateway-authtype, x-amazon-apigateway-authorizer object; serverless-patterns appsync-apigateway-dynamodb-sam)', () => {
+  const include = (schemes: string, security: string) => ({
+    'template.yaml': `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
+      DefinitionBody:
+        Fn::Transform:
+          Name: AWS::Include
+          Parameters:
+            Location: api.yaml
+  AuthFn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      InlineCode: "exports.handler = async () => ({})"
+`,
+    'api.yaml': `openapi: "3.0.1"
+info: { title: x, version: "1" }
+paths:
+  /items:
+    put:
+      security:
+      - ${security}: []
+      x-amazon-apigateway-integration:
+        type: aws
+        httpMethod: POST
+        uri: arn:aws:apigateway:us-east-1:dynamodb:action/PutItem
+        responses:
+          default:
+            statusCode: "200"
+            responseParameters:
+              method.response.header.Access-Control-Allow-Origin: "'${ORIGIN}'"
+components:
+  securitySchemes:
+${schemes}`,
+  });
+
+  it('an awsSigv4 scheme under any name is IAM: the routes send the SigV4 headers, and a signed request passes (it was an undefined authorizer: CG120 "no Access-Control-Allow-Origin" from a 500)', async () => {
+    const result = await checkProject(
+      include(
+        `    sigv4:\n      type: apiKey\n      name: Authorization\n      in: header\n      x-amazon-apigateway-authtype: awsSigv4\n`,
+        'sigv4',
+      ),
+    );
+    const f = result.findings.find((x) => x.code === 'CG104')!;
+    expect(f.hint).toContain(
+      'AllowHeaders: "\'Content-Type,Authorization,X-Amz-Date,X-Amz-Security-Token\'"',
+    );
+    expect(codes(result.findings)).not.toContain('CG120');
+    const sent = result.simulations.find((s) => s.expectedAllowed);
+    expect(sent?.shape).toBe('PUT JSON with Authorization, X-Amz-Date, X-Amz-Security-Token');
+  });
+
+  it('an apiKey scheme on x-api-key is the API key whatever its name (SAM names it api_key)', async () => {
+    const result = await checkProject(
+      include(`    MyKey:\n      type: apiKey\n      name: x-api-key\n      in: header\n`, 'MyKey'),
+    );
+    const f = result.findings.find((x) => x.code === 'CG104')!;
+    expect(f.hint).toContain('AllowHeaders: "\'Content-Type,X-Api-Key\'"');
+  });
+
+  it('a token authorizer (x-amazon-apigateway-authorizer type token) reads the header its scheme names', async () => {
+    const result = await checkProject(
+      include(
+        `    Tok:
+      type: apiKey
+      name: X-Token
+      in: header
+      x-amazon-apigateway-authtype: custom
+      x-amazon-apigateway-authorizer:
+        type: token
+        authorizerUri:
+          Fn::Sub: arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${AuthFn.Arn}/invocations
+        authorizerResultTtlInSeconds: 0
+`,
+        'Tok',
+      ),
+    );
+    const f = result.findings.find((x) => x.code === 'CG104')!;
+    expect(f.hint).toContain('AllowHeaders: "\'Content-Type,X-Token\'"');
+  });
+});
