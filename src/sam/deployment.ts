@@ -4,10 +4,11 @@
  * responses), then read back into the deployment model. Every refusal SAM makes for what crossgate
  * models is a TemplateError at the value to change.
  */
+import { dirname, isAbsolute, join } from 'node:path';
 import { TemplateError } from '../template/errors.js';
 import { isIntrinsic } from '../template/intrinsics.js';
 import { isMap, refTarget } from '../template/load.js';
-import type { ApiModel, RouteModel, TemplateModel } from '../template/model.js';
+import type { ApiModel, RouteModel, TemplateModel, TemplateNote } from '../template/model.js';
 import { addDuplicateKeys, keyPosOf, nodePos, posOf } from '../template/parse.js';
 import type { Pos } from '../template/position.js';
 import { bodyFromMethods } from './cfn-methods.js';
@@ -90,6 +91,7 @@ export function buildDeployment(model: TemplateModel, options: DeploymentOptions
     apis.push(deployed);
   }
   const functionUrls = buildFunctionUrls(model);
+  if (options.readFile) notes.push(...nestedStackNotes(model, options.readFile));
   return {
     file: model.file,
     apis,
@@ -98,6 +100,46 @@ export function buildDeployment(model: TemplateModel, options: DeploymentOptions
     notes,
     sources: { ...sources, ...http.sources },
   };
+}
+
+/** Text in a template that declares an API or a Function URL (SAM or CloudFormation, YAML or JSON). */
+const DECLARES_API =
+  /AWS::Serverless::(?:Api|HttpApi)\b|AWS::ApiGateway(?:V2)?::(?:RestApi|Api)\b|AWS::Lambda::Url\b|FunctionUrlConfig|\bType["']?\s*:\s*["']?(?:Api|HttpApi)["']?\s*(?:[,}#]|$)/m;
+
+/**
+ * A nested stack whose template is a local file (`AWS::Serverless::Application` Location,
+ * `AWS::CloudFormation::Stack` TemplateURL, which `sam package` uploads; SAM docs: "Using nested
+ * applications") is deployed with its parent, but check reads one template: when the child declares
+ * APIs of its own, say so, and how to check it. Children without APIs are not mentioned.
+ */
+function nestedStackNotes(model: TemplateModel, readFile: ReadFile): TemplateNote[] {
+  const out: TemplateNote[] = [];
+  const resources = isMap(model.root.Resources) ? model.root.Resources : {};
+  for (const [id, r] of Object.entries(resources)) {
+    if (!isMap(r) || !isMap(r.Properties)) continue;
+    const key =
+      r.Type === 'AWS::Serverless::Application'
+        ? 'Location'
+        : r.Type === 'AWS::CloudFormation::Stack'
+          ? 'TemplateURL'
+          : undefined;
+    const location = key ? r.Properties[key] : undefined;
+    if (typeof location !== 'string' || /^[a-z][a-z0-9+.-]*:\/\//i.test(location)) continue;
+    const path = isAbsolute(location) ? location : join(model.baseDir, location);
+    let text: string | undefined;
+    try {
+      text = readFile(path);
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined || !DECLARES_API.test(text)) continue;
+    out.push({
+      pos: key ? posOf(r.Properties, key) : undefined,
+      // The command names the child as the user would type it, from where they stand.
+      message: `${id} is a nested stack (${location}) that declares APIs of its own: check reads one template and does not follow it; run crossgate check ${isAbsolute(location) ? location : join(dirname(model.file), location)} too`,
+    });
+  }
+  return out;
 }
 
 function deployApi(
