@@ -704,7 +704,8 @@ export function readBody(
               def,
               condition ?? pathCondition,
               prov,
-              posOf(item, key),
+              // The method's key (`put:`), where a finding about the method reads naturally; its value starts a line below.
+              keyPosOf(item, key),
               resolve,
               schemes.apiKeys,
             ),

@@ -82,7 +82,8 @@ describe('OpenAPI read from local files', () => {
     expect(items.methods.map((m) => m.method).sort()).toEqual(['GET', 'POST']);
     const get = items.methods.find((m) => m.method === 'GET')!;
     expect(get).toMatchObject({ integration: 'aws_proxy', functionId: 'Fn' });
-    expect(get.pos).toMatchObject({ file: join(dir, 'api.yaml'), line: 6 });
+    // At the method's key (`get:`), line 5.
+    expect(get.pos).toMatchObject({ file: join(dir, 'api.yaml'), line: 5, col: 5 });
     expect(d.sources?.[join(dir, 'api.yaml')]).toBe(OPENAPI);
   });
 
