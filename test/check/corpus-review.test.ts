@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { unifiedDiff } from '../../src/check/fix.js';
 import { runCheck } from '../../src/check/run.js';
 import { readLocalFile } from '../../src/cli/template-file.js';
 import { sarifUri } from '../../src/report/sarif.js';
@@ -319,5 +320,19 @@ ${schemes}`,
     );
     const f = result.findings.find((x) => x.code === 'CG104')!;
     expect(f.hint).toContain('AllowHeaders: "\'Content-Type,X-Token\'"');
+  });
+});
+
+describe('--fix --dry-run prints the diff diff(1) would (GNU diffutils "Incomplete Lines"; serverless-patterns apigw-sfn, api-sqs-lambda-python)', () => {
+  it('a final newline ends the last line: no empty context line after it, and the hunk counts only real lines', () => {
+    const d = unifiedDiff('a: 1\nb: 2\n', 'a: 1\nb: 3\n', 'x.yaml');
+    expect(d).toBe('--- x.yaml\n+++ x.yaml (fixed)\n@@ -1,2 +1,2 @@\n a: 1\n-b: 2\n+b: 3\n');
+  });
+
+  it("a last line without a newline is marked '\\ No newline at end of file', so patch(1) leaves the file as --fix writes it", () => {
+    const d = unifiedDiff('a: 1\nb: 2', 'a: 1\nb: 2\nc: 3', 'x.yaml');
+    expect(d).toBe(
+      '--- x.yaml\n+++ x.yaml (fixed)\n@@ -1,2 +1,3 @@\n a: 1\n-b: 2\n\\ No newline at end of file\n+b: 2\n+c: 3\n\\ No newline at end of file\n',
+    );
   });
 });
