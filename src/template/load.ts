@@ -136,9 +136,10 @@ export function loadTemplate(source: string, file: string, options: LoadOptions 
     switch (res.Type) {
       case 'AWS::Serverless::Api': {
         for (const key of Object.keys(props)) {
-          // CloudFormation runs a snippet's Fn::Transform before the template's SAM transform (macros
-          // "are evaluated ... from the most deeply nested outward", CloudFormation docs: "Macro
-          // evaluation order"), so SAM never sees it: a macro's properties are unknown here, not wrong.
+          // CloudFormation runs a snippet's Fn::Transform before the template's SAM transform, nested
+          // macros first (CloudFormation docs, "Perform custom processing on CloudFormation templates
+          // with template macros", macro evaluation order; as AWS::Include in DefinitionBody is), so SAM
+          // never sees the key: a macro's properties are unknown here, not wrong.
           if (key === 'Fn::Transform') {
             const macro = isMap(props[key]) ? (props[key] as Record<string, unknown>).Name : undefined;
             notes.push({

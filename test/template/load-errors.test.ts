@@ -126,7 +126,7 @@ ${fn('        Get:\n          Type: HttpApi\n          Properties: { ApiId: !Ref
 });
 
 describe('what CloudFormation runs before SAM is not refused as SAM would refuse it', () => {
-  it('an Fn::Transform among an AWS::Serverless::Api\'s properties is a macro CloudFormation runs first (CloudFormation docs: "Macro evaluation order": from the most deeply nested outward), so the template loads, with a note at it', () => {
+  it("an Fn::Transform among an AWS::Serverless::Api's properties is a macro CloudFormation runs before SAM, nested macros first (CloudFormation docs: template macros, macro evaluation order), so the template loads, with a note at it", () => {
     const src = `${SAM}Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: Prod\n      Fn::Transform:\n        Name: MyMacro\n`;
     const model = loadTemplate(src, 'e.yaml');
     buildDeployment(model);
