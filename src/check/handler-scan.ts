@@ -10,36 +10,9 @@ import { runtimeFamily } from '../runtime/family.js';
 import type { TemplateModel } from '../template/model.js';
 import { type PythonSource, readPythonSource, scanPythonSources } from './python-handlers.js';
 import { normalizeOrigin } from './rules/malformed-origin.js';
+import type { HandlerCors } from './types.js';
 
-export interface HandlerCors {
-  file: string | undefined;
-  /** `library`: a CORS library decides per request; `literal`: a fixed ACAO value; `dynamic`: computed; `none`. */
-  kind: 'library' | 'literal' | 'dynamic' | 'none' | 'unknown';
-  library?: 'crossgate/lambda' | '@middy/http-cors' | 'powertools';
-  /** The literal Access-Control-Allow-Origin value, when `literal`. */
-  allowOrigin?: string;
-  allowCredentials?: boolean;
-  /** The handler echoes the request's Origin header. */
-  reflectsOrigin?: boolean;
-  /**
-   * `dynamic` only: false when the value is the same for every request (read from an environment
-   * variable), so no Vary: Origin is needed; unset when the reader cannot tell. Python handlers only.
-   */
-  perRequest?: boolean;
-  setsVary?: boolean;
-  /** 1-based line of the Access-Control-Allow-Origin text, for messages. */
-  line?: number;
-  /** For a library: origins written in the source (`'https://app.example.com'`). */
-  literalOrigins?: string[];
-  /** For a library: environment variables the source reads (`process.env.APP_ORIGIN`). */
-  envNames?: string[];
-  /**
-   * Responses the handler builds without Access-Control-Allow-Origin while it writes it elsewhere (an
-   * error path that forgets CORS): 1-based line, and the literal statusCode when there is one.
-   * Python handlers only (read with Python's parser).
-   */
-  uncoveredReturns?: Array<{ line: number; status?: number }>;
-}
+export type { HandlerCors };
 
 /** What a CORS library is configured with, as far as the source shows it. */
 function libraryConfig(source: string): Pick<HandlerCors, 'literalOrigins' | 'envNames'> {

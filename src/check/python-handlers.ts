@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPython } from '../runtime/python-interpreter.js';
-import type { HandlerCors } from './handler-scan.js';
+import type { HandlerCors } from './types.js';
 
 const SCANNER = fileURLToPath(new URL('./python/handler_scan.py', import.meta.url));
 

@@ -18,43 +18,12 @@
  * the backend's body passes through and the trace says so.
  */
 import { responseForStatus } from '../sam/integrations.js';
-import type {
-  DeployedApi,
-  DeployedMethod,
-  IntegrationResponse,
-  IntegrationTarget,
-  MappedHeader,
-} from '../sam/model.js';
+import type { DeployedMethod, IntegrationResponse, IntegrationTarget, MappedHeader } from '../sam/model.js';
 import { headerValue } from './proxy-event.js';
 import { readRequestReference, requestReference } from './request-reference.js';
-import type { GatewayRequest, HeaderList } from './types.js';
+import type { BackendCall, BackendOutcome, CallBackend, GatewayRequest, HeaderList } from './types.js';
 
-export interface BackendCall {
-  kind: 'http' | 'http_proxy' | 'aws';
-  api: DeployedApi;
-  method: DeployedMethod;
-  target: IntegrationTarget;
-  /** The method API Gateway sends to the backend. */
-  httpMethod: string;
-  /** The backend URL with path parameters and (for HTTP_PROXY) the query string filled in; undefined when it is known only after deploy. */
-  url: string | undefined;
-  headers: HeaderList;
-  body: Uint8Array | undefined;
-  timeoutMs: number;
-}
-
-export type BackendOutcome =
-  | {
-      ok: true;
-      status: number;
-      headers: HeaderList;
-      body: Uint8Array | string;
-      /** Set when no backend was called and this answer stands in for its success. */
-      simulated?: string;
-    }
-  | { ok: false; kind: 'unreachable' | 'timeout' | 'no-url'; message: string };
-
-export type CallBackend = (call: BackendCall) => Promise<BackendOutcome>;
+export type { BackendCall, BackendOutcome, CallBackend };
 
 /**
  * The backend crossgate uses when none is given: AWS services answer as they do on success without

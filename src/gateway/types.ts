@@ -1,6 +1,5 @@
-import type { DeployedMethod, DeployedResource } from '../sam/model.js';
+import type { DeployedApi, DeployedMethod, DeployedResource, IntegrationTarget } from '../sam/model.js';
 import type { ApiKey } from './api-keys.js';
-import type { CallBackend } from './integration.js';
 
 export type HeaderList = Array<[name: string, value: string]>;
 
@@ -119,3 +118,31 @@ export interface ApiKindHandler {
   match(req: GatewayRequest): ApiMatch | undefined;
   fallback(req: GatewayRequest): Promise<GatewayResponse>;
 }
+
+/** One call of an HTTP, HTTP_PROXY or AWS integration's backend (integration.ts). */
+export interface BackendCall {
+  kind: 'http' | 'http_proxy' | 'aws';
+  api: DeployedApi;
+  method: DeployedMethod;
+  target: IntegrationTarget;
+  /** The method API Gateway sends to the backend. */
+  httpMethod: string;
+  /** The backend URL with path parameters and (for HTTP_PROXY) the query string filled in; undefined when it is known only after deploy. */
+  url: string | undefined;
+  headers: HeaderList;
+  body: Uint8Array | undefined;
+  timeoutMs: number;
+}
+
+export type BackendOutcome =
+  | {
+      ok: true;
+      status: number;
+      headers: HeaderList;
+      body: Uint8Array | string;
+      /** Set when no backend was called and this answer stands in for its success. */
+      simulated?: string;
+    }
+  | { ok: false; kind: 'unreachable' | 'timeout' | 'no-url'; message: string };
+
+export type CallBackend = (call: BackendCall) => Promise<BackendOutcome>;

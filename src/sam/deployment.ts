@@ -7,12 +7,14 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import { TemplateError } from '../template/errors.js';
 import { isIntrinsic } from '../template/intrinsics.js';
-import { isMap, refTarget } from '../template/load.js';
+import { isMap } from '../template/load.js';
 import type { ApiModel, RouteModel, TemplateModel, TemplateNote } from '../template/model.js';
 import { addDuplicateKeys, keyPosOf, nodePos, posOf } from '../template/parse.js';
 import type { Pos } from '../template/position.js';
 import { bodyFromMethods } from './cfn-methods.js';
+import { cloneDoc } from './clone-doc.js';
 import { type Definition, isInclude, type ReadFile, readDefinition } from './definitions.js';
+import { canonicalFunctionId, functionFromUri } from './function-refs.js';
 import { buildFunctionUrls } from './function-url.js';
 import { addHttpEventIntegration, buildHttpApis, type RestHttpEvent } from './http-api.js';
 import { mappedHeader, readIntegration } from './integrations.js';
@@ -844,59 +846,6 @@ function readMethod(
   };
 }
 
-/** The function a Lambda integration URI names: `${Fn.Arn}` in Fn::Sub, or Fn::GetAtt [Fn, Arn]. */
-export function functionFromUri(uri: unknown): string | undefined {
-  if (typeof uri === 'string') return undefined;
-  if (!isRecord(uri)) return undefined;
-  if ('Fn::Sub' in uri) {
-    const s = Array.isArray(uri['Fn::Sub']) ? uri['Fn::Sub'][0] : uri['Fn::Sub'];
-    if (typeof s === 'string') {
-      const m = /functions\/\$\{([A-Za-z0-9]+)(?:\.(?:Arn|Alias))?\}/.exec(s);
-      if (m) return m[1];
-    }
-  }
-  if ('Fn::If' in uri && Array.isArray(uri['Fn::If'])) {
-    for (const b of uri['Fn::If'].slice(1)) {
-      const f = functionFromUri(b);
-      if (f) return f;
-    }
-  }
-  if ('Fn::Join' in uri && Array.isArray(uri['Fn::Join']) && Array.isArray(uri['Fn::Join'][1])) {
-    // Only the part that follows `…/functions/` names the function: `!Ref AWS::Region` or a queue's
-    // name in an SQS or SageMaker service URI is not one (serverless-patterns apigw-sqs-rest).
-    const parts: unknown[] = uri['Fn::Join'][1];
-    for (const [i, part] of parts.entries()) {
-      const before = parts[i - 1];
-      if (typeof before !== 'string' || !/(?:functions\/|:function:)$/.test(before)) continue;
-      if (isRecord(part) && Array.isArray(part['Fn::GetAtt']) && typeof part['Fn::GetAtt'][0] === 'string')
-        return part['Fn::GetAtt'][0];
-      const r = refTarget(part);
-      if (r && isRecord(part) && !r.startsWith('AWS::')) return r;
-    }
-  }
-  return undefined;
-}
-
-/** A deep copy of template values that keeps their positions. */
-export function cloneDoc<T>(value: T): T {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    const out = value.map((v) => cloneDoc(v));
-    copyAllPositions(value, out);
-    return out as T;
-  }
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = cloneDoc(v);
-  copyAllPositions(value, out);
-  return out as T;
-}
-
-function copyAllPositions(from: object, to: object): void {
-  for (const s of Object.getOwnPropertySymbols(from)) {
-    (to as Record<symbol, unknown>)[s] = (from as Record<symbol, unknown>)[s];
-  }
-}
-
 /** SAM's OpenAPI 3 post-processing reads the OPTIONS responses; it refuses ones that are not maps. */
 function validateOpenApi3Options(api: ApiModel, body: Doc): void {
   const version = typeof body.openapi === 'string' ? body.openapi : api.properties.OpenApiVersion;
@@ -930,14 +879,4 @@ function validateOpenApi3Options(api: ApiModel, body: Doc): void {
       );
     }
   }
-}
-
-/** `MyFunctionAliasLive` (the alias SAM makes for AutoPublishAlias) → `MyFunction`. */
-export function canonicalFunctionId(
-  id: string | undefined,
-  functions: Record<string, unknown>,
-): string | undefined {
-  if (id === undefined || id in functions) return id;
-  for (const name of Object.keys(functions)) if (id.startsWith(`${name}Alias`)) return name;
-  return id;
 }

@@ -16,8 +16,9 @@ import { isMap, refTarget } from '../template/load.js';
 import type { TemplateModel } from '../template/model.js';
 import { addDuplicateKeys, copyPositions, keyPosOf, nodePos, posOf } from '../template/parse.js';
 import type { Pos } from '../template/position.js';
+import { cloneDoc } from './clone-doc.js';
 import { type ReadFile, readIncluded } from './definitions.js';
-import { canonicalFunctionId, cloneDoc, functionFromUri } from './deployment.js';
+import { canonicalFunctionId, functionFromUri } from './function-refs.js';
 import type {
   CorsListProperty,
   DeployedCors,
