@@ -67,17 +67,21 @@ function isConnectionHeader(name: string): boolean {
   );
 }
 
-/** Per connection: requests whose answers are not yet on the socket, and whether a malformed one followed. */
+/**
+ * Per connection: requests whose answers are not yet on the socket, whether a malformed one followed,
+ * and — while a request's body is being read — how to fail that read.
+ */
 interface ConnectionState {
   pending: number;
   malformed: boolean;
+  failBody: ((error: Error) => void) | undefined;
 }
 const connections = new WeakMap<Socket, ConnectionState>();
 
 function stateOf(socket: Socket): ConnectionState {
   let state = connections.get(socket);
   if (!state) {
-    state = { pending: 0, malformed: false };
+    state = { pending: 0, malformed: false, failBody: undefined };
     connections.set(socket, state);
   }
   return state;
@@ -109,7 +113,12 @@ export async function startGatewayServer(
     // The parser reports its error again for every later chunk: answer once.
     if (state.malformed) return;
     state.malformed = true;
-    if (state.pending === 0) refuse(socket);
+    // The body being read is the malformed part (a bad chunk size, a Transfer-Encoding that is not
+    // chunked): node:http never ends that request, so its read is failed here and it answers the 400
+    // itself (RFC 9112 §6.3: the server MUST respond 400 and close). Without this the client waited
+    // for the request timeout with no answer.
+    if (state.failBody) state.failBody(new Error('malformed body'));
+    else if (state.pending === 0) refuse(socket);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -158,15 +167,19 @@ async function serveOne(
   let bodyTooLarge: number | undefined;
   if (declared > MAX_PAYLOAD_BYTES) bodyTooLarge = declared;
   else if (declared > 0 || chunked) {
+    const state = stateOf(req.socket);
     try {
-      const read = await readBody(req);
+      const read = await readBody(req, state);
       if (typeof read === 'number') bodyTooLarge = read;
       else body = read;
     } catch {
-      // The client went away or sent a body shorter than its Content-Length.
+      // The client went away, sent a body shorter than its Content-Length, or a malformed one.
+      state.malformed = false; // this answer is the 400: `refuse` must not send a second one
       if (!res.headersSent && !res.destroyed) {
-        res.writeHead(400, { 'content-type': 'application/json', connection: 'close' });
-        res.end('{"message":"Bad Request"}');
+        const socket = req.socket;
+        socket.destroySoon = () => lingerThenClose(socket);
+        res.writeHead(400, { 'content-type': 'application/json', 'content-length': 27, connection: 'close' });
+        res.end('{"message":"Bad Request"}\r\n');
       }
       return;
     }
@@ -254,8 +267,9 @@ function lastResort(status: 500 | 502, body: string, trace: GatewayResponse['tra
  * The body, or — once it passes the payload limit — how many bytes had come: the server stops keeping
  * them, and what still arrives is read and dropped.
  */
-function readBody(req: IncomingMessage): Promise<Uint8Array | undefined | number> {
-  return new Promise((resolve, reject) => {
+function readBody(req: IncomingMessage, state: ConnectionState): Promise<Uint8Array | undefined | number> {
+  return new Promise<Uint8Array | undefined | number>((resolve, reject) => {
+    state.failBody = reject;
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -271,6 +285,8 @@ function readBody(req: IncomingMessage): Promise<Uint8Array | undefined | number
     req.on('end', () => resolve(chunks.length === 0 ? undefined : new Uint8Array(Buffer.concat(chunks))));
     req.on('aborted', () => reject(new Error('aborted')));
     req.on('error', reject);
+  }).finally(() => {
+    state.failBody = undefined;
   });
 }
 

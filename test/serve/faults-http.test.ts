@@ -250,6 +250,38 @@ describe('pipelined requests: every complete request before a malformed one is a
   });
 });
 
+describe('a malformed body is a 400 at once, and the connection closes (RFC 9112 §6.3: "the server MUST respond with the 400 (Bad Request) status code and then close the connection"; §7.1 chunk-size is hex digits)', () => {
+  // Before: node:http reported the parse error while the request was still waiting for its body's
+  // end, so no answer came until the request timeout (60 s), and the handler was never told.
+  const shapes: Array<[string, string]> = [
+    ['a chunk size that is not hexadecimal', 'Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n'],
+    ['a Transfer-Encoding whose last coding is not chunked', 'Transfer-Encoding: gzip\r\n\r\nabc'],
+    ['a chunk longer than its size says', 'Transfer-Encoding: chunked\r\n\r\n2\r\nabcdef\r\n0\r\n\r\n'],
+  ];
+  for (const [what, rest] of shapes)
+    it(`${what}: 400 {"message":"Bad Request"}, the handler never runs, the connection closes`, async () => {
+      const before = await echoed();
+      const c = await converse(api.server.port, (s) => s.write(`POST /echo HTTP/1.1\r\nHost: x\r\n${rest}`));
+      expect(parseResponses(c.text).map((r) => [r.status, r.body])).toEqual([
+        [400, '{"message":"Bad Request"}\r\n'],
+      ]);
+      expect(c.closed).toBe(true);
+      expect(await echoed()).toBe(before);
+    });
+
+  it('after a valid pipelined request, the malformed body still gets its 400 after the first answer', async () => {
+    const c = await converse(
+      api.server.port,
+      (s) =>
+        s.write(
+          get('/slow/100') + 'POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+        ),
+      { until: (t) => t.includes('"Bad Request"') },
+    );
+    expect(parseResponses(c.text).map((r) => r.status)).toEqual([200, 400]);
+  });
+});
+
 describe('status codes outside 200–599 are a 502, as any malformed proxy result (Lambda docs: "Handling Lambda errors with an API Gateway API")', () => {
   for (const code of ['100', '101', '103', '199', '600', '700', '0', '-1', '99'])
     it(`statusCode ${code}: 502 {"message": "Internal server error"}, a final answer the client can read`, async () => {
