@@ -7,7 +7,8 @@
  * and the AWS Lambda docs pages "Define Lambda function handler in Node.js" and "Using the Lambda context
  * object to retrieve Node.js function information".
  */
-import { readFileSync } from 'node:fs';
+import fs, { readFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { constants } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
@@ -122,6 +123,46 @@ for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const
   console[method] = (...args: unknown[]): void =>
     send({ t: 'log', id: currentRequestId, line: format(...args) });
 }
+
+// fd 1 and 2 are the host's: a handler's fs.writeSync(1, …) (or a logger given fd 1, as pino's
+// destination(1) is) reached serve's terminal raw — no function, no request, terminal controls and all.
+// Lambda captures the runtime's stdout and stderr into the function's log; here writes to them go to
+// the worker's stdout and stderr, which the host reads as the function's log lines.
+// syncBuiltinESMExports makes `import { writeSync } from 'node:fs'` see the same functions.
+function consoleStreamOf(fd: unknown): NodeJS.WriteStream | undefined {
+  return fd === 1 ? process.stdout : fd === 2 ? process.stderr : undefined;
+}
+/** The bytes fs.write/writeSync would write: (buffer, offset?, length?) or (buffer, {offset, length}), or (string, position?, encoding?). */
+function bytesToWrite(data: unknown, args: unknown[]): Uint8Array | string {
+  if (typeof data === 'string')
+    return Buffer.from(data, typeof args[1] === 'string' ? (args[1] as BufferEncoding) : 'utf8');
+  const view = data as ArrayBufferView;
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  const options = isObject(args[0]) ? args[0] : { offset: args[0], length: args[1] };
+  const offset = typeof options.offset === 'number' ? options.offset : 0;
+  const length = typeof options.length === 'number' ? options.length : bytes.length - offset;
+  return bytes.subarray(offset, offset + length);
+}
+const hostWriteSync = fs.writeSync;
+const hostWrite = fs.write;
+fs.writeSync = function writeSync(fd: number, data: unknown, ...args: unknown[]): number {
+  const stream = consoleStreamOf(fd);
+  if (!stream) return (hostWriteSync as (...a: unknown[]) => number)(fd, data, ...args);
+  const bytes = bytesToWrite(data, args);
+  stream.write(bytes);
+  return bytes.length;
+} as typeof fs.writeSync;
+fs.write = function write(fd: number, data: unknown, ...args: unknown[]): void {
+  const stream = consoleStreamOf(fd);
+  if (!stream) {
+    (hostWrite as (...a: unknown[]) => void)(fd, data, ...args);
+    return;
+  }
+  const callback = args.pop() as (error: Error | null, written: number, data: unknown) => void;
+  const bytes = bytesToWrite(data, args);
+  stream.write(bytes, () => callback(null, bytes.length, data));
+} as typeof fs.write;
+syncBuiltinESMExports();
 
 /** `{errorType, errorMessage}` as the runtime interface client builds it (Errors.toRapidResponse). */
 function describeError(error: unknown): { errorType: string; message: string } {
