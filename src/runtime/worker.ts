@@ -7,6 +7,7 @@
  * and the AWS Lambda docs pages "Define Lambda function handler in Node.js" and "Using the Lambda context
  * object to retrieve Node.js function information".
  */
+import { ChildProcess } from 'node:child_process';
 import fs, { readFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { constants } from 'node:os';
@@ -163,6 +164,24 @@ fs.write = function write(fd: number, data: unknown, ...args: unknown[]): void {
   stream.write(bytes, () => callback(null, bytes.length, data));
 } as typeof fs.write;
 syncBuiltinESMExports();
+
+// A process the handler starts (spawn, exec, execFile, fork: each goes through ChildProcess#spawn) is a
+// child of the host's process, not of this thread: stopping the environment would leave it running,
+// after serve itself had gone. Lambda ends every process of an environment when it shuts down (AWS
+// Lambda docs: "Understanding the Lambda execution environment lifecycle", Shutdown phase): the host is
+// told of each one, and kills those still running when it stops the environment.
+// (ChildProcess#spawn is not in @types/node: it is the internal method child_process's functions call.)
+const childPrototype = ChildProcess.prototype as ChildProcess & { spawn(...args: unknown[]): unknown };
+const hostSpawn = childPrototype.spawn;
+childPrototype.spawn = function spawn(this: ChildProcess, ...args: unknown[]) {
+  const result = hostSpawn.apply(this, args);
+  const pid = this.pid;
+  if (pid !== undefined) {
+    send({ t: 'child', pid });
+    this.once('exit', () => send({ t: 'child-exit', pid }));
+  }
+  return result;
+};
 
 /** `{errorType, errorMessage}` as the runtime interface client builds it (Errors.toRapidResponse). */
 function describeError(error: unknown): { errorType: string; message: string } {

@@ -6,6 +6,7 @@
  * time and capped.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createRuntime, type InvokeOutcome, type Runtime } from '../../src/runtime/index.js';
@@ -114,6 +115,57 @@ describe('a handler that never lets go of its environment is stopped at its Time
       message: `RequestId: ${id} Error: Task timed out after 0.50 seconds`,
     });
     expect(await invoke('Spins')).toMatchObject({ ok: true, value: { calls: 1 } });
+  });
+});
+
+/** The process runs (a zombie — ended, not yet reaped — counts as ended). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+async function ended(pids: number[]): Promise<boolean> {
+  for (let waited = 0; waited < 5000; waited += 20) {
+    if (!pids.some(running)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return false;
+}
+
+describe('processes a handler starts end with its environment (AWS Lambda docs: "Understanding the Lambda execution environment lifecycle", Shutdown phase: Lambda ends the runtime and every process of the environment)', () => {
+  // Before: a worker thread's children belonged to the host's process and outlived the environment,
+  // and serve itself: `sleep 60` from a handler was still running after serve had stopped.
+  test('spawn and exec children still running when the runtime closes are ended', async () => {
+    const own = createRuntime([spec('Starts', faults, 'hostile.startsProcesses')]);
+    let pids: number[] = [];
+    try {
+      const outcome = await own.invoke('Starts', {}, requestId(), 10_000);
+      pids = (outcome.ok && (outcome.value as { pids: number[] }).pids) || [];
+      expect(pids).toHaveLength(2);
+      expect(pids.every(running)).toBe(true);
+    } finally {
+      await own.close();
+    }
+    expect(await ended(pids)).toBe(true);
+  });
+
+  test('a handler stopped at its Timeout takes its children with it', async () => {
+    const logged: string[] = [];
+    const own = createRuntime([spec('Starts', faults, 'hostile.startsProcesses', { timeoutSeconds: 1 })], {
+      onLog: (_fn, _id, line) => logged.push(line),
+    });
+    try {
+      const outcome = await own.invoke('Starts', { hang: true }, requestId(), 1000);
+      expect(outcome).toMatchObject({ ok: false, errorType: 'Sandbox.Timedout' });
+      const pids = (/started (\d+) (\d+)/.exec(logged.join('\n')) ?? []).slice(1).map(Number);
+      expect(pids).toHaveLength(2);
+      expect(await ended(pids)).toBe(true);
+    } finally {
+      await own.close();
+    }
   });
 });
 
