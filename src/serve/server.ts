@@ -59,6 +59,9 @@ const CONNECTION_HEADERS = new Set([
   'upgrade',
 ]);
 
+/** `scheme://authority` then the rest of a request target in absolute form (RFC 9112 §3.2.2). */
+const ABSOLUTE_FORM = /^https?:\/\/([^/?#]*)([^#]*)$/i;
+
 function isConnectionHeader(name: string): boolean {
   const n = name.length;
   return (
@@ -184,7 +187,18 @@ async function serveOne(
       return;
     }
   }
-  const url = req.url ?? '/';
+  let url = req.url ?? '/';
+  if (url.charCodeAt(0) !== 47 /* / */) {
+    // The absolute form (`GET http://host/path HTTP/1.1`, as a client sends it to a proxy): a server
+    // MUST accept it, and the target's authority replaces Host (RFC 9112 §3.2.2). It was routed as
+    // the path `/http:/host/path`.
+    const absolute = ABSOLUTE_FORM.exec(url);
+    if (absolute) {
+      host = absolute[1];
+      url =
+        absolute[2] === '' ? '/' : absolute[2].charCodeAt(0) === 63 /* ? */ ? `/${absolute[2]}` : absolute[2];
+    }
+  }
   const q = url.indexOf('?');
   const request: GatewayRequest = {
     method: req.method ?? 'GET',

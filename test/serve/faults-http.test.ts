@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTemplateFile } from '../../src/cli/template-file.js';
 import type { Gateway } from '../../src/gateway/gateway.js';
-import type { GatewayResponse, GatewayTrace } from '../../src/gateway/types.js';
+import type { GatewayRequest, GatewayResponse, GatewayTrace } from '../../src/gateway/types.js';
 import { type RunningServe, serve } from '../../src/serve/serve.js';
 import { type Exchange, startGatewayServer } from '../../src/serve/server.js';
 import { converse, countResponses, get, headerOf, parseResponses } from './raw-http.js';
@@ -20,6 +20,7 @@ const INTERNAL = '{"message":"Internal server error"}';
 let api: RunningServe;
 let url: string;
 const traces: GatewayTrace[] = [];
+const requests: GatewayRequest[] = [];
 
 beforeAll(async () => {
   const { model, deployment } = loadTemplateFile('test/serve/fixtures/hostile/template.yaml');
@@ -28,7 +29,10 @@ beforeAll(async () => {
     port: 0,
     watch: false,
     workers: 1,
-    onExchange: (x) => traces.push(x.response.trace),
+    onExchange: (x) => {
+      traces.push(x.response.trace);
+      requests.push(x.request);
+    },
   });
   url = api.server.url;
 });
@@ -279,6 +283,28 @@ describe('a malformed body is a 400 at once, and the connection closes (RFC 9112
       { until: (t) => t.includes('"Bad Request"') },
     );
     expect(parseResponses(c.text).map((r) => r.status)).toEqual([200, 400]);
+  });
+});
+
+describe("a request target in absolute form is served as its path (RFC 9112 §3.2.2: a server MUST accept the absolute form; the target's authority replaces Host)", () => {
+  // Before: `GET http://api.example/status/201` was routed as the path `/http:/api.example/status/201`.
+  for (const target of ['http://api.example/status/201?x=1', 'HTTPS://api.example/status/201?x=1'])
+    it(`GET ${target}: the route /status/{code}, the query, and api.example as the domain`, async () => {
+      const c = await converse(api.server.port, (s) =>
+        s.write(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`),
+      );
+      const [res] = parseResponses(c.text);
+      expect([res.status, res.body]).toEqual([201, 'status 201']);
+      const seen = requests.at(-1)!;
+      expect([seen.path, seen.query, seen.domainName]).toEqual(['/status/201', 'x=1', 'api.example']);
+    });
+
+  it('an authority with nothing after it is the path /', async () => {
+    const c = await converse(api.server.port, (s) =>
+      s.write('GET http://api.example HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'),
+    );
+    expect(parseResponses(c.text)).toHaveLength(1);
+    expect(requests.at(-1)!.path).toBe('/');
   });
 });
 
