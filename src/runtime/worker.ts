@@ -144,11 +144,20 @@ function bytesToWrite(data: unknown, args: unknown[]): Uint8Array | string {
   const length = typeof options.length === 'number' ? options.length : bytes.length - offset;
   return bytes.subarray(offset, offset + length);
 }
+/** What a write to a closed descriptor fails with (the handler ended process.stdout itself). */
+function closedDescriptor(): Error {
+  return Object.assign(new Error('EBADF: bad file descriptor, write'), {
+    code: 'EBADF',
+    errno: -9,
+    syscall: 'write',
+  });
+}
 const hostWriteSync = fs.writeSync;
 const hostWrite = fs.write;
 fs.writeSync = function writeSync(fd: number, data: unknown, ...args: unknown[]): number {
   const stream = consoleStreamOf(fd);
   if (!stream) return (hostWriteSync as (...a: unknown[]) => number)(fd, data, ...args);
+  if (!stream.writable) throw closedDescriptor();
   const bytes = bytesToWrite(data, args);
   stream.write(bytes);
   return bytes.length;
@@ -160,6 +169,10 @@ fs.write = function write(fd: number, data: unknown, ...args: unknown[]): void {
     return;
   }
   const callback = args.pop() as (error: Error | null, written: number, data: unknown) => void;
+  if (!stream.writable) {
+    process.nextTick(callback, closedDescriptor(), 0, data);
+    return;
+  }
   const bytes = bytesToWrite(data, args);
   stream.write(bytes, () => callback(null, bytes.length, data));
 } as typeof fs.write;

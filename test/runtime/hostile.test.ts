@@ -169,6 +169,25 @@ describe('processes a handler starts end with its environment (AWS Lambda docs: 
   });
 });
 
+describe('a handler writing to fd 1 and 2 (its log, as Lambda captures the runtime’s stdout and stderr)', () => {
+  test('fs.writeSync(1) after the handler ended process.stdout fails with EBADF in the handler; the environment goes on', async () => {
+    const own = createRuntime([spec('Closes', faults, 'hostile.closesStdout')]);
+    try {
+      expect(await own.invoke('Closes', {}, requestId(), 10_000)).toMatchObject({
+        ok: true,
+        value: { threw: 'EBADF' },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await own.invoke('Closes', {}, requestId(), 10_000)).toMatchObject({
+        ok: true,
+        value: { threw: 'EBADF' },
+      });
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('MemorySize bounds the whole environment, heap and off-heap (AWS Lambda docs: Configure Lambda function memory)', () => {
   test('a 128 MB function holding Buffers past 128 MB is Runtime.OutOfMemory; the next event gets a fresh environment', async () => {
     expect(await invoke('Buffers', { mb: 40 })).toMatchObject({ ok: true, value: { heldMB: 40 } });
