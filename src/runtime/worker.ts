@@ -56,6 +56,14 @@ processInternals._kill = (pid: number, signal: number): number => {
   return 0;
 };
 
+// process.abort() throws in a worker ("not supported in workers"); in Lambda it ends the environment
+// with SIGABRT (abort(3)), reported as `Runtime exited with error: signal: aborted`.
+process.abort = (): never => {
+  send({ t: 'signal', signal: 'SIGABRT' });
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+  throw new Error('unreachable: the host ends this environment');
+};
+
 // ── memory: MemorySize bounds the heap and what lives outside it ──────────────────────────────────────
 // V8 bounds this worker's heap (resourceLimits); Buffers and ArrayBuffers live outside it, counted by
 // V8 per isolate as external memory. Lambda stops an environment whose memory goes over MemorySize, so

@@ -94,6 +94,21 @@ describe("signals a handler sends to the host's process end only its own environ
     }
   });
 
+  test('process.abort() ends the environment as SIGABRT does (abort(3)): Runtime.ExitError "signal: aborted"; it threw "not supported in workers"', async () => {
+    const own = createRuntime([spec('Aborts', faults, 'hostile.aborts')]);
+    try {
+      const id = requestId();
+      expect(await own.invoke('Aborts', {}, id, 10_000)).toMatchObject({
+        ok: false,
+        kind: 'crash',
+        errorType: 'Runtime.ExitError',
+        message: `RequestId: ${id} Error: Runtime exited with error: signal: aborted`,
+      });
+    } finally {
+      await own.close();
+    }
+  });
+
   test('signal 0 (does the process exist?) is answered, and nothing ends', async () => {
     expect(await invoke('Probes')).toMatchObject({ ok: true, value: { exists: true } });
   });
