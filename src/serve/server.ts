@@ -59,6 +59,12 @@ const CONNECTION_HEADERS = new Set([
   'upgrade',
 ]);
 
+/**
+ * A Host field value (RFC 9112 §3.2, RFC 3986 §3.2.2): an IP literal in brackets or a reg-name (empty
+ * too), then an optional port.
+ */
+const VALID_HOST = /^(?:\[[0-9A-Za-z:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
+
 /** `scheme://authority` then the rest of a request target in absolute form (RFC 9112 §3.2.2). */
 const ABSOLUTE_FORM = /^https?:\/\/([^/?#]*)([^#]*)$/i;
 
@@ -158,13 +164,26 @@ async function serveOne(
   let host: string | undefined;
   let declared = -1;
   let chunked = false;
+  let badHost = false;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
     const value = raw[i + 1];
     headers.push([name, value]);
-    if (name.length === 4 && host === undefined && name.toLowerCase() === 'host') host = value;
-    else if (name.length === 14 && name.toLowerCase() === 'content-length') declared = Number(value);
+    if (name.length === 4 && name.toLowerCase() === 'host') {
+      if (host !== undefined || !VALID_HOST.test(value)) badHost = true;
+      host = value;
+    } else if (name.length === 14 && name.toLowerCase() === 'content-length') declared = Number(value);
     else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') chunked = true;
+  }
+  if (badHost) {
+    // RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any request message
+    // that contains more than one Host header field line or a Host header field with an invalid field
+    // value." Before, the first Host was the event's domainName and the last its Host header.
+    const socket = req.socket;
+    socket.destroySoon = () => lingerThenClose(socket);
+    res.writeHead(400, { 'content-type': 'application/json', 'content-length': 27, connection: 'close' });
+    res.end('{"message":"Bad Request"}\r\n');
+    return;
   }
   let body: Uint8Array | undefined;
   let bodyTooLarge: number | undefined;

@@ -308,6 +308,38 @@ describe("a request target in absolute form is served as its path (RFC 9112 §3.
   });
 });
 
+describe('Host: more than one, or an invalid value, is a 400 and the handler never runs (RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any request message that contains more than one Host header field line or a Host header field with an invalid field value")', () => {
+  // Before: two Hosts reached the handler with the first as requestContext.domainName and the last as
+  // headers.Host; `Host: a b` and `Host: a/b` reached it as they were.
+  for (const hosts of [
+    ['a.example', 'b.example'],
+    ['a.example', 'a.example'],
+    ['a b'],
+    ['a/b'],
+    ['a.example:80x'],
+  ])
+    it(`${hosts.map((h) => `Host: ${h}`).join(', ')}`, async () => {
+      const before = await echoed();
+      const head = hosts.map((h) => `Host: ${h}\r\n`).join('');
+      const c = await converse(api.server.port, (s) =>
+        s.write(`POST /echo HTTP/1.1\r\n${head}Content-Length: 2\r\n\r\nhi`),
+      );
+      expect(parseResponses(c.text).map((r) => [r.status, r.body])).toEqual([
+        [400, '{"message":"Bad Request"}\r\n'],
+      ]);
+      expect(c.closed).toBe(true);
+      expect(await echoed()).toBe(before);
+    });
+
+  for (const host of ['api.example', 'API.example:8080', '127.0.0.1:3000', '[::1]:3000', ''])
+    it(`Host: ${host === '' ? '(empty)' : host} is served`, async () => {
+      const c = await converse(api.server.port, (s) =>
+        s.write(`GET /status/201 HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`),
+      );
+      expect(parseResponses(c.text).map((r) => r.status)).toEqual([201]);
+    });
+});
+
 describe('status codes outside 200–599 are a 502, as any malformed proxy result (Lambda docs: "Handling Lambda errors with an API Gateway API")', () => {
   for (const code of ['100', '101', '103', '199', '600', '700', '0', '-1', '99'])
     it(`statusCode ${code}: 502 {"message": "Internal server error"}, a final answer the client can read`, async () => {
