@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildFailure, build, type Message, type Metafile, type Plugin } from 'esbuild';
 import { findHandlerFile, type HandlerRef, inlineCodeFormat, isTypeScript, moduleFormat } from './handler.js';
+import { nodeLayerPaths } from './node-layers.js';
 import type { FunctionSpec } from './types.js';
 
 /** What a worker imports, and the source files whose change should reload it. */
@@ -133,7 +134,12 @@ export async function prepare(
   }
 
   const format = moduleFormat(file);
-  if (!isTypeScript(file)) {
+  const layered = nodeLayerPaths(spec);
+  // An ES module's imports do not read NODE_PATH (Node.js docs: "Modules: ECMAScript modules", no
+  // NODE_PATH), yet Lambda's runtime finds its packages in Layers too (since nodejs18.x: AWS re:Post
+  // "lambda-import-module-error-nodejs"): with Layers, it is bundled as TypeScript is, its packages
+  // resolved through them.
+  if (!isTypeScript(file) && !(format === 'esm' && layered.length > 0)) {
     if (!watch) return { ok: true, entry: file, source: file, inputs: [file] };
     // Only to learn which local files the handler reads, for the watcher; Node loads the file itself.
     try {
@@ -168,6 +174,7 @@ export async function prepare(
       metafile: true,
       absWorkingDir: spec.codeDir,
       logLevel: 'silent',
+      nodePaths: layered,
       plugins: [externalPackages(format)],
       // esbuild's require() shim needs a real `require` in an ES module bundle.
       banner:

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { runtimeFamily } from './family.js';
+import { nodeLayerPaths } from './node-layers.js';
 import type { FunctionSpec } from './types.js';
 
 /**
@@ -37,6 +39,9 @@ export function functionEnvironment(
     AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
     LAMBDA_TASK_ROOT: spec.codeDir,
   });
+  // require() looks in the Layers after the code's own node_modules, as through Lambda's NODE_PATH.
+  const layered = runtimeFamily(spec.runtime) === 'node' ? nodeLayerPaths(spec) : [];
+  if (layered.length > 0) env.NODE_PATH = [...layered, env.NODE_PATH ?? ''].filter(Boolean).join(':');
   return env;
 }
 
