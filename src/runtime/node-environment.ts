@@ -26,6 +26,7 @@ import {
 } from './environment.js';
 import { type HandlerRef, parseHandler } from './handler.js';
 import { LineSplitter } from './log-lines.js';
+import { descendantsOf } from './process-memory.js';
 import type { HostToWorker, InvokeEvent, WorkerInit, WorkerToHost } from './protocol.js';
 import { signalText } from './signals.js';
 
@@ -259,11 +260,7 @@ class WorkerEnvironment implements Environment {
   private endChildren(): void {
     for (const pid of this.children) {
       startedChildren.delete(pid);
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // It had ended (its exit message was still on its way).
-      }
+      killTree(pid);
     }
     this.children.clear();
   }
@@ -289,14 +286,22 @@ class WorkerEnvironment implements Environment {
  */
 const startedChildren = new Set<number>();
 process.once('exit', () => {
-  for (const pid of startedChildren) {
+  for (const pid of startedChildren) killTree(pid);
+});
+
+/**
+ * A process and the processes under it (a shell's command, a daemon's workers), found before any is
+ * killed: once their parent is gone they belong to init and cannot be told apart.
+ */
+function killTree(pid: number): void {
+  for (const target of [...descendantsOf(pid), pid]) {
     try {
-      process.kill(pid, 'SIGKILL');
+      process.kill(target, 'SIGKILL');
     } catch {
-      // Already gone.
+      // It had ended (its exit message was still on its way).
     }
   }
-});
+}
 
 function flushOutbox(environment: WorkerEnvironment): void {
   environment.flush();

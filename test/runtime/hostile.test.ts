@@ -153,13 +153,13 @@ async function ended(pids: number[]): Promise<boolean> {
 describe('processes a handler starts end with its environment (AWS Lambda docs: "Understanding the Lambda execution environment lifecycle", Shutdown phase: Lambda ends the runtime and every process of the environment)', () => {
   // Before: a worker thread's children belonged to the host's process and outlived the environment,
   // and serve itself: `sleep 60` from a handler was still running after serve had stopped.
-  test('spawn and exec children still running when the runtime closes are ended', async () => {
+  test('spawn and exec children, and a child’s own child, still running when the runtime closes are ended', async () => {
     const own = createRuntime([spec('Starts', faults, 'hostile.startsProcesses')]);
     let pids: number[] = [];
     try {
       const outcome = await own.invoke('Starts', {}, requestId(), 10_000);
       pids = (outcome.ok && (outcome.value as { pids: number[] }).pids) || [];
-      expect(pids).toHaveLength(2);
+      expect(pids).toHaveLength(3);
       expect(pids.every(running)).toBe(true);
     } finally {
       await own.close();
@@ -175,8 +175,8 @@ describe('processes a handler starts end with its environment (AWS Lambda docs: 
     try {
       const outcome = await own.invoke('Starts', { hang: true }, requestId(), 1000);
       expect(outcome).toMatchObject({ ok: false, errorType: 'Sandbox.Timedout' });
-      const pids = (/started (\d+) (\d+)/.exec(logged.join('\n')) ?? []).slice(1).map(Number);
-      expect(pids).toHaveLength(2);
+      const pids = (/started (\d+) (\d+) (\d+)/.exec(logged.join('\n')) ?? []).slice(1).map(Number);
+      expect(pids).toHaveLength(3);
       expect(await ended(pids)).toBe(true);
     } finally {
       await own.close();
