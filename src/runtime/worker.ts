@@ -64,6 +64,22 @@ process.abort = (): never => {
   throw new Error('unreachable: the host ends this environment');
 };
 
+// process.chdir() and process.umask(mask) change the whole process, so Node refuses them in a worker
+// ("not supported in workers"). In Lambda each environment is its own process and both work: say why
+// they cannot here, and what to do instead.
+const hostUmask = process.umask.bind(process);
+process.chdir = (directory: string): void => {
+  throw new Error(
+    `process.chdir(${JSON.stringify(String(directory))}): crossgate serve runs Node.js functions as threads of one process, which share its working directory, so a function cannot change it (in Lambda each function has its own process). Use absolute paths (path.join(${JSON.stringify(String(directory))}, name)).`,
+  );
+};
+process.umask = ((mask?: string | number): number => {
+  if (mask === undefined) return hostUmask();
+  throw new Error(
+    'process.umask(mask): crossgate serve runs Node.js functions as threads of one process, which share its file mode mask, so a function cannot change it (in Lambda each function has its own process). Pass a mode to fs.writeFile / fs.mkdir instead.',
+  );
+}) as typeof process.umask;
+
 // ── memory: MemorySize bounds the heap and what lives outside it ──────────────────────────────────────
 // V8 bounds this worker's heap (resourceLimits); Buffers and ArrayBuffers live outside it, counted by
 // V8 per isolate as external memory. Lambda stops an environment whose memory goes over MemorySize, so

@@ -203,6 +203,27 @@ describe('a handler writing to fd 1 and 2 (its log, as Lambda captures the runti
   });
 });
 
+describe('process-wide state a Node handler cannot change here (its environment is a thread of serve’s process; in Lambda, a process of its own)', () => {
+  // Before: TypeError "process.chdir() is not supported in workers", which does not say what a worker is.
+  test('process.chdir() and process.umask(mask) fail with an error that says why and what to do; process.umask() still reads the mask', async () => {
+    const own = createRuntime([spec('Chdir', faults, 'hostile.changesDirectory')]);
+    try {
+      const chdir = await own.invoke('Chdir', {}, requestId(), 10_000);
+      expect(chdir).toMatchObject({ ok: false, kind: 'error', errorType: 'Error' });
+      expect(!chdir.ok && chdir.message).toMatch(
+        /process\.chdir\("\/tmp"\): crossgate serve runs Node\.js functions as threads of one process.*Use absolute paths/,
+      );
+      const umask = await own.invoke('Chdir', { umask: true }, requestId(), 10_000);
+      expect(!umask.ok && umask.message).toMatch(
+        /process\.umask\(mask\): crossgate serve runs Node\.js functions as threads.*Pass a mode/,
+      );
+      expect(process.cwd()).not.toBe('/tmp');
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('MemorySize bounds the whole environment, heap and off-heap (AWS Lambda docs: Configure Lambda function memory)', () => {
   test('a 128 MB function holding Buffers past 128 MB is Runtime.OutOfMemory; the next event gets a fresh environment', async () => {
     expect(await invoke('Buffers', { mb: 40 })).toMatchObject({ ok: true, value: { heldMB: 40 } });
