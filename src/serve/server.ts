@@ -63,7 +63,7 @@ const CONNECTION_HEADERS = new Set([
  * A Host field value (RFC 9112 §3.2, RFC 3986 §3.2.2): an IP literal in brackets or a reg-name (empty
  * too), then an optional port.
  */
-const VALID_HOST = /^(?:\[[0-9A-Za-z:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
+const VALID_HOST = /^(?:\[[0-9A-Za-z:.%]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
 
 /** `scheme://authority` then the rest of a request target in absolute form (RFC 9112 §3.2.2). */
 const ABSOLUTE_FORM = /^https?:\/\/([^/?#]*)([^#]*)$/i;

@@ -331,7 +331,15 @@ describe('Host: more than one, or an invalid value, is a 400 and the handler nev
       expect(await echoed()).toBe(before);
     });
 
-  for (const host of ['api.example', 'API.example:8080', '127.0.0.1:3000', '[::1]:3000', ''])
+  for (const host of [
+    'api.example',
+    'API.example:8080',
+    '127.0.0.1:3000',
+    '[::1]:3000',
+    '[fe80::1%25eth0]:3000',
+    'my_host.local',
+    '',
+  ])
     it(`Host: ${host === '' ? '(empty)' : host} is served`, async () => {
       const c = await converse(api.server.port, (s) =>
         s.write(`GET /status/201 HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`),
