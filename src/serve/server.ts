@@ -108,6 +108,11 @@ export async function startGatewayServer(
   // A client that sends its request and half-closes (curl --no-keepalive, `nc -N`) still gets its
   // answer: node:http's own switch for it (lib/_http_server.js socketOnEnd).
   (server as Server & { httpAllowHalfOpen?: boolean }).httpAllowHalfOpen = true;
+  // node:http keeps the first 2,000 headers of a request and silently drops the rest (Node docs:
+  // server.maxHeadersCount, default 2000; 0 is no limit): an Authorization or x-api-key after 2,000
+  // short headers vanished, in a head API Gateway's 10,240-byte limit accepts. The head's size stays
+  // bounded by node's 16 KiB maxHeaderSize.
+  server.maxHeadersCount = 0;
   // `Expect: 100-continue` with a body over the limit is refused at once (RFC 9110 §10.1.1: a server
   // may answer with a final status instead of 100); otherwise the client is told to go on.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {

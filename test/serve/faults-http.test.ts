@@ -348,6 +348,22 @@ describe('Host: more than one, or an invalid value, is a 400 and the handler nev
     });
 });
 
+describe('every header of a request reaches the handler (Node docs: server.maxHeadersCount, default 2,000, drops the rest silently; AWS docs: "Amazon API Gateway quotas", 10,240 bytes of request line and headers)', () => {
+  it('2,010 short headers (under 10,240 bytes in all), then X-Last: the handler sees X-Last', async () => {
+    const many = 'a:b\r\n'.repeat(2010);
+    expect(many.length).toBeLessThan(10_240);
+    const c = await converse(api.server.port, (s) =>
+      s.write(
+        `GET /status/201 HTTP/1.1\r\nHost: localhost\r\n${many}X-Last: here\r\nConnection: close\r\n\r\n`,
+      ),
+    );
+    expect(parseResponses(c.text).map((r) => r.status)).toEqual([201]);
+    const seen = requests.at(-1)!;
+    expect(seen.headers.filter(([n]) => n === 'a')).toHaveLength(2010);
+    expect(seen.headers).toContainEqual(['X-Last', 'here']);
+  });
+});
+
 describe('status codes outside 200–599 are a 502, as any malformed proxy result (Lambda docs: "Handling Lambda errors with an API Gateway API")', () => {
   for (const code of ['100', '101', '103', '199', '600', '700', '0', '-1', '99'])
     it(`statusCode ${code}: 502 {"message": "Internal server error"}, a final answer the client can read`, async () => {
