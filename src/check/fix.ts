@@ -375,8 +375,8 @@ function indentUnit(source: string): number {
 
 /** A unified diff (3 lines of context) of two texts. */
 export function unifiedDiff(before: string, after: string, file: string): string {
-  const a = before.split('\n');
-  const b = after.split('\n');
+  const a = diffLines(before);
+  const b = diffLines(after);
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let endA = a.length;
@@ -421,6 +421,18 @@ export function unifiedDiff(before: string, after: string, file: string): string
     i = to;
   }
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * A text's lines as diff(1) counts them: a final newline ends the last line rather than starting an
+ * empty one, and a last line without it carries diff's `\ No newline at end of file` marker, so the
+ * diff --dry-run prints is the one `diff -u` and `git apply` read.
+ */
+function diffLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  else lines[lines.length - 1] += '\n\\ No newline at end of file';
+  return lines;
 }
 
 function lcsOps(a: string[], b: string[]): Array<' ' | '-' | '+'> {

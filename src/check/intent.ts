@@ -14,6 +14,7 @@
  */
 import type { DeployedApi, MappedHeader } from '../sam/model.js';
 import type { ApiModel } from '../template/model.js';
+import { posOf } from '../template/parse.js';
 import type { Pos } from '../template/position.js';
 import type { HandlerCors } from './handler-scan.js';
 import type { Finding } from './types.js';
@@ -139,7 +140,8 @@ export function restApiSignals(
     out.push({
       source: 'openapi',
       detail: 'its OpenAPI definition has x-amazon-apigateway-cors',
-      pos: api.pos,
+      // Where it is written (the OpenAPI file, for a DefinitionUri or AWS::Include), not the API.
+      pos: posOf(api.body, 'x-amazon-apigateway-cors') ?? api.pos,
     });
   for (const g of api.gatewayResponses)
     out.push(...headerSignals(g.headers, 'gateway-responses', `gateway response ${g.type}`));

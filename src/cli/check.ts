@@ -12,7 +12,7 @@ import type { Invoke } from '../gateway/types.js';
 import { checkJson } from '../report/check-json.js';
 import { checkText, manyText } from '../report/check-text.js';
 import { checkGithub } from '../report/github.js';
-import { checkSarif } from '../report/sarif.js';
+import { checkSarif, sarifUri } from '../report/sarif.js';
 import { CorsConfigurationError } from '../sam/http-api.js';
 import { TemplateError } from '../template/errors.js';
 import { formatPos } from '../template/position.js';
@@ -119,13 +119,15 @@ export const checkCommand = {
       try {
         checked.push(await checkOne(file, options, undefined));
       } catch (error) {
+        // Named as a checked template is: relative to where the user stands.
+        const shown = relative(process.cwd(), resolve(file)) || file;
         if (error instanceof TemplateError)
           checked.push({
-            file,
+            file: shown,
             refused: { message: error.detail, position: error.pos ? formatPos(error.pos) : undefined },
           });
         else if (error instanceof UsageError)
-          checked.push({ file, refused: { message: error.message, position: undefined } });
+          checked.push({ file: shown, refused: { message: error.message, position: undefined } });
         else throw error;
       }
     }
@@ -348,7 +350,7 @@ function sarifMany(checked: CheckedTemplate[]): unknown {
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: at ? at[1] : c.file },
+                artifactLocation: { uri: sarifUri(at ? at[1] : c.file) },
                 ...(at ? { region: { startLine: Number(at[2]), startColumn: Number(at[3]) } } : {}),
               },
             },

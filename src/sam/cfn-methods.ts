@@ -156,7 +156,10 @@ function methodDef(model: TemplateModel, p: Record<string, unknown>): Doc {
     const list = Array.isArray(integration.IntegrationResponses) ? integration.IntegrationResponses : [];
     for (const ir of list) {
       if (!isMap(ir)) continue;
-      const pattern = model.resolver.resolve(ir.SelectionPattern);
+      // CloudFormation reads a String property written as a number as its text: `SelectionPattern: 403`
+      // is the pattern "403", not the default response (serverless-patterns apigw-rest-api-batch-sam).
+      const resolved = model.resolver.resolve(ir.SelectionPattern);
+      const pattern = typeof resolved === 'number' ? String(resolved) : resolved;
       const key = typeof pattern === 'string' && pattern !== '' ? pattern : 'default';
       responses[key] = {
         statusCode: ir.StatusCode,

@@ -4,10 +4,11 @@
  * responses), then read back into the deployment model. Every refusal SAM makes for what crossgate
  * models is a TemplateError at the value to change.
  */
+import { dirname, isAbsolute, join } from 'node:path';
 import { TemplateError } from '../template/errors.js';
 import { isIntrinsic } from '../template/intrinsics.js';
 import { isMap, refTarget } from '../template/load.js';
-import type { ApiModel, RouteModel, TemplateModel } from '../template/model.js';
+import type { ApiModel, RouteModel, TemplateModel, TemplateNote } from '../template/model.js';
 import { addDuplicateKeys, keyPosOf, nodePos, posOf } from '../template/parse.js';
 import type { Pos } from '../template/position.js';
 import { bodyFromMethods } from './cfn-methods.js';
@@ -90,6 +91,7 @@ export function buildDeployment(model: TemplateModel, options: DeploymentOptions
     apis.push(deployed);
   }
   const functionUrls = buildFunctionUrls(model);
+  if (options.readFile) notes.push(...nestedStackNotes(model, options.readFile));
   return {
     file: model.file,
     apis,
@@ -98,6 +100,46 @@ export function buildDeployment(model: TemplateModel, options: DeploymentOptions
     notes,
     sources: { ...sources, ...http.sources },
   };
+}
+
+/** Text in a template that declares an API or a Function URL (SAM or CloudFormation, YAML or JSON). */
+const DECLARES_API =
+  /AWS::Serverless::(?:Api|HttpApi)\b|AWS::ApiGateway(?:V2)?::(?:RestApi|Api)\b|AWS::Lambda::Url\b|FunctionUrlConfig|\bType["']?\s*:\s*["']?(?:Api|HttpApi)["']?\s*(?:[,}#]|$)/m;
+
+/**
+ * A nested stack whose template is a local file (`AWS::Serverless::Application` Location,
+ * `AWS::CloudFormation::Stack` TemplateURL, which `sam package` uploads; SAM docs: "Using nested
+ * applications") is deployed with its parent, but check reads one template: when the child declares
+ * APIs of its own, say so, and how to check it. Children without APIs are not mentioned.
+ */
+function nestedStackNotes(model: TemplateModel, readFile: ReadFile): TemplateNote[] {
+  const out: TemplateNote[] = [];
+  const resources = isMap(model.root.Resources) ? model.root.Resources : {};
+  for (const [id, r] of Object.entries(resources)) {
+    if (!isMap(r) || !isMap(r.Properties)) continue;
+    const key =
+      r.Type === 'AWS::Serverless::Application'
+        ? 'Location'
+        : r.Type === 'AWS::CloudFormation::Stack'
+          ? 'TemplateURL'
+          : undefined;
+    const location = key ? r.Properties[key] : undefined;
+    if (typeof location !== 'string' || /^[a-z][a-z0-9+.-]*:\/\//i.test(location)) continue;
+    const path = isAbsolute(location) ? location : join(model.baseDir, location);
+    let text: string | undefined;
+    try {
+      text = readFile(path);
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined || !DECLARES_API.test(text)) continue;
+    out.push({
+      pos: key ? posOf(r.Properties, key) : undefined,
+      // The command names the child as the user would type it, from where they stand.
+      message: `${id} is a nested stack (${location}) that declares APIs of its own: check reads one template and does not follow it; run crossgate check ${isAbsolute(location) ? location : join(dirname(model.file), location)} too`,
+    });
+  }
+  return out;
 }
 
 function deployApi(
@@ -170,6 +212,13 @@ function deployApi(
     for (const m of r.methods) m.functionId = canonicalFunctionId(m.functionId, model.functions);
   deployed.resources = read.resources;
   deployed.gatewayResponses = read.gatewayResponses;
+  // Authorizers the OpenAPI declares itself (a DefinitionUri file, an inline body): those SAM's Auth
+  // writes are already known, by the same names.
+  for (const [name, a] of Object.entries(read.authorizers)) {
+    if (deployed.authorizers[name]) continue;
+    if (a.functionId) a.functionId = canonicalFunctionId(a.functionId, model.functions);
+    deployed.authorizers[name] = a;
+  }
   // Positions for gateway responses come from the template's GatewayResponses property.
   const gr = api.gatewayResponses?.raw;
   if (isMap(gr)) {
@@ -626,9 +675,14 @@ export function readBody(
   provenance: WeakMap<object, Provenance> = new WeakMap(),
   pick?: (condition: string) => boolean | undefined,
   resolve: (v: unknown) => unknown = (v) => v,
-): { resources: DeployedResource[]; gatewayResponses: DeployedGatewayResponse[] } {
+): {
+  resources: DeployedResource[];
+  gatewayResponses: DeployedGatewayResponse[];
+  authorizers: Record<string, DeployedAuthorizer>;
+} {
   const resources: DeployedResource[] = [];
   const paths = isRecord(body.paths) ? body.paths : {};
+  const schemes = securitySchemes(body, resolve);
   const choose = (item: unknown) =>
     conditionalContents(item).filter(({ condition, branch }) => {
       if (!pick || condition === undefined) return true;
@@ -644,7 +698,18 @@ export function readBody(
         for (const { value: def, condition } of choose(rawDef)) {
           if (!isRecord(def)) continue;
           const prov = provenance.get(def);
-          methods.push(readMethod(key, def, condition ?? pathCondition, prov, posOf(item, key), resolve));
+          methods.push(
+            readMethod(
+              key,
+              def,
+              condition ?? pathCondition,
+              prov,
+              // The method's key (`put:`), where a finding about the method reads naturally; its value starts a line below.
+              keyPosOf(item, key),
+              resolve,
+              schemes.apiKeys,
+            ),
+          );
         }
       }
     }
@@ -673,7 +738,65 @@ export function readBody(
       });
     }
   }
-  return { resources, gatewayResponses };
+  return { resources, gatewayResponses, authorizers: schemes.authorizers };
+}
+
+/**
+ * The security schemes of an OpenAPI body as API Gateway imports them (AWS docs: "x-amazon-apigateway-authtype",
+ * "x-amazon-apigateway-authorizer object"; Swagger 2 securityDefinitions, OpenAPI 3 components.securitySchemes):
+ * `awsSigv4` is IAM, an x-amazon-apigateway-authorizer a Lambda (token, request) or Cognito authorizer, and a
+ * plain apiKey scheme on the x-api-key header the API key, whatever its name (SAM names it api_key).
+ */
+function securitySchemes(
+  body: Doc,
+  resolve: (v: unknown) => unknown,
+): { authorizers: Record<string, DeployedAuthorizer>; apiKeys: Set<string> } {
+  const authorizers: Record<string, DeployedAuthorizer> = {};
+  const apiKeys = new Set<string>();
+  const components = isRecord(body.components) ? body.components : {};
+  const all = [body.securityDefinitions, components.securitySchemes];
+  for (const schemes of all) {
+    if (!isRecord(schemes)) continue;
+    for (const [name, scheme] of Object.entries(schemes)) {
+      if (!isRecord(scheme)) continue;
+      const pos = posOf(schemes, name);
+      const ext = isRecord(scheme['x-amazon-apigateway-authorizer'])
+        ? scheme['x-amazon-apigateway-authorizer']
+        : undefined;
+      const authtype = String(scheme['x-amazon-apigateway-authtype'] ?? '').toLowerCase();
+      const header = scheme.in === 'header' && typeof scheme.name === 'string' ? scheme.name : undefined;
+      const base = { name, functionId: undefined, identityQueryStrings: [], ttlSeconds: 300, pos };
+      if (!ext && authtype === 'awssigv4') {
+        authorizers[name] = { ...base, type: 'AWS_IAM', identityHeaders: ['Authorization'] };
+        continue;
+      }
+      if (!ext) {
+        if (scheme.type === 'apiKey' && header?.toLowerCase() === 'x-api-key') apiKeys.add(name);
+        continue;
+      }
+      const kind = String(resolve(ext.type) ?? '').toLowerCase();
+      const sources = resolve(ext.identitySource);
+      const identity = (typeof sources === 'string' ? sources.split(',') : [])
+        .map((x) => x.trim())
+        .filter(Boolean);
+      const headers = identity
+        .filter((x) => x.startsWith('method.request.header.'))
+        .map((x) => x.slice('method.request.header.'.length));
+      const ttl = Number(resolve(ext.authorizerResultTtlInSeconds) ?? 300);
+      authorizers[name] = {
+        ...base,
+        type: kind === 'request' ? 'REQUEST' : kind === 'cognito_user_pools' ? 'COGNITO_USER_POOLS' : 'TOKEN',
+        functionId: kind === 'cognito_user_pools' ? undefined : functionFromUri(ext.authorizerUri),
+        // A token or Cognito authorizer reads the scheme's header (Authorization unless named).
+        identityHeaders: kind === 'request' ? headers : [header ?? headers[0] ?? 'Authorization'],
+        identityQueryStrings: identity
+          .filter((x) => x.startsWith('method.request.querystring.'))
+          .map((x) => x.slice('method.request.querystring.'.length)),
+        ttlSeconds: Number.isFinite(ttl) ? ttl : 300,
+      };
+    }
+  }
+  return { authorizers, apiKeys };
 }
 
 function readMethod(
@@ -683,6 +806,7 @@ function readMethod(
   prov: Provenance | undefined,
   fallbackPos: Pos | undefined,
   resolve: (v: unknown) => unknown,
+  apiKeySchemes: Set<string> = new Set(),
 ): DeployedMethod {
   const integration = isRecord(def[INTEGRATION]) ? def[INTEGRATION] : undefined;
   const type = integration ? (String(integration.type ?? 'none').toLowerCase() as IntegrationType) : 'none';
@@ -692,7 +816,7 @@ function readMethod(
   let scopes: unknown[] = [];
   for (const s of security) {
     for (const [name, value] of Object.entries(s)) {
-      if (name === 'api_key') apiKeyRequired = true;
+      if (name === 'api_key' || apiKeySchemes.has(name)) apiKeyRequired = true;
       else if (name !== 'api_key_false' && name !== 'NONE' && authorizer === undefined) {
         authorizer = name;
         scopes = Array.isArray(value) ? value : [];
@@ -738,11 +862,16 @@ export function functionFromUri(uri: unknown): string | undefined {
     }
   }
   if ('Fn::Join' in uri && Array.isArray(uri['Fn::Join']) && Array.isArray(uri['Fn::Join'][1])) {
-    for (const part of uri['Fn::Join'][1]) {
+    // Only the part that follows `…/functions/` names the function: `!Ref AWS::Region` or a queue's
+    // name in an SQS or SageMaker service URI is not one (serverless-patterns apigw-sqs-rest).
+    const parts: unknown[] = uri['Fn::Join'][1];
+    for (const [i, part] of parts.entries()) {
+      const before = parts[i - 1];
+      if (typeof before !== 'string' || !/(?:functions\/|:function:)$/.test(before)) continue;
       if (isRecord(part) && Array.isArray(part['Fn::GetAtt']) && typeof part['Fn::GetAtt'][0] === 'string')
         return part['Fn::GetAtt'][0];
       const r = refTarget(part);
-      if (r && isRecord(part)) return r;
+      if (r && isRecord(part) && !r.startsWith('AWS::')) return r;
     }
   }
   return undefined;

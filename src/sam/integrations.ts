@@ -65,7 +65,7 @@ export function readIntegration(
     const url = resolve(integration.uri);
     const text = typeof url === 'string' ? url : uriText(integration.uri);
     const service = text
-      ? /apigateway:(?:\$\{AWS::Region\}|[a-z0-9-]+):([A-Za-z0-9.-]+):(?:path|action)\//.exec(text)?.[1]
+      ? /apigateway:(?:\$\{[^}]*\}|[a-z0-9-]+):([A-Za-z0-9.-]+):(?:path|action)\//.exec(text)?.[1]
       : undefined;
     target = {
       uri: integration.uri,

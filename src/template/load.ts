@@ -136,6 +136,18 @@ export function loadTemplate(source: string, file: string, options: LoadOptions 
     switch (res.Type) {
       case 'AWS::Serverless::Api': {
         for (const key of Object.keys(props)) {
+          // CloudFormation runs a snippet's Fn::Transform before the template's SAM transform, nested
+          // macros first (CloudFormation docs, "Perform custom processing on CloudFormation templates
+          // with template macros", macro evaluation order; as AWS::Include in DefinitionBody is), so SAM
+          // never sees the key: a macro's properties are unknown here, not wrong.
+          if (key === 'Fn::Transform') {
+            const macro = isMap(props[key]) ? (props[key] as Record<string, unknown>).Name : undefined;
+            notes.push({
+              pos: keyPosOf(props, key),
+              message: `${id}: its properties go through the macro ${typeof macro === 'string' ? macro : '(unnamed)'} (Fn::Transform) before SAM reads them; check reads them as written, without what the macro adds`,
+            });
+            continue;
+          }
           if (!SERVERLESS_API_PROPERTIES.has(key)) {
             throw new TemplateError(
               `${id}: property ${key} is not defined for resources of type AWS::Serverless::Api`,

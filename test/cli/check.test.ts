@@ -399,6 +399,6 @@ paths:
     expect(code).toBe(1);
     expect(stdout).toMatch(/api\.yaml:16:11 error CG123/);
     expect(stdout).toContain('>   16 │           default:');
-    expect(stdout).toMatch(/api\.yaml:13:7 error CG104/);
+    expect(stdout).toMatch(/api\.yaml:12:5 error CG104/);
   });
 });

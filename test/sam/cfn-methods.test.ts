@@ -138,3 +138,60 @@ describe('a REST API made of AWS::ApiGateway::Method resources', () => {
     expect(api.gatewayResponses[0].headers[0].value).toBe('https://app.example.com');
   });
 });
+
+describe('integrations written with Fn::Join (serverless-patterns apigw-sqs-rest, apigw-rest-api-batch-sam)', () => {
+  const method = (uri: string, responses: string) => `Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties: { Name: q }
+  Post:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: POST
+      AuthorizationType: NONE
+      Integration:
+        Type: AWS
+        IntegrationHttpMethod: POST
+        Uri: ${uri}
+        IntegrationResponses:
+${responses}`;
+  const deployed = (src: string) =>
+    buildDeployment(loadTemplate(src, 't.yaml'), { evaluateConditions: true }).apis[0].resources[0]
+      .methods[0];
+
+  it('an SQS service URI joined around !Ref AWS::Region names no function (it was read as a Lambda non-proxy integration of "AWS::Region"), and its service is sqs', () => {
+    const m = deployed(
+      method(
+        '!Join ["", ["arn:aws:apigateway:", !Ref "AWS::Region", ":sqs:path/", !Ref "AWS::AccountId", "/", !GetAtt Queue.QueueName]]',
+        '          - StatusCode: "200"\n',
+      ),
+    );
+    expect(m.functionId).toBeUndefined();
+    expect(m.target?.service).toBe('sqs');
+  });
+
+  it('a Lambda URI joined around the function still names it (the part after …/functions/)', () => {
+    const m = deployed(
+      method(
+        '!Join ["", ["arn:aws:apigateway:", !Ref "AWS::Region", ":lambda:path/2015-03-31/functions/", !GetAtt Fn.Arn, "/invocations"]]',
+        '          - StatusCode: "200"\n',
+      ),
+    );
+    expect(m.functionId).toBe('Fn');
+  });
+
+  it('SelectionPattern written as a number is that pattern, as CloudFormation reads a String property: the response without one stays the default', () => {
+    const m = deployed(
+      method(
+        'arn:aws:apigateway:us-east-1:batch:path/v1/submitjob',
+        '          - StatusCode: 200\n          - SelectionPattern: 403\n            StatusCode: 403\n',
+      ),
+    );
+    expect(m.integrationResponses.map((r) => [r.pattern, r.statusCode]).sort()).toEqual([
+      ['403', 403],
+      ['default', 200],
+    ]);
+  });
+});

@@ -82,7 +82,8 @@ describe('OpenAPI read from local files', () => {
     expect(items.methods.map((m) => m.method).sort()).toEqual(['GET', 'POST']);
     const get = items.methods.find((m) => m.method === 'GET')!;
     expect(get).toMatchObject({ integration: 'aws_proxy', functionId: 'Fn' });
-    expect(get.pos).toMatchObject({ file: join(dir, 'api.yaml'), line: 6 });
+    // At the method's key (`get:`), line 5.
+    expect(get.pos).toMatchObject({ file: join(dir, 'api.yaml'), line: 5, col: 5 });
     expect(d.sources?.[join(dir, 'api.yaml')]).toBe(OPENAPI);
   });
 
@@ -274,5 +275,33 @@ Resources:
     expect(buildDeployment(loadTemplate(template, 't.yaml')).httpApis.map((a) => a.logicalId)).toEqual([
       'Http',
     ]);
+  });
+});
+
+describe('nested stacks with a local template (SAM docs: "Using nested applications"; serverless-patterns lambda-layer-ssm-parameters)', () => {
+  const parent = (location: string) => `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Child:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location: ${location}
+`;
+  it('a child that declares an API is named in a note, with the command that checks it: check does not follow it', () => {
+    const dir = project(parent('./child.yaml'), {
+      'child.yaml': `Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Get:\n          Type: Api\n          Properties: { Path: /x, Method: get }\n`,
+    });
+    const notes = deploy(dir).notes.map((n) => n.message);
+    expect(notes).toEqual([
+      `Child is a nested stack (./child.yaml) that declares APIs of its own: check reads one template and does not follow it; run crossgate check ${join(dir, 'child.yaml')} too`,
+    ]);
+  });
+
+  it('a child without APIs, a missing file and an S3 location say nothing', () => {
+    const quiet = project(parent('./vpc.yaml'), {
+      'vpc.yaml': 'Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n',
+    });
+    expect(deploy(quiet).notes).toEqual([]);
+    expect(deploy(project(parent('./missing.yaml'))).notes).toEqual([]);
+    expect(deploy(project(parent('s3://bucket/child.yaml'))).notes).toEqual([]);
   });
 });

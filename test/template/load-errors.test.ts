@@ -124,3 +124,18 @@ ${fn('        Get:\n          Type: HttpApi\n          Properties: { ApiId: !Ref
     expect(deployment.notes.some((n) => /HTTP API/.test(n.message))).toBe(false);
   });
 });
+
+describe('what CloudFormation runs before SAM is not refused as SAM would refuse it', () => {
+  it("an Fn::Transform among an AWS::Serverless::Api's properties is a macro CloudFormation runs before SAM, nested macros first (CloudFormation docs: template macros, macro evaluation order), so the template loads, with a note at it", () => {
+    const src = `${SAM}Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: Prod\n      Fn::Transform:\n        Name: MyMacro\n`;
+    const model = loadTemplate(src, 'e.yaml');
+    buildDeployment(model);
+    expect(model.notes).toEqual([
+      {
+        pos: expect.objectContaining({ line: 7, col: 7 }),
+        message:
+          'Api: its properties go through the macro MyMacro (Fn::Transform) before SAM reads them; check reads them as written, without what the macro adds',
+      },
+    ]);
+  });
+});

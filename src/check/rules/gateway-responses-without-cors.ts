@@ -20,6 +20,10 @@ export const gatewayResponsesWithoutCors: Rule = {
       if (preflightMethods(api).length === 0) continue;
       const model = ctx.apiModel(api);
       const origin = allowOriginOf(ctx, api);
+      // An AllowOrigin written with an intrinsic (!Sub "'${Origin}'") is copied as written, so the
+      // gateway responses follow the parameter as the Cors does.
+      const written = model?.cors?.allowOrigin?.raw;
+      const value = written !== undefined && typeof written !== 'string' ? written : `'${origin}'`;
       for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
         const r = api.gatewayResponses.find((g) => g.type === type);
         if (r?.headers.some((h) => h.name.toLowerCase() === 'access-control-allow-origin')) continue;
@@ -61,7 +65,7 @@ export const gatewayResponsesWithoutCors: Rule = {
                         'Headers',
                         'Access-Control-Allow-Origin',
                       ),
-                      value: `'${origin}'`,
+                      value,
                     },
                   ],
                 }

@@ -37,6 +37,29 @@ export const preflightMissing: Rule = {
       const headers = [...neededHeaders(api).values()].map((h) => h.name).join(',');
       const cors: Record<string, string> = { AllowOrigin: `'${origin}'` };
       if (headers) cors.AllowHeaders = `'${headers}'`;
+      // SAM writes Cors into an inline (or AWS::Include) definition only: with DefinitionUri it refuses
+      // the template ("Cors works only with inline Swagger specified in 'DefinitionBody' property.",
+      // SAM error_cors_on_external_swagger), so the OPTIONS methods go into that file instead.
+      const external =
+        model !== undefined && model.kind !== 'cloudformation' && model.definitionUri !== undefined;
+      // SAM puts the API's DefaultAuthorizer and ApiKeyRequired on the OPTIONS methods its Cors adds
+      // unless told not to (SAM api_with_cors_and_auth_preflight_auth, api_with_cors_and_apikey):
+      // a Cors added without the flags trades this finding for CG103 or CG102.
+      const flags: Array<{ key: string; value: false }> = [];
+      const auth = model?.auth;
+      const authorizer = auth?.defaultAuthorizer?.raw;
+      if (
+        typeof authorizer === 'string' &&
+        authorizer !== 'NONE' &&
+        auth?.addDefaultAuthorizerToCorsPreflight?.raw !== false
+      )
+        flags.push({ key: 'AddDefaultAuthorizerToCorsPreflight', value: false });
+      if (auth?.apiKeyRequired?.raw === true && auth.addApiKeyRequiredToCorsPreflight?.raw !== false)
+        flags.push({ key: 'AddApiKeyRequiredToCorsPreflight', value: false });
+      const corsText = Object.entries(cors)
+        .map(([k, v]) => `${k}: "${v}"`)
+        .join(', ');
+      const flagText = flags.map((f) => `Auth.${f.key}: false`).join(', ');
       out.push({
         code: this.code,
         rule: this.name,
@@ -48,21 +71,26 @@ export const preflightMissing: Rule = {
         route: routeName(sim),
         origin: sim.origin,
         fix:
-          model && !model.cors && ctx.userOrigins.length === 1 && model.kind !== 'cloudformation'
+          model && !model.cors && !external && ctx.userOrigins.length === 1 && model.kind !== 'cloudformation'
             ? {
-                description: `add Cors to ${model.kind === 'implicit' ? 'Globals.Api' : api.logicalId} for ${origin}`,
+                description: `add Cors to ${model.kind === 'implicit' ? 'Globals.Api' : api.logicalId} for ${origin}${flags.length > 0 ? ` (and ${flagText}, so the preflight is not guarded)` : ''}`,
                 edits: [
                   {
                     kind: 'set-path',
                     path: apiPropertyPath(model, 'Cors'),
                     value: cors,
                   },
+                  ...flags.map((f) => ({
+                    kind: 'set-path' as const,
+                    path: apiPropertyPath(model, 'Auth', f.key),
+                    value: f.value,
+                  })),
                 ],
               }
             : undefined,
-        hint: `Add Cors to the API (${Object.entries(cors)
-          .map(([k, v]) => `${k}: "${v}"`)
-          .join(', ')}), or route OPTIONS to a function that answers preflights.`,
+        hint: external
+          ? `${api.logicalId} reads its OpenAPI from DefinitionUri, where SAM adds no Cors (it refuses Cors beside DefinitionUri): write an options method with a mock integration for each path in ${api.definitionFile ?? 'that file'}, answering Access-Control-Allow-Origin: '${origin}'${headers ? ` and Access-Control-Allow-Headers: '${headers}'` : ''}, or include the file with Fn::Transform AWS::Include in DefinitionBody and add Cors (${corsText}).`
+          : `Add Cors to the API (${corsText}${flags.length > 0 ? `, with ${flagText}` : ''}), or route OPTIONS to a function that answers preflights.`,
       });
     }
     return out;
