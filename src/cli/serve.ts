@@ -6,7 +6,7 @@ import { type Inspector, startInspector } from '../inspector/index.js';
 import { lifecycleLines } from '../runtime/index.js';
 import { routeTable } from '../serve/banner.js';
 import { EnvVarsError, readEnvVarsFile } from '../serve/functions.js';
-import { requestLogLine } from '../serve/log.js';
+import { functionLogLine, requestLogLine } from '../serve/log.js';
 import { LogOutput } from '../serve/log-output.js';
 import { serve } from '../serve/serve.js';
 import type { Exchange } from '../serve/server.js';
@@ -111,7 +111,7 @@ export const serveCommand = {
         log(`${requestLogLine(x)}\n`);
         inspect?.(x);
       },
-      onLog: (fn, requestId, line) => log(pc.dim(`  ${fn} ${requestId.slice(0, 8)} ${line}\n`)),
+      onLog: (fn, requestId, line) => log(pc.dim(`${functionLogLine(fn, requestId, line)}\n`)),
       // Lambda's START / END / REPORT lines, in the same log as the function's own.
       onInvocation: (fn, record) => {
         const prefix = `  ${fn} ${record.requestId.slice(0, 8)} `;

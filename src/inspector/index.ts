@@ -232,6 +232,9 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     // it gets nothing, on loopback or on every interface alike.
     if (!hostNames.has((req.headers.host ?? '').toLowerCase()))
       return json(res, 421, { message: 'unknown host' });
+    // node:http keeps the first of several Hosts: the check above must not judge one of many (RFC 9112
+    // §3.2: more than one Host is a 400).
+    if (hostCount(req.rawHeaders) > 1) return json(res, 400, { message: 'more than one Host' });
     const url = req.url ?? '/';
     const path = url.split('?')[0];
     if (req.method === 'GET' || req.method === 'HEAD') {
@@ -290,6 +293,12 @@ function allowedHosts(host: string, port: number): Set<string> {
     names.add(hostname().toLowerCase());
   } else names.add(literal(host).toLowerCase());
   return new Set([...names].map((n) => `${n}:${port}`));
+}
+
+function hostCount(raw: string[]): number {
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 4 && raw[i].toLowerCase() === 'host') n++;
+  return n;
 }
 
 function asset(res: ServerResponse, type: string, body: string, apiOrigin: string): void {

@@ -26,6 +26,7 @@ import {
 } from './environment.js';
 import { type HandlerRef, parseHandler } from './handler.js';
 import { LineSplitter } from './log-lines.js';
+import { descendantsOf } from './process-memory.js';
 import type { HostToWorker, InvokeEvent, WorkerInit, WorkerToHost } from './protocol.js';
 import { signalText } from './signals.js';
 
@@ -84,6 +85,10 @@ class WorkerEnvironment implements Environment {
   /** Events given to this worker in the current turn of the event loop, not yet posted. */
   private outbox: InvokeEvent[] = [];
   private stopped = false;
+  /** The worker's thread has ended. */
+  private exited = false;
+  /** Processes the handler started that have not exited. */
+  private readonly children = new Set<number>();
   private maxMemoryMB: number | undefined;
 
   constructor(
@@ -121,6 +126,8 @@ class WorkerEnvironment implements Environment {
       if (!this.stopped) events.crashed(crashOf(error, spec.memoryMB));
     });
     worker.on('exit', (code) => {
+      this.exited = true;
+      this.endChildren();
       if (this.stopped) return;
       const reason =
         code === 0
@@ -194,6 +201,17 @@ class WorkerEnvironment implements Environment {
   }
 
   private onMessage(message: WorkerToHost): void {
+    if (message.t === 'child') {
+      this.children.add(message.pid);
+      startedChildren.add(message.pid);
+      if (this.exited) this.endChildren();
+      return;
+    }
+    if (message.t === 'child-exit') {
+      this.children.delete(message.pid);
+      startedChildren.delete(message.pid);
+      return;
+    }
     if (this.stopped) return;
     switch (message.t) {
       case 'ready':
@@ -238,6 +256,15 @@ class WorkerEnvironment implements Environment {
     }
   }
 
+  /** Kills what the handler started and is still running (worker.ts, ChildProcess#spawn). */
+  private endChildren(): void {
+    for (const pid of this.children) {
+      startedChildren.delete(pid);
+      killTree(pid);
+    }
+    this.children.clear();
+  }
+
   private noteMemory(mb: number): void {
     if (this.maxMemoryMB === undefined || mb > this.maxMemoryMB) this.maxMemoryMB = mb;
   }
@@ -250,6 +277,29 @@ class WorkerEnvironment implements Environment {
       return failure(kind, errorType, `${at ?? displayPath(source)}: ${message}`);
     }
     return failure(kind, errorType, message);
+  }
+}
+
+/**
+ * Every process a handler started and that is still running, whatever its environment: if the host exits
+ * without stopping its environments (an uncaught error, process.exit), they end with it.
+ */
+const startedChildren = new Set<number>();
+process.once('exit', () => {
+  for (const pid of startedChildren) killTree(pid);
+});
+
+/**
+ * A process and the processes under it (a shell's command, a daemon's workers), found before any is
+ * killed: once their parent is gone they belong to init and cannot be told apart.
+ */
+function killTree(pid: number): void {
+  for (const target of [...descendantsOf(pid), pid]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      // It had ended (its exit message was still on its way).
+    }
   }
 }
 

@@ -41,4 +41,7 @@ export type WorkerToHost =
   /** The environment's heap and off-heap memory went over MemorySize (MB in use): the host stops it. */
   | { t: 'oom'; mem: number }
   /** The handler signalled the host's process (or group): in Lambda that ends its own environment. */
-  | { t: 'signal'; signal: string };
+  | { t: 'signal'; signal: string }
+  /** The handler started a process (it outlives the thread unless the host ends it), or one ended. */
+  | { t: 'child'; pid: number }
+  | { t: 'child-exit'; pid: number };

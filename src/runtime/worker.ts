@@ -7,7 +7,9 @@
  * and the AWS Lambda docs pages "Define Lambda function handler in Node.js" and "Using the Lambda context
  * object to retrieve Node.js function information".
  */
-import { readFileSync } from 'node:fs';
+import { ChildProcess } from 'node:child_process';
+import fs, { readFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { constants } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
@@ -53,6 +55,30 @@ processInternals._kill = (pid: number, signal: number): number => {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
   return 0;
 };
+
+// process.abort() throws in a worker ("not supported in workers"); in Lambda it ends the environment
+// with SIGABRT (abort(3)), reported as `Runtime exited with error: signal: aborted`.
+process.abort = (): never => {
+  send({ t: 'signal', signal: 'SIGABRT' });
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+  throw new Error('unreachable: the host ends this environment');
+};
+
+// process.chdir() and process.umask(mask) change the whole process, so Node refuses them in a worker
+// ("not supported in workers"). In Lambda each environment is its own process and both work: say why
+// they cannot here, and what to do instead.
+const hostUmask = process.umask.bind(process);
+process.chdir = (directory: string): void => {
+  throw new Error(
+    `process.chdir(${JSON.stringify(String(directory))}): crossgate serve runs Node.js functions as threads of one process, which share its working directory, so a function cannot change it (in Lambda each function has its own process). Use absolute paths (path.join(${JSON.stringify(String(directory))}, name)).`,
+  );
+};
+process.umask = ((mask?: string | number): number => {
+  if (mask === undefined) return hostUmask();
+  throw new Error(
+    'process.umask(mask): crossgate serve runs Node.js functions as threads of one process, which share its file mode mask, so a function cannot change it (in Lambda each function has its own process). Pass a mode to fs.writeFile / fs.mkdir instead.',
+  );
+}) as typeof process.umask;
 
 // ── memory: MemorySize bounds the heap and what lives outside it ──────────────────────────────────────
 // V8 bounds this worker's heap (resourceLimits); Buffers and ArrayBuffers live outside it, counted by
@@ -122,6 +148,77 @@ for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const
   console[method] = (...args: unknown[]): void =>
     send({ t: 'log', id: currentRequestId, line: format(...args) });
 }
+
+// fd 1 and 2 are the host's: a handler's fs.writeSync(1, …) (or a logger given fd 1, as pino's
+// destination(1) is) reached serve's terminal raw — no function, no request, terminal controls and all.
+// Lambda captures the runtime's stdout and stderr into the function's log; here writes to them go to
+// the worker's stdout and stderr, which the host reads as the function's log lines.
+// syncBuiltinESMExports makes `import { writeSync } from 'node:fs'` see the same functions.
+function consoleStreamOf(fd: unknown): NodeJS.WriteStream | undefined {
+  return fd === 1 ? process.stdout : fd === 2 ? process.stderr : undefined;
+}
+/** The bytes fs.write/writeSync would write: (buffer, offset?, length?) or (buffer, {offset, length}), or (string, position?, encoding?). */
+function bytesToWrite(data: unknown, args: unknown[]): Uint8Array | string {
+  if (typeof data === 'string')
+    return Buffer.from(data, typeof args[1] === 'string' ? (args[1] as BufferEncoding) : 'utf8');
+  const view = data as ArrayBufferView;
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  const options = isObject(args[0]) ? args[0] : { offset: args[0], length: args[1] };
+  const offset = typeof options.offset === 'number' ? options.offset : 0;
+  const length = typeof options.length === 'number' ? options.length : bytes.length - offset;
+  return bytes.subarray(offset, offset + length);
+}
+/** What a write to a closed descriptor fails with (the handler ended process.stdout itself). */
+function closedDescriptor(): Error {
+  return Object.assign(new Error('EBADF: bad file descriptor, write'), {
+    code: 'EBADF',
+    errno: -9,
+    syscall: 'write',
+  });
+}
+const hostWriteSync = fs.writeSync;
+const hostWrite = fs.write;
+fs.writeSync = function writeSync(fd: number, data: unknown, ...args: unknown[]): number {
+  const stream = consoleStreamOf(fd);
+  if (!stream) return (hostWriteSync as (...a: unknown[]) => number)(fd, data, ...args);
+  if (!stream.writable) throw closedDescriptor();
+  const bytes = bytesToWrite(data, args);
+  stream.write(bytes);
+  return bytes.length;
+} as typeof fs.writeSync;
+fs.write = function write(fd: number, data: unknown, ...args: unknown[]): void {
+  const stream = consoleStreamOf(fd);
+  if (!stream) {
+    (hostWrite as (...a: unknown[]) => void)(fd, data, ...args);
+    return;
+  }
+  const callback = args.pop() as (error: Error | null, written: number, data: unknown) => void;
+  if (!stream.writable) {
+    process.nextTick(callback, closedDescriptor(), 0, data);
+    return;
+  }
+  const bytes = bytesToWrite(data, args);
+  stream.write(bytes, () => callback(null, bytes.length, data));
+} as typeof fs.write;
+syncBuiltinESMExports();
+
+// A process the handler starts (spawn, exec, execFile, fork: each goes through ChildProcess#spawn) is a
+// child of the host's process, not of this thread: stopping the environment would leave it running,
+// after serve itself had gone. Lambda ends every process of an environment when it shuts down (AWS
+// Lambda docs: "Understanding the Lambda execution environment lifecycle", Shutdown phase): the host is
+// told of each one, and kills those still running when it stops the environment.
+// (ChildProcess#spawn is not in @types/node: it is the internal method child_process's functions call.)
+const childPrototype = ChildProcess.prototype as ChildProcess & { spawn(...args: unknown[]): unknown };
+const hostSpawn = childPrototype.spawn;
+childPrototype.spawn = function spawn(this: ChildProcess, ...args: unknown[]) {
+  const result = hostSpawn.apply(this, args);
+  const pid = this.pid;
+  if (pid !== undefined) {
+    send({ t: 'child', pid });
+    this.once('exit', () => send({ t: 'child-exit', pid }));
+  }
+  return result;
+};
 
 /** `{errorType, errorMessage}` as the runtime interface client builds it (Errors.toRapidResponse). */
 function describeError(error: unknown): { errorType: string; message: string } {

@@ -22,6 +22,21 @@ export function printable(s: string): string {
   });
 }
 
+/**
+ * A line a function logged, as the terminal shows it: its function and request, then the line with every
+ * terminal control escaped but the tab (Lambda's own lines are tab-separated). The function's code is the
+ * user's, but what it logs is often what a client sent (`console.log(event.body)`, a header's value).
+ */
+export function functionLogLine(functionId: string, requestId: string, line: string): string {
+  const shown = line.includes('\t')
+    ? line
+        .split('\t')
+        .map((part) => printable(part))
+        .join('\t')
+    : printable(line);
+  return `  ${functionId} ${requestId.slice(0, 8)} ${shown}`;
+}
+
 export function requestLogLine(x: Exchange, apiOrigin = originOf(x)): string {
   const { request, response } = x;
   const status =

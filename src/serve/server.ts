@@ -59,6 +59,15 @@ const CONNECTION_HEADERS = new Set([
   'upgrade',
 ]);
 
+/**
+ * A Host field value (RFC 9112 §3.2, RFC 3986 §3.2.2): an IP literal in brackets or a reg-name (empty
+ * too), then an optional port.
+ */
+const VALID_HOST = /^(?:\[[0-9A-Za-z:.%]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
+
+/** `scheme://authority` then the rest of a request target in absolute form (RFC 9112 §3.2.2). */
+const ABSOLUTE_FORM = /^https?:\/\/([^/?#]*)([^#]*)$/i;
+
 function isConnectionHeader(name: string): boolean {
   const n = name.length;
   return (
@@ -67,17 +76,21 @@ function isConnectionHeader(name: string): boolean {
   );
 }
 
-/** Per connection: requests whose answers are not yet on the socket, and whether a malformed one followed. */
+/**
+ * Per connection: requests whose answers are not yet on the socket, whether a malformed one followed,
+ * and — while a request's body is being read — how to fail that read.
+ */
 interface ConnectionState {
   pending: number;
   malformed: boolean;
+  failBody: ((error: Error) => void) | undefined;
 }
 const connections = new WeakMap<Socket, ConnectionState>();
 
 function stateOf(socket: Socket): ConnectionState {
   let state = connections.get(socket);
   if (!state) {
-    state = { pending: 0, malformed: false };
+    state = { pending: 0, malformed: false, failBody: undefined };
     connections.set(socket, state);
   }
   return state;
@@ -95,6 +108,11 @@ export async function startGatewayServer(
   // A client that sends its request and half-closes (curl --no-keepalive, `nc -N`) still gets its
   // answer: node:http's own switch for it (lib/_http_server.js socketOnEnd).
   (server as Server & { httpAllowHalfOpen?: boolean }).httpAllowHalfOpen = true;
+  // node:http keeps the first 2,000 headers of a request and silently drops the rest (Node docs:
+  // server.maxHeadersCount, default 2000; 0 is no limit): an Authorization or x-api-key after 2,000
+  // short headers vanished, in a head API Gateway's 10,240-byte limit accepts. The head's size stays
+  // bounded by node's 16 KiB maxHeaderSize.
+  server.maxHeadersCount = 0;
   // `Expect: 100-continue` with a body over the limit is refused at once (RFC 9110 §10.1.1: a server
   // may answer with a final status instead of 100); otherwise the client is told to go on.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
@@ -109,7 +127,12 @@ export async function startGatewayServer(
     // The parser reports its error again for every later chunk: answer once.
     if (state.malformed) return;
     state.malformed = true;
-    if (state.pending === 0) refuse(socket);
+    // The body being read is the malformed part (a bad chunk size, a Transfer-Encoding that is not
+    // chunked): node:http never ends that request, so its read is failed here and it answers the 400
+    // itself (RFC 9112 §6.3: the server MUST respond 400 and close). Without this the client waited
+    // for the request timeout with no answer.
+    if (state.failBody) state.failBody(new Error('malformed body'));
+    else if (state.pending === 0) refuse(socket);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -146,32 +169,60 @@ async function serveOne(
   let host: string | undefined;
   let declared = -1;
   let chunked = false;
+  let badHost = false;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
     const value = raw[i + 1];
     headers.push([name, value]);
-    if (name.length === 4 && host === undefined && name.toLowerCase() === 'host') host = value;
-    else if (name.length === 14 && name.toLowerCase() === 'content-length') declared = Number(value);
+    if (name.length === 4 && name.toLowerCase() === 'host') {
+      if (host !== undefined || !VALID_HOST.test(value)) badHost = true;
+      host = value;
+    } else if (name.length === 14 && name.toLowerCase() === 'content-length') declared = Number(value);
     else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') chunked = true;
+  }
+  if (badHost) {
+    // RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any request message
+    // that contains more than one Host header field line or a Host header field with an invalid field
+    // value." Before, the first Host was the event's domainName and the last its Host header.
+    const socket = req.socket;
+    socket.destroySoon = () => lingerThenClose(socket);
+    res.writeHead(400, { 'content-type': 'application/json', 'content-length': 27, connection: 'close' });
+    res.end('{"message":"Bad Request"}\r\n');
+    return;
   }
   let body: Uint8Array | undefined;
   let bodyTooLarge: number | undefined;
   if (declared > MAX_PAYLOAD_BYTES) bodyTooLarge = declared;
   else if (declared > 0 || chunked) {
+    const state = stateOf(req.socket);
     try {
-      const read = await readBody(req);
+      const read = await readBody(req, state);
       if (typeof read === 'number') bodyTooLarge = read;
       else body = read;
     } catch {
-      // The client went away or sent a body shorter than its Content-Length.
+      // The client went away, sent a body shorter than its Content-Length, or a malformed one.
+      state.malformed = false; // this answer is the 400: `refuse` must not send a second one
       if (!res.headersSent && !res.destroyed) {
-        res.writeHead(400, { 'content-type': 'application/json', connection: 'close' });
-        res.end('{"message":"Bad Request"}');
+        const socket = req.socket;
+        socket.destroySoon = () => lingerThenClose(socket);
+        res.writeHead(400, { 'content-type': 'application/json', 'content-length': 27, connection: 'close' });
+        res.end('{"message":"Bad Request"}\r\n');
       }
       return;
     }
   }
-  const url = req.url ?? '/';
+  let url = req.url ?? '/';
+  if (url.charCodeAt(0) !== 47 /* / */) {
+    // The absolute form (`GET http://host/path HTTP/1.1`, as a client sends it to a proxy): a server
+    // MUST accept it, and the target's authority replaces Host (RFC 9112 §3.2.2). It was routed as
+    // the path `/http:/host/path`.
+    const absolute = ABSOLUTE_FORM.exec(url);
+    if (absolute) {
+      host = absolute[1];
+      url =
+        absolute[2] === '' ? '/' : absolute[2].charCodeAt(0) === 63 /* ? */ ? `/${absolute[2]}` : absolute[2];
+    }
+  }
   const q = url.indexOf('?');
   const request: GatewayRequest = {
     method: req.method ?? 'GET',
@@ -254,8 +305,9 @@ function lastResort(status: 500 | 502, body: string, trace: GatewayResponse['tra
  * The body, or — once it passes the payload limit — how many bytes had come: the server stops keeping
  * them, and what still arrives is read and dropped.
  */
-function readBody(req: IncomingMessage): Promise<Uint8Array | undefined | number> {
-  return new Promise((resolve, reject) => {
+function readBody(req: IncomingMessage, state: ConnectionState): Promise<Uint8Array | undefined | number> {
+  return new Promise<Uint8Array | undefined | number>((resolve, reject) => {
+    state.failBody = reject;
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -271,6 +323,8 @@ function readBody(req: IncomingMessage): Promise<Uint8Array | undefined | number
     req.on('end', () => resolve(chunks.length === 0 ? undefined : new Uint8Array(Buffer.concat(chunks))));
     req.on('aborted', () => reject(new Error('aborted')));
     req.on('error', reject);
+  }).finally(() => {
+    state.failBody = undefined;
   });
 }
 

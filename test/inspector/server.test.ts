@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayRequest, GatewayResponse } from '../../src/gateway/types.js';
 import type { FixView } from '../../src/inspector/fix.js';
 import { type Inspector, startInspector } from '../../src/inspector/index.js';
-import type { ExchangeDetail, ExchangeSummary } from '../../src/inspector/record.js';
+import {
+  detailOf,
+  type ExchangeDetail,
+  type ExchangeSummary,
+  summarize,
+} from '../../src/inspector/record.js';
 import type { Exchange } from '../../src/serve/server.js';
 
 const PAGE = 'http://localhost:5173';
@@ -220,5 +225,33 @@ describe('the inspector server', () => {
     const ids = events.map((e) => e.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(events.at(-1)?.ok).toBe(false);
+  });
+});
+
+describe('what the inspector keeps of an exchange (issue 13: with a page open, 120 requests of 10 MB held serve at 2.7 GB; 500, the ring’s capacity, would have ended it)', () => {
+  it('no body, and the event’s and result’s long strings cut; the detail still shows the first 8 KiB and how much more there was', () => {
+    const big = new Uint8Array(10 * 1024 * 1024).fill(0x61);
+    const x = exchange('POST', '/items', [], 200, [], 'proxy');
+    x.request.body = big;
+    x.response.body = 'b'.repeat(6 * 1024 * 1024);
+    x.response.trace.event = { body: Buffer.from(big).toString('base64'), headers: { a: 'b' } };
+    x.response.trace.result = { statusCode: 200, body: x.response.body };
+    const r = summarize(1, x, 0);
+    expect(r.exchange.request.body).toBeUndefined();
+    expect(r.exchange.response.body).toBe('');
+    const event = r.exchange.response.trace.event as { body: string; headers: unknown };
+    expect(event.body).toHaveLength(8 * 1024 + 1);
+    expect(event.headers).toEqual({ a: 'b' });
+    expect((r.exchange.response.trace.result as { body: string }).body).toHaveLength(8 * 1024 + 1);
+    const d = detailOf(r);
+    expect(d.request.body).toBe(`${'a'.repeat(8192)}… (${10 * 1024 * 1024 - 8192} more bytes)`);
+    expect(d.response.body).toBe(`${'b'.repeat(8192)}… (${6 * 1024 * 1024 - 8192} more characters)`);
+    expect(d.response.status).toBe(200);
+  });
+
+  it('a HEAD request’s detail has no response body, as before', () => {
+    const x = exchange('HEAD', '/items', [], 200, [], 'proxy');
+    x.response.body = 'not sent';
+    expect(detailOf(summarize(1, x, 0)).response.body).toBeUndefined();
   });
 });

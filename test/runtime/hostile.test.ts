@@ -6,6 +6,7 @@
  * time and capped.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createRuntime, type InvokeOutcome, type Runtime } from '../../src/runtime/index.js';
@@ -93,6 +94,21 @@ describe("signals a handler sends to the host's process end only its own environ
     }
   });
 
+  test('process.abort() ends the environment as SIGABRT does (abort(3)): Runtime.ExitError "signal: aborted"; it threw "not supported in workers"', async () => {
+    const own = createRuntime([spec('Aborts', faults, 'hostile.aborts')]);
+    try {
+      const id = requestId();
+      expect(await own.invoke('Aborts', {}, id, 10_000)).toMatchObject({
+        ok: false,
+        kind: 'crash',
+        errorType: 'Runtime.ExitError',
+        message: `RequestId: ${id} Error: Runtime exited with error: signal: aborted`,
+      });
+    } finally {
+      await own.close();
+    }
+  });
+
   test('signal 0 (does the process exist?) is answered, and nothing ends', async () => {
     expect(await invoke('Probes')).toMatchObject({ ok: true, value: { exists: true } });
   });
@@ -114,6 +130,97 @@ describe('a handler that never lets go of its environment is stopped at its Time
       message: `RequestId: ${id} Error: Task timed out after 0.50 seconds`,
     });
     expect(await invoke('Spins')).toMatchObject({ ok: true, value: { calls: 1 } });
+  });
+});
+
+/** The process runs (a zombie — ended, not yet reaped — counts as ended). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+async function ended(pids: number[]): Promise<boolean> {
+  for (let waited = 0; waited < 5000; waited += 20) {
+    if (!pids.some(running)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return false;
+}
+
+describe('processes a handler starts end with its environment (AWS Lambda docs: "Understanding the Lambda execution environment lifecycle", Shutdown phase: Lambda ends the runtime and every process of the environment)', () => {
+  // Before: a worker thread's children belonged to the host's process and outlived the environment,
+  // and serve itself: `sleep 60` from a handler was still running after serve had stopped.
+  test('spawn and exec children, and a child’s own child, still running when the runtime closes are ended', async () => {
+    const own = createRuntime([spec('Starts', faults, 'hostile.startsProcesses')]);
+    let pids: number[] = [];
+    try {
+      const outcome = await own.invoke('Starts', {}, requestId(), 10_000);
+      pids = (outcome.ok && (outcome.value as { pids: number[] }).pids) || [];
+      expect(pids).toHaveLength(3);
+      expect(pids.every(running)).toBe(true);
+    } finally {
+      await own.close();
+    }
+    expect(await ended(pids)).toBe(true);
+  });
+
+  test('a handler stopped at its Timeout takes its children with it', async () => {
+    const logged: string[] = [];
+    const own = createRuntime([spec('Starts', faults, 'hostile.startsProcesses', { timeoutSeconds: 1 })], {
+      onLog: (_fn, _id, line) => logged.push(line),
+    });
+    try {
+      const outcome = await own.invoke('Starts', { hang: true }, requestId(), 1000);
+      expect(outcome).toMatchObject({ ok: false, errorType: 'Sandbox.Timedout' });
+      const pids = (/started (\d+) (\d+) (\d+)/.exec(logged.join('\n')) ?? []).slice(1).map(Number);
+      expect(pids).toHaveLength(3);
+      expect(await ended(pids)).toBe(true);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('a handler writing to fd 1 and 2 (its log, as Lambda captures the runtime’s stdout and stderr)', () => {
+  test('fs.writeSync(1) after the handler ended process.stdout fails with EBADF in the handler; the environment goes on', async () => {
+    const own = createRuntime([spec('Closes', faults, 'hostile.closesStdout')]);
+    try {
+      expect(await own.invoke('Closes', {}, requestId(), 10_000)).toMatchObject({
+        ok: true,
+        value: { threw: 'EBADF' },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await own.invoke('Closes', {}, requestId(), 10_000)).toMatchObject({
+        ok: true,
+        value: { threw: 'EBADF' },
+      });
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('process-wide state a Node handler cannot change here (its environment is a thread of serve’s process; in Lambda, a process of its own)', () => {
+  // Before: TypeError "process.chdir() is not supported in workers", which does not say what a worker is.
+  test('process.chdir() and process.umask(mask) fail with an error that says why and what to do; process.umask() still reads the mask', async () => {
+    const own = createRuntime([spec('Chdir', faults, 'hostile.changesDirectory')]);
+    try {
+      const chdir = await own.invoke('Chdir', {}, requestId(), 10_000);
+      expect(chdir).toMatchObject({ ok: false, kind: 'error', errorType: 'Error' });
+      expect(!chdir.ok && chdir.message).toMatch(
+        /process\.chdir\("\/tmp"\): crossgate serve runs Node\.js functions as threads of one process.*Use absolute paths/,
+      );
+      const umask = await own.invoke('Chdir', { umask: true }, requestId(), 10_000);
+      expect(!umask.ok && umask.message).toMatch(
+        /process\.umask\(mask\): crossgate serve runs Node\.js functions as threads.*Pass a mode/,
+      );
+      expect(process.cwd()).not.toBe('/tmp');
+    } finally {
+      await own.close();
+    }
   });
 });
 

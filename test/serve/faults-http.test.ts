@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTemplateFile } from '../../src/cli/template-file.js';
 import type { Gateway } from '../../src/gateway/gateway.js';
-import type { GatewayResponse, GatewayTrace } from '../../src/gateway/types.js';
+import type { GatewayRequest, GatewayResponse, GatewayTrace } from '../../src/gateway/types.js';
 import { type RunningServe, serve } from '../../src/serve/serve.js';
 import { type Exchange, startGatewayServer } from '../../src/serve/server.js';
 import { converse, countResponses, get, headerOf, parseResponses } from './raw-http.js';
@@ -20,6 +20,7 @@ const INTERNAL = '{"message":"Internal server error"}';
 let api: RunningServe;
 let url: string;
 const traces: GatewayTrace[] = [];
+const requests: GatewayRequest[] = [];
 
 beforeAll(async () => {
   const { model, deployment } = loadTemplateFile('test/serve/fixtures/hostile/template.yaml');
@@ -28,7 +29,10 @@ beforeAll(async () => {
     port: 0,
     watch: false,
     workers: 1,
-    onExchange: (x) => traces.push(x.response.trace),
+    onExchange: (x) => {
+      traces.push(x.response.trace);
+      requests.push(x.request);
+    },
   });
   url = api.server.url;
 });
@@ -247,6 +251,116 @@ describe('pipelined requests: every complete request before a malformed one is a
       s.once('data', () => setTimeout(() => s.write('GARBAGE\r\n\r\n'), 50));
     });
     expect(parseResponses(c.text).map((r) => r.status)).toEqual([200, 400]);
+  });
+});
+
+describe('a malformed body is a 400 at once, and the connection closes (RFC 9112 §6.3: "the server MUST respond with the 400 (Bad Request) status code and then close the connection"; §7.1 chunk-size is hex digits)', () => {
+  // Before: node:http reported the parse error while the request was still waiting for its body's
+  // end, so no answer came until the request timeout (60 s), and the handler was never told.
+  const shapes: Array<[string, string]> = [
+    ['a chunk size that is not hexadecimal', 'Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n'],
+    ['a Transfer-Encoding whose last coding is not chunked', 'Transfer-Encoding: gzip\r\n\r\nabc'],
+    ['a chunk longer than its size says', 'Transfer-Encoding: chunked\r\n\r\n2\r\nabcdef\r\n0\r\n\r\n'],
+  ];
+  for (const [what, rest] of shapes)
+    it(`${what}: 400 {"message":"Bad Request"}, the handler never runs, the connection closes`, async () => {
+      const before = await echoed();
+      const c = await converse(api.server.port, (s) => s.write(`POST /echo HTTP/1.1\r\nHost: x\r\n${rest}`));
+      expect(parseResponses(c.text).map((r) => [r.status, r.body])).toEqual([
+        [400, '{"message":"Bad Request"}\r\n'],
+      ]);
+      expect(c.closed).toBe(true);
+      expect(await echoed()).toBe(before);
+    });
+
+  it('after a valid pipelined request, the malformed body still gets its 400 after the first answer', async () => {
+    const c = await converse(
+      api.server.port,
+      (s) =>
+        s.write(
+          get('/slow/100') + 'POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+        ),
+      { until: (t) => t.includes('"Bad Request"') },
+    );
+    expect(parseResponses(c.text).map((r) => r.status)).toEqual([200, 400]);
+  });
+});
+
+describe("a request target in absolute form is served as its path (RFC 9112 §3.2.2: a server MUST accept the absolute form; the target's authority replaces Host)", () => {
+  // Before: `GET http://api.example/status/201` was routed as the path `/http:/api.example/status/201`.
+  for (const target of ['http://api.example/status/201?x=1', 'HTTPS://api.example/status/201?x=1'])
+    it(`GET ${target}: the route /status/{code}, the query, and api.example as the domain`, async () => {
+      const c = await converse(api.server.port, (s) =>
+        s.write(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`),
+      );
+      const [res] = parseResponses(c.text);
+      expect([res.status, res.body]).toEqual([201, 'status 201']);
+      const seen = requests.at(-1)!;
+      expect([seen.path, seen.query, seen.domainName]).toEqual(['/status/201', 'x=1', 'api.example']);
+    });
+
+  it('an authority with nothing after it is the path /', async () => {
+    const c = await converse(api.server.port, (s) =>
+      s.write('GET http://api.example HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'),
+    );
+    expect(parseResponses(c.text)).toHaveLength(1);
+    expect(requests.at(-1)!.path).toBe('/');
+  });
+});
+
+describe('Host: more than one, or an invalid value, is a 400 and the handler never runs (RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any request message that contains more than one Host header field line or a Host header field with an invalid field value")', () => {
+  // Before: two Hosts reached the handler with the first as requestContext.domainName and the last as
+  // headers.Host; `Host: a b` and `Host: a/b` reached it as they were.
+  for (const hosts of [
+    ['a.example', 'b.example'],
+    ['a.example', 'a.example'],
+    ['a b'],
+    ['a/b'],
+    ['a.example:80x'],
+  ])
+    it(`${hosts.map((h) => `Host: ${h}`).join(', ')}`, async () => {
+      const before = await echoed();
+      const head = hosts.map((h) => `Host: ${h}\r\n`).join('');
+      const c = await converse(api.server.port, (s) =>
+        s.write(`POST /echo HTTP/1.1\r\n${head}Content-Length: 2\r\n\r\nhi`),
+      );
+      expect(parseResponses(c.text).map((r) => [r.status, r.body])).toEqual([
+        [400, '{"message":"Bad Request"}\r\n'],
+      ]);
+      expect(c.closed).toBe(true);
+      expect(await echoed()).toBe(before);
+    });
+
+  for (const host of [
+    'api.example',
+    'API.example:8080',
+    '127.0.0.1:3000',
+    '[::1]:3000',
+    '[fe80::1%25eth0]:3000',
+    'my_host.local',
+    '',
+  ])
+    it(`Host: ${host === '' ? '(empty)' : host} is served`, async () => {
+      const c = await converse(api.server.port, (s) =>
+        s.write(`GET /status/201 HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`),
+      );
+      expect(parseResponses(c.text).map((r) => r.status)).toEqual([201]);
+    });
+});
+
+describe('every header of a request reaches the handler (Node docs: server.maxHeadersCount, default 2,000, drops the rest silently; AWS docs: "Amazon API Gateway quotas", 10,240 bytes of request line and headers)', () => {
+  it('2,010 short headers (under 10,240 bytes in all), then X-Last: the handler sees X-Last', async () => {
+    const many = 'a:b\r\n'.repeat(2010);
+    expect(many.length).toBeLessThan(10_240);
+    const c = await converse(api.server.port, (s) =>
+      s.write(
+        `GET /status/201 HTTP/1.1\r\nHost: localhost\r\n${many}X-Last: here\r\nConnection: close\r\n\r\n`,
+      ),
+    );
+    expect(parseResponses(c.text).map((r) => r.status)).toEqual([201]);
+    const seen = requests.at(-1)!;
+    expect(seen.headers.filter(([n]) => n === 'a')).toHaveLength(2010);
+    expect(seen.headers).toContainEqual(['X-Last', 'here']);
   });
 });
 

@@ -137,6 +137,31 @@ describe('the Host check (DNS rebinding) holds on every interface', () => {
     // No Host at all: node:http refuses the request itself (RFC 9112 §3.2: a 400 to any HTTP/1.1 request without one).
     expect(await statusWithHost(url, undefined)).toBe(400);
   });
+  it('two Hosts, the first this machine and the second another site, are a 400 (RFC 9112 §3.2); a trailing-dot name, another port or a numeric alias of loopback are 421', async () => {
+    // node:http keeps the first Host: the check judged only it.
+    const c = await new Promise<string>((resolve) => {
+      const s = connect(inspector.port, '127.0.0.1', () =>
+        s.write(
+          `GET /api/info HTTP/1.1\r\nHost: 127.0.0.1:${inspector.port}\r\nHost: attacker.example:${inspector.port}\r\nConnection: close\r\n\r\n`,
+        ),
+      );
+      let text = '';
+      s.on('data', (d) => {
+        text += d;
+      });
+      s.on('close', () => resolve(text));
+    });
+    expect(c).toMatch(/^HTTP\/1\.1 400 /);
+    const url = `http://127.0.0.1:${inspector.port}/api/info`;
+    for (const host of [
+      `localhost.:${inspector.port}`,
+      `127.0.0.1:${inspector.port + 1}`,
+      `127.1:${inspector.port}`,
+      `0.0.0.0:${inspector.port}`,
+    ])
+      expect(await statusWithHost(url, host), host).toBe(421);
+  });
+
   it('loopback names and this machine’s own addresses are served', async () => {
     const url = `http://127.0.0.1:${inspector.port}/api/info`;
     for (const host of ['127.0.0.1', 'localhost', 'LOCALHOST', ...externalAddresses()])
