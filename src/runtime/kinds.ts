@@ -6,10 +6,9 @@ import { type EnvironmentKind, type Failure, failure } from './environment.js';
 import { runtimeFamily } from './family.js';
 import { parseHandler } from './handler.js';
 import { nodeKind } from './node-environment.js';
-import type { PoolOptions } from './pool.js';
 import { providedKind } from './provided.js';
 import { pythonKind } from './python.js';
-import type { FunctionSpec } from './types.js';
+import type { FunctionSpec, PoolOptions } from './types.js';
 
 export function kindFor(
   spec: FunctionSpec,

@@ -15,24 +15,8 @@ import {
 } from './environment.js';
 import { kindFor } from './kinds.js';
 import { KeptLines } from './log-lines.js';
-import type { FunctionSpec, InvocationRecord, InvokeOutcome } from './types.js';
+import type { FunctionSpec, InvokeOutcome, PoolOptions } from './types.js';
 import { CodeWatcher } from './watch.js';
-
-export interface PoolOptions {
-  outDir: string;
-  region: string;
-  maxWorkers: number;
-  /** An environment idle this long stops, unless it is the function's last one. */
-  idleRetireMs: number;
-  watch: boolean;
-  /** An interpreter to use for every Python function (`--python`). */
-  python?: string;
-  /** The template's folder (a `.venv` beside it is looked for). */
-  templateDir?: string;
-  onReload?: (functionId: string, file: string) => void;
-  onLog?: (functionId: string, requestId: string, line: string) => void;
-  onInvocation?: (functionId: string, record: InvocationRecord) => void;
-}
 
 /** One execution environment: runs one event at a time. */
 interface Slot {

@@ -105,3 +105,20 @@ export interface RuntimeOptions {
   /** An environment idle this long stops, unless it is its function's last one. Default 2,000 ms. */
   idleRetireMs?: number;
 }
+
+/** What every function's pool of environments is given (pool.ts; kinds.ts reads the part an environment needs). */
+export interface PoolOptions {
+  outDir: string;
+  region: string;
+  maxWorkers: number;
+  /** An environment idle this long stops, unless it is the function's last one. */
+  idleRetireMs: number;
+  watch: boolean;
+  /** An interpreter to use for every Python function (`--python`). */
+  python?: string;
+  /** The template's folder (a `.venv` beside it is looked for). */
+  templateDir?: string;
+  onReload?: (functionId: string, file: string) => void;
+  onLog?: (functionId: string, requestId: string, line: string) => void;
+  onInvocation?: (functionId: string, record: InvocationRecord) => void;
+}
