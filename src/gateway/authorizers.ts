@@ -8,6 +8,7 @@
  * does, so a policy that names only the first method denies the next one from the cache.
  */
 import type { DeployedAuthorizer } from '../sam/model.js';
+import { ownValue } from './object-map.js';
 import { headerMaps, headerValue, parseQuery } from './proxy-event.js';
 import type { HeaderList, InvokeOutcome } from './types.js';
 
@@ -83,7 +84,7 @@ export function identityOf(
     parts.push(v);
   }
   for (const q of a.identityQueryStrings) {
-    const v = query[q];
+    const v = ownValue(query, q);
     if (v === undefined || v === '') return { ok: false, missing: `query string ${q}` };
     parts.push(v);
   }

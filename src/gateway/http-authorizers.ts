@@ -13,6 +13,7 @@
  */
 import type { DeployedHttpAuthorizer } from '../sam/model.js';
 import { decide } from './authorizers.js';
+import { ownValue } from './object-map.js';
 import { headerMaps, headerValue, parseQuery } from './proxy-event.js';
 import type { GatewayRequest, InvokeOutcome } from './types.js';
 
@@ -33,7 +34,7 @@ export function identitySourceValues(
   for (const source of sources) {
     let v: string | undefined;
     if (source.startsWith('$request.header.')) v = headerValue(req.headers, source.slice(16).toLowerCase());
-    else if (source.startsWith('$request.querystring.')) v = query[source.slice(21)];
+    else if (source.startsWith('$request.querystring.')) v = ownValue(query, source.slice(21));
     else if (source.startsWith('$context.')) v = context[source.slice(9)];
     else if (source.startsWith('$stageVariables.')) v = undefined;
     if (v === undefined || v === '') return { ok: false, missing: source };

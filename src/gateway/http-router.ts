@@ -8,6 +8,7 @@
  */
 import type { DeployedMethod, DeployedResource } from '../sam/model.js';
 import { DEFAULT_PATH } from '../sam/openapi.js';
+import { setOwn } from './object-map.js';
 
 type Segment =
   | { kind: 'literal'; text: string }
@@ -71,13 +72,13 @@ export function compileHttpRouter(resources: DeployedResource[]): HttpRouter {
       if (s.kind === 'greedy') {
         // `{proxy+}` needs at least one segment below its parent.
         if (i >= segs.length) return undefined;
-        params[s.name] = segs.slice(i).map(decodeSegment).join('/');
+        setOwn(params, s.name, segs.slice(i).map(decodeSegment).join('/'));
         return params;
       }
       if (i >= segs.length) return undefined;
       if (s.kind === 'literal') {
         if (s.text !== segs[i]) return undefined;
-      } else params[s.name] = decodeSegment(segs[i]);
+      } else setOwn(params, s.name, decodeSegment(segs[i]));
     }
     return r.segments.length === segs.length ? params : undefined;
   };

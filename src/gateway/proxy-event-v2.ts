@@ -4,6 +4,7 @@
  * format): no multi-value maps — repeated headers and query strings are joined with commas; the
  * Cookie header becomes `cookies`; header names in lower case; fields with nothing to say are left out.
  */
+import { ownValue, setOwn } from './object-map.js';
 import { buildProxyEvent, headerValue, requestTime, toBase64 } from './proxy-event.js';
 import type { HeaderList } from './types.js';
 
@@ -61,7 +62,8 @@ export function buildProxyEventV2(input: ProxyEventV2Input): Record<string, unkn
     }
     if (name === 'content-type') contentType = value;
     if (name === 'user-agent') userAgent = value;
-    headers[name] = name in headers ? `${headers[name]},${value}` : value;
+    const before = ownValue(headers, name);
+    setOwn(headers, name, before === undefined ? value : `${before},${value}`);
   }
   const query: Record<string, string> = {};
   for (const part of input.query.split('&')) {
@@ -69,7 +71,8 @@ export function buildProxyEventV2(input: ProxyEventV2Input): Record<string, unkn
     const eq = part.indexOf('=');
     const name = decode(eq === -1 ? part : part.slice(0, eq));
     const value = eq === -1 ? '' : decode(part.slice(eq + 1));
-    query[name] = name in query ? `${query[name]},${value}` : value;
+    const before = ownValue(query, name);
+    setOwn(query, name, before === undefined ? value : `${before},${value}`);
   }
   const requestContext: Record<string, unknown> = {
     accountId: '123456789012',

@@ -3,6 +3,8 @@
  * for proxy integration"): single- and multi-value headers and query strings, path parameters, the
  * request context. Maps with no entries are `null`, as API Gateway sends them.
  */
+
+import { ownValue, setOwn } from './object-map.js';
 import type { HeaderList } from './types.js';
 
 export interface ProxyEventInput {
@@ -52,10 +54,10 @@ export function parseQuery(query: string): {
     const eq = part.indexOf('=');
     const name = decode(eq === -1 ? part : part.slice(0, eq));
     const value = eq === -1 ? '' : decode(part.slice(eq + 1));
-    single[name] = value;
-    const list = multi[name];
+    setOwn(single, name, value);
+    const list = ownValue(multi, name);
     if (list) list.push(value);
-    else multi[name] = [value];
+    else setOwn(multi, name, [value]);
   }
   return Object.keys(single).length === 0 ? { single: null, multi: null } : { single, multi };
 }
@@ -76,10 +78,10 @@ export function headerMaps(list: HeaderList): {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (const [name, value] of list) {
-    headers[name] = value;
-    const values = multiValueHeaders[name];
+    setOwn(headers, name, value);
+    const values = ownValue(multiValueHeaders, name);
     if (values) values.push(value);
-    else multiValueHeaders[name] = [value];
+    else setOwn(multiValueHeaders, name, [value]);
   }
   return { headers, multiValueHeaders };
 }

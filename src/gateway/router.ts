@@ -5,6 +5,7 @@
  * a method is looked up exactly, then ANY. The resource tree is compiled once per deployment.
  */
 import type { DeployedMethod, DeployedResource } from '../sam/model.js';
+import { setOwn } from './object-map.js';
 
 interface Node {
   literal: Map<string, Node>;
@@ -97,12 +98,12 @@ export function compileRouter(resources: DeployedResource[]): Router {
     if (node.param) {
       const r = walk(node.param.node, segs, i + 1, params);
       if (r) {
-        params[node.param.name] = decodeSegment(seg);
+        setOwn(params, node.param.name, decodeSegment(seg));
         return r;
       }
     }
     if (node.greedy) {
-      params[node.greedy.name] = segs.slice(i).map(decodeSegment).join('/');
+      setOwn(params, node.greedy.name, segs.slice(i).map(decodeSegment).join('/'));
       return node.greedy.resource;
     }
     return undefined;
