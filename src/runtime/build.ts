@@ -111,6 +111,16 @@ export async function prepare(
 ): Promise<Prepared | PrepareFailure> {
   const safeId = spec.id.replace(/[^\w.-]/g, '_');
   if (spec.inlineCode !== undefined) {
+    // CloudFormation writes InlineCode (the template's ZipFile) to a file named index (AWS CloudFormation
+    // docs: AWS::Lambda::Function Code): a Handler naming another module finds none, as in Lambda.
+    if (ref.modulePath !== 'index')
+      return {
+        ok: false,
+        kind: 'missing',
+        errorType: 'Runtime.ImportModuleError',
+        message: `Error: Cannot find module '${ref.modulePath}' (InlineCode is the file index.js, as CloudFormation writes it: Handler must be index.<function>, not ${spec.handler})`,
+        watch: [],
+      };
     const format = inlineCodeFormat(spec.inlineCode);
     const entry = join(
       outDir,

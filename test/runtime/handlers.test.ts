@@ -84,6 +84,9 @@ beforeAll(() => {
       spec('BrokenTs', broken, 'broken.handler'),
       spec('BrokenJs', broken, 'syntax.handler'),
       spec('BadImport', broken, 'imports.handler'),
+      spec('InlineNotIndex', faults, 'app.handler', {
+        inlineCode: 'exports.handler = async () => ({ statusCode: 200, body: "never" });',
+      }),
       spec('Inline', faults, 'index.handler', {
         inlineCode: 'exports.handler = async (event) => ({ statusCode: 200, body: "inline " + event.n });',
       }),
@@ -156,6 +159,16 @@ describe('handlers load like the Node.js runtime loads them (AWS Lambda docs: De
 
   test('InlineCode runs without files (AWS::Serverless::Function InlineCode)', async () => {
     expect(await invoke('Inline', { n: 3 })).toMatchObject({ ok: true, value: { body: 'inline 3' } });
+  });
+
+  test("InlineCode is the module index, as CloudFormation writes it (AWS CloudFormation docs: AWS::Lambda::Function Code, 'the index file that CloudFormation creates'): a Handler naming another module is Runtime.ImportModuleError", async () => {
+    expect(await invoke('InlineNotIndex')).toMatchObject({
+      ok: false,
+      kind: 'missing',
+      errorType: 'Runtime.ImportModuleError',
+      message:
+        "Error: Cannot find module 'app' (InlineCode is the file index.js, as CloudFormation writes it: Handler must be index.<function>, not app.handler)",
+    });
   });
 });
 
