@@ -345,7 +345,30 @@ function latentFindings(
     ].sort();
     out.push({ ...f, message: latentMessage(f, blockers) });
   }
+  out.push(...gatewayAnswersAfterCors(ctx, rules, found));
   return out;
+}
+
+/**
+ * CG107 judges API Gateway's own error answers of an API that answers preflights. One with no OPTIONS
+ * at all (CG104) gets its Cors from that fix, and then meets CG107 on the next run: it is said now,
+ * as what stays after CG104 is fixed (issue 14: every defect in one run).
+ */
+function gatewayAnswersAfterCors(ctx: CheckContext, rules: Rule[], found: Finding[]): Finding[] {
+  const rule = rules.find((r) => r.code === 'CG107');
+  const waiting = new Set(
+    found.filter((f) => f.code === 'CG104' && f.severity === 'error').map((f) => f.api),
+  );
+  if (!rule || waiting.size === 0) return [];
+  const assumed = (api: DeployedApi) => waiting.has(api.logicalId);
+  return rule
+    .check({ ...ctx, corsAssumed: assumed })
+    .filter(
+      (f) =>
+        waiting.has(f.api) &&
+        !found.some((g) => g.code === f.code && g.api === f.api && g.message === f.message),
+    )
+    .map((f) => ({ ...f, message: latentMessage(f, ['CG104']) }));
 }
 
 /**
@@ -358,9 +381,11 @@ export function latentMessage(f: Pick<Finding, 'code' | 'message' | 'route'>, bl
       ? `${blockers.slice(0, -1).join(', ')} and ${blockers.at(-1)}`
       : (blockers[0] ?? 'the preflight');
   const after = `after ${first} ${blockers.length > 1 ? 'are' : 'is'} fixed,`;
-  return f.code === 'CG120'
-    ? `${after} ${f.message.replace(/ (is|are) blocked /, ' will still be blocked ')}`
-    : `${after} ${f.route ?? 'the request'} will still be blocked: ${f.message}`;
+  if (f.code === 'CG120')
+    return `${after} ${f.message.replace(/ (is|are) blocked /, ' will still be blocked ')}`;
+  // API Gateway's own error answers, not one request.
+  if (f.code === 'CG107') return `${after} ${f.message}`;
+  return `${after} ${f.route ?? 'the request'} will still be blocked: ${f.message}`;
 }
 
 /**

@@ -90,6 +90,11 @@ export interface CheckContext {
    * drop the function's own CORS headers: what the handler says about CORS never reaches a browser.
    */
   handlerCorsIgnored?(functionId: string): boolean;
+  /**
+   * Set for latent findings: APIs judged as if the Cors CG104 asks for were there (what CG107 then
+   * finds on the gateway's own answers is a defect the next run would meet).
+   */
+  corsAssumed?(api: DeployedApi): boolean;
   /** The literal value of a Cors property, when it is a quoted literal. */
   corsLiteral(
     api: ApiModel,

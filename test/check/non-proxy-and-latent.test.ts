@@ -4,7 +4,7 @@
  * it is reported, marked with what must be fixed first.
  */
 import { describe, expect, it } from 'vitest';
-import { check, codes, template } from './helpers.js';
+import { check, codes, fixed, template } from './helpers.js';
 
 const openapi = (
   responseParameters: string,
@@ -211,6 +211,38 @@ Resources:
 });
 
 describe('every defect in one run', () => {
+  // An API with no Cors and an API key: the preflight gets 403 (CG104); once Cors answers it, API
+  // Gateway's own 403 for a wrong key still carries no Access-Control-Allow-Origin (CG107, AWS docs:
+  // "Gateway response types"). The second used to appear only on the run after the first was fixed.
+  const noCors = template({
+    cors: '',
+    gatewayResponses: false,
+    auth: '      Auth:\n        ApiKeyRequired: true\n',
+    inlineCode:
+      "exports.handler = async () => ({ statusCode: 200, headers: { 'Access-Control-Allow-Origin': 'https://app.example.com' }, body: '{}' });",
+    events:
+      '        Post:\n          Type: Api\n          Properties: { RestApiId: !Ref Api, Path: /items, Method: post }\n',
+  });
+
+  it("after CG104 is fixed, API Gateway's own error answers still carry no Access-Control-Allow-Origin: CG107 reported now, marked", async () => {
+    const findings = await check(noCors);
+    expect(codes(findings)).toEqual(expect.arrayContaining(['CG104', 'CG107']));
+    const latent = findings.filter((f) => f.code === 'CG107');
+    expect(latent.map((f) => f.message)).toEqual([
+      expect.stringMatching(/^after CG104 is fixed, Api: DEFAULT_4XX has no Access-Control-Allow-Origin/),
+      expect.stringMatching(/^after CG104 is fixed, Api: DEFAULT_5XX has no Access-Control-Allow-Origin/),
+    ]);
+    // A wrong key is every day's traffic on a keyed API.
+    expect(latent[0].severity).toBe('error');
+  });
+
+  it('one --fix with an --origin adds the Cors and the gateway responses, and the next run finds nothing', async () => {
+    const once = await fixed(noCors, ['https://app.example.com']);
+    expect(once).toContain('GatewayResponses:');
+    expect(once).toContain('AddApiKeyRequiredToCorsPreflight: false');
+    expect(codes(await check(once, ['https://app.example.com']))).toEqual([]);
+  });
+
   it('after CG102 is fixed, the handler without Access-Control-Allow-Origin still blocks the answer: reported now (CG105), marked', async () => {
     const findings = await check(
       template({

@@ -17,9 +17,12 @@ export const gatewayResponsesWithoutCors: Rule = {
   check(ctx) {
     const out: Finding[] = [];
     for (const api of ctx.deployment.apis) {
-      if (preflightMethods(api).length === 0) continue;
+      const assumed = ctx.corsAssumed?.(api) ?? false;
+      if (preflightMethods(api).length === 0 && !assumed) continue;
       const model = ctx.apiModel(api);
-      const origin = allowOriginOf(ctx, api);
+      // With the Cors CG104 adds still to come, the origin is the one it would allow (an --origin given).
+      const pages = assumed && ctx.userOrigins.length === 1 ? ctx.origins(api) : [];
+      const origin = allowOriginOf(ctx, api) ?? (pages.length === 1 ? pages[0] : undefined);
       // An AllowOrigin written with an intrinsic (!Sub "'${Origin}'") is copied as written, so the
       // gateway responses follow the parameter as the Cors does.
       const written = model?.cors?.allowOrigin?.raw;
