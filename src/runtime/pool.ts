@@ -209,6 +209,10 @@ export class FunctionPool {
   private assign(invocation: Invocation): void {
     this.waiters.push(invocation);
     this.pump();
+    // Still waiting, and its wait limit comes before the one the timer is set for (the common case, no
+    // limit or a later one, costs one comparison).
+    if (invocation.waitUntil < this.waitDue && this.waiters.includes(invocation))
+      this.armWaitLimit(invocation.waitUntil);
   }
 
   /**
@@ -259,7 +263,6 @@ export class FunctionPool {
         this.startFor(this.waiters.shift()!);
       } else {
         if (this.liveCount() < this.options.maxWorkers) this.scheduleGrowth();
-        this.scheduleWaitLimit();
         return;
       }
     }
@@ -270,42 +273,42 @@ export class FunctionPool {
    * wait here past API Gateway's integration timeout. It is then answered as API Gateway answers one
    * (the gateway's business), and never runs: API Gateway would not be waiting for its answer.
    */
-  private scheduleWaitLimit(): void {
+  private armWaitLimit(due: number): void {
     if (this.closed) return;
-    let due = Number.POSITIVE_INFINITY;
-    for (const waiter of this.waiters) if (waiter.waitUntil < due) due = waiter.waitUntil;
-    if (due >= this.waitDue) return;
     clearTimeout(this.waitTimer);
     this.waitDue = due;
-    this.waitTimer = setTimeout(
-      () => {
-        this.waitTimer = undefined;
-        this.waitDue = Number.POSITIVE_INFINITY;
-        const now = performance.now();
-        const expired: Invocation[] = [];
-        let kept = 0;
-        for (const waiter of this.waiters) {
-          if (waiter.waitUntil <= now) expired.push(waiter);
-          else this.waiters[kept++] = waiter;
-        }
-        this.waiters.length = kept;
-        for (const waiter of expired) {
-          const seconds = ((now - waiter.arrived) / 1000).toFixed(1);
-          const workers = this.options.maxWorkers;
-          fail(
-            waiter,
-            failure(
-              'waited',
-              'Crossgate.NoFreeEnvironment',
-              `No environment of ${this.spec.id} was free for ${seconds} s: all ${workers} were busy (Lambda would have started another; serve --workers raises the limit)`,
-            ),
-          );
-        }
-        this.scheduleWaitLimit();
-      },
-      Math.max(0, due - performance.now()),
-    );
+    this.waitTimer = setTimeout(() => this.expireWaiters(), Math.max(0, due - performance.now()));
     this.waitTimer.unref?.();
+  }
+
+  /** Answers the events whose wait limit has passed, and sets the timer for the next one due. */
+  private expireWaiters(): void {
+    this.waitTimer = undefined;
+    this.waitDue = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    const expired: Invocation[] = [];
+    let kept = 0;
+    let next = Number.POSITIVE_INFINITY;
+    for (const waiter of this.waiters) {
+      if (waiter.waitUntil <= now) expired.push(waiter);
+      else {
+        this.waiters[kept++] = waiter;
+        if (waiter.waitUntil < next) next = waiter.waitUntil;
+      }
+    }
+    this.waiters.length = kept;
+    for (const waiter of expired) {
+      const seconds = ((now - waiter.arrived) / 1000).toFixed(1);
+      fail(
+        waiter,
+        failure(
+          'waited',
+          'Crossgate.NoFreeEnvironment',
+          `No environment of ${this.spec.id} was free for ${seconds} s: all ${this.options.maxWorkers} were busy (Lambda would have started another; serve --workers raises the limit)`,
+        ),
+      );
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.armWaitLimit(next);
   }
 
   private release(slot: Slot): void {
