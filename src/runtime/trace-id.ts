@@ -7,8 +7,9 @@
 export function traceIdOf(event: unknown): string | undefined {
   const headers = (event as { headers?: Record<string, unknown> } | null)?.headers;
   if (!headers || typeof headers !== 'object') return undefined;
-  let value = headers['X-Amzn-Trace-Id'];
-  // A client may send it itself, in its own case, and payload 2.0 lower-cases every name.
+  // API Gateway's own spelling (payload 1.0), then payload 2.0's lower case; only a client's own spelling
+  // costs a walk over the names.
+  let value = headers['X-Amzn-Trace-Id'] ?? headers['x-amzn-trace-id'];
   if (value === undefined)
     for (const name in headers) if (name.toLowerCase() === 'x-amzn-trace-id') value = headers[name];
   return typeof value === 'string' ? value : undefined;
