@@ -12,6 +12,7 @@ import {
   engineSummary,
   type HeaderList,
 } from '../browser/index.js';
+import { printable, printableLines } from '../text/printable.js';
 import type { ProbeExchange, ProbeResult } from './probe.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -44,7 +45,7 @@ function exchangeText(x: ProbeExchange, c: Colors): string {
         : 'Actual request';
   out.push(c.bold(`* ${title}`));
   out.push(`> ${c.bold(`${x.sent.method} ${pathOf(x.sent.url)} HTTP/1.1`)}`);
-  for (const [n, v] of x.sent.headers) out.push(`> ${n}: ${v}`);
+  for (const [n, v] of x.sent.headers) out.push(`> ${n}: ${printable(v)}`);
   out.push('>');
   if (x.sent.body !== undefined) out.push(x.sent.body);
   const res = x.response;
@@ -52,14 +53,15 @@ function exchangeText(x: ProbeExchange, c: Colors): string {
     out.push(c.red('* no answer'));
     return out.join('\n');
   }
-  const status = `HTTP/${res.httpVersion} ${res.status} ${res.statusText}`.trimEnd();
+  // What the server sent is shown as text: a status text or a header value may hold terminal controls.
+  const status = `HTTP/${res.httpVersion} ${res.status} ${printable(res.statusText)}`.trimEnd();
   out.push(`< ${c.bold(res.status >= 200 && res.status < 300 ? status : c.yellow(status))}`);
   const present = new Set<string>();
   for (const [n, v] of res.headers) {
     const lower = n.toLowerCase();
     const first = !present.has(lower);
     present.add(lower);
-    out.push(`< ${n}: ${v}${first ? marks(lower, x.checks, c) : ''}`);
+    out.push(`< ${n}: ${printable(v)}${first ? marks(lower, x.checks, c) : ''}`);
   }
   const absent = new Set<string>();
   for (const k of x.checks) for (const h of k.headers) if (!present.has(h)) absent.add(h);
@@ -67,10 +69,12 @@ function exchangeText(x: ProbeExchange, c: Colors): string {
   out.push('<');
   if (res.body !== '') {
     const text = res.body.length > BODY_SHOWN ? `${res.body.slice(0, BODY_SHOWN)}…` : res.body;
-    out.push(res.bodyTruncated && text === res.body ? `${text}…` : text);
+    out.push(printableLines(res.bodyTruncated && text === res.body ? `${text}…` : text));
   }
   for (const k of x.checks)
-    out.push(`* ${k.ok ? c.green('✓') : c.red('✗')} ${k.name}: ${k.detail} ${c.dim(`(${k.source})`)}`);
+    out.push(
+      `* ${k.ok ? c.green('✓') : c.red('✗')} ${k.name}: ${printable(k.detail)} ${c.dim(`(${k.source})`)}`,
+    );
   return out.join('\n');
 }
 
@@ -116,7 +120,7 @@ export function probeText(r: ProbeResult, color = false): string {
   }
   if (v?.failedStep === 'preflight') out.push(c.dim('* Actual request not sent: the preflight failed.'), '');
   if (r.outcome === 'error') {
-    out.push(`${c.red(c.bold('ERROR'))} ${r.error}`);
+    out.push(`${c.red(c.bold('ERROR'))} ${printable(r.error ?? '')}`);
     return `${out.join('\n')}\n`;
   }
   if (!v) return `${out.join('\n')}\n`;
@@ -126,15 +130,17 @@ export function probeText(r: ProbeResult, color = false): string {
     out.push(
       `${c.green(c.bold('ALLOWED'))} ${summary.replace(/^allowed /, '')}: the page can read the response${res ? ` (status ${res.status})` : ''}`,
     );
-    if (v.readableHeaders) out.push(`  readable headers: ${v.readableHeaders.join(', ') || '(none)'}`);
+    if (v.readableHeaders)
+      out.push(`  readable headers: ${printable(v.readableHeaders.join(', ')) || '(none)'}`);
     const cached = engines.filter((e) => v.engines[e].preflightCacheSeconds !== undefined);
     if (cached.length > 0)
       out.push(
         `  preflight cached: ${cached.map((e) => `${ENGINE_NAMES[e]} ${v.engines[e].preflightCacheSeconds} s`).join(', ')}`,
       );
     for (const e of engines)
-      for (const w of v.engines[e].consoleWarnings) out.push(`  ${ENGINE_NAMES[e]} (warning): ${w}`);
-    if (r.note) out.push(`  note: ${r.note}`);
+      for (const w of v.engines[e].consoleWarnings)
+        out.push(`  ${ENGINE_NAMES[e]} (warning): ${printable(w)}`);
+    if (r.note) out.push(`  note: ${printable(r.note)}`);
     return `${out.join('\n')}\n`;
   }
   const chromiumBlocked = engines.includes('chromium') && !v.allowed;
@@ -144,14 +150,14 @@ export function probeText(r: ProbeResult, color = false): string {
   for (const e of engines) {
     const o = v.engines[e];
     if (o.allowed) continue;
-    for (const line of o.consoleMessages) out.push(`  ${ENGINE_NAMES[e]}: ${line}`);
-    if (o.exception) out.push(`  ${ENGINE_NAMES[e]}: fetch() rejects with ${o.exception}`);
+    for (const line of o.consoleMessages) out.push(`  ${ENGINE_NAMES[e]}: ${printable(line)}`);
+    if (o.exception) out.push(`  ${ENGINE_NAMES[e]}: fetch() rejects with ${printable(o.exception)}`);
     if (o.unverified) out.push(`  ${ENGINE_NAMES[e]}: ${o.unverified}`);
   }
-  if (v.cause && chromiumBlocked) out.push(`  Why: ${v.cause}`);
+  if (v.cause && chromiumBlocked) out.push(`  Why: ${printable(v.cause)}`);
   if (r.gateway) {
-    out.push(`  Likely cause: ${r.gateway.summary}`);
-    out.push(`  Fix: ${r.gateway.fix}`);
+    out.push(`  Likely cause: ${printable(r.gateway.summary)}`);
+    out.push(`  Fix: ${printable(r.gateway.fix)}`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -5,6 +5,7 @@
 // Classes after PortSwigger "Exploiting CORS misconfigurations" and the CORScanner/Corsy test lists.
 
 import { corsCheck, type HeaderList, readCorsHeaders, type WireRequest } from '../browser/index.js';
+import { printable } from '../text/printable.js';
 import {
   type Agents,
   ConnectError,
@@ -297,12 +298,13 @@ export function scanText(
       if (n.toLowerCase() === 'origin' || n.toLowerCase().startsWith('access-control-'))
         out.push(`  > ${n}: ${v}`);
     out.push(`  < ${f.response.status}`);
-    for (const [n, v] of f.response.headers) out.push(`  < ${n}: ${v}`);
+    // The scanned server's header values are shown as text (they may hold terminal controls).
+    for (const [n, v] of f.response.headers) out.push(`  < ${n}: ${printable(v)}`);
     out.push('');
   }
   if (r.errors.length > 0) {
     out.push(`${r.errors.length} request${r.errors.length > 1 ? 's' : ''} got no answer:`);
-    for (const e of r.errors.slice(0, 5)) out.push(`  ${e}`);
+    for (const e of r.errors.slice(0, 5)) out.push(`  ${printable(e)}`);
   }
   return `${out.join('\n')}\n`;
 }

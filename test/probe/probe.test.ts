@@ -1,6 +1,6 @@
 /** `crossgate probe URL`: what Chromium sends and decides, against loopback servers that answer as API Gateway does. */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { probeText } from '../../src/probe/format.js';
 import { probe } from '../../src/probe/probe.js';
@@ -347,5 +347,34 @@ describe('crossgate probe: --json and exit codes', () => {
     const { code, stderr } = await run(argv);
     expect(code).toBe(2);
     expect(stderr).toContain(message);
+  });
+});
+
+describe('what a probed server sends reaches the terminal as text (developers’ guide: never echo raw header bytes)', () => {
+  it('a C1 control (U+009B, CSI on terminals that honour 8-bit controls) in a status text, a header value, the check that quotes it and a body is printed escaped', async () => {
+    // node:http lets obs-text bytes (0x80-0xff) through in a status text and in header values (RFC 9110
+    // §5.5), read as latin1: 0x9b is U+009B.
+    const evil = net.createServer((socket) => {
+      socket.once('data', () =>
+        socket.end(
+          'HTTP/1.1 200 O\x9bK\r\nAccess-Control-Allow-Origin: https://x.example\x9b2J\r\nX-Evil: a\x9b2J\r\nContent-Length: 12\r\nConnection: close\r\n\r\nok\x1b[2J\nline2',
+          'latin1',
+        ),
+      );
+    });
+    await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+    const { port } = evil.address() as AddressInfo;
+    try {
+      const r = await probe({ url: `http://127.0.0.1:${port}/x`, origin: APP });
+      const text = probeText(r, false);
+      expect(text).toContain('< HTTP/1.1 200 O\\x9bK');
+      expect(text).toContain('< X-Evil: a\\x9b2J');
+      expect(text).toMatch(/x\.example\\x9b2J/);
+      // The body, too (ESC starts a sequence that clears the screen); its line breaks stay.
+      expect(text).toContain('ok\\x1b[2J\nline2');
+      expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u0080-\u009f]/);
+    } finally {
+      evil.close();
+    }
   });
 });

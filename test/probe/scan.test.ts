@@ -176,6 +176,23 @@ describe('crossgate probe --scan: each misconfiguration class (PortSwigger "Expl
     }
   });
 
+  it("the scanned server's header values are printed as text: a C1 control (U+009B, CSI) is escaped (developers' guide: never echo raw header bytes)", async () => {
+    const server = await startServer((req) =>
+      lambdaAnswer(200, [
+        ['Access-Control-Allow-Origin', header(req, 'origin') ?? '*'],
+        ['Access-Control-Allow-Credentials', 'true'],
+        ['Access-Control-Expose-Headers', 'a\u009b2J'],
+      ]),
+    );
+    try {
+      const { stdout } = await run(['probe', `${server.origin}/x`, '--scan', '--origin', APP]);
+      expect(stdout).toContain('< Access-Control-Expose-Headers: a\\x9b2J');
+      expect(stdout).not.toMatch(/[\u0080-\u009f]/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('the text report gives the risk, the class, the explanation and the proving request', async () => {
     const server = await policyServer((o) => o === APP || o === 'null', true);
     try {
