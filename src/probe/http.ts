@@ -77,18 +77,21 @@ export function send(
 ): Promise<{ sent: SentRequest; response: ReceivedResponse }> {
   const url = new URL(req.url);
   const isHttps = url.protocol === 'https:';
-  const headers: Record<string, string> = {};
+  // A Map, then own properties: a --header named `constructor` or `__proto__` is an ordinary header.
+  const merged = new Map<string, string>();
   const shown: HeaderList = [['Host', url.host]];
   for (const [name, value] of req.headers) {
     const key = name.toLowerCase();
-    headers[key] = headers[key] === undefined ? value : `${headers[key]}, ${value}`;
+    const before = merged.get(key);
+    merged.set(key, before === undefined ? value : `${before}, ${value}`);
   }
-  if (headers['user-agent'] === undefined) headers['user-agent'] = USER_AGENT;
+  if (!merged.has('user-agent')) merged.set('user-agent', USER_AGENT);
   const body =
     options.body !== undefined && req.method !== 'GET' && req.method !== 'HEAD' ? options.body : '';
   if (body !== '' || (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS'))
-    headers['content-length'] = String(Buffer.byteLength(body));
-  for (const [k, v] of Object.entries(headers)) shown.push([k, v]);
+    merged.set('content-length', String(Buffer.byteLength(body)));
+  for (const [k, v] of merged) shown.push([k, v]);
+  const headers: Record<string, string> = Object.fromEntries(merged);
   const sent: SentRequest = { method: req.method, url: req.url, headers: shown };
   if (body !== '') sent.body = body;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

@@ -3,6 +3,7 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { probeText } from '../../src/probe/format.js';
+import { send } from '../../src/probe/http.js';
 import { probe } from '../../src/probe/probe.js';
 import {
   FORBIDDEN_403,
@@ -375,6 +376,39 @@ describe('what a probed server sends reaches the terminal as text (developers’
       expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u0080-\u009f]/);
     } finally {
       evil.close();
+    }
+  });
+});
+
+describe('what probe sends', () => {
+  it('--header names that are Object.prototype members (constructor, __proto__) are sent as ordinary headers, repeated ones joined', async () => {
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(...req.rawHeaders);
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const { sent } = await send({
+        method: 'GET',
+        url: `http://127.0.0.1:${port}/x`,
+        headers: [
+          ['constructor', 'a'],
+          ['Constructor', 'b'],
+          ['__proto__', 'p'],
+        ],
+        credentials: false,
+      });
+      expect(sent.headers).toEqual(
+        expect.arrayContaining([
+          ['constructor', 'a, b'],
+          ['__proto__', 'p'],
+        ]),
+      );
+      expect(seen).toEqual(expect.arrayContaining(['constructor', 'a, b', '__proto__', 'p']));
+    } finally {
+      server.close();
     }
   });
 });
